@@ -1,0 +1,128 @@
+"""The compiled-catalog cache: marshal files keyed by a stat fingerprint, checked by content hash.
+
+Edge module (file I/O only). A lookup stats every catalog file (no reads) and opens the
+matching cache file; on a miss it hashes the files' contents, reuses a cache entry with the same
+content hash when one exists (e.g. after a checkout touched mtimes), and otherwise compiles the
+catalog with the strict models and stores the result. The embedded catalog's cache lives in the
+package (`_compiled/`, written by `make`) when writable, else in the user's cache directory.
+"""
+
+from __future__ import annotations
+
+import marshal
+import os
+import sys
+import tempfile
+
+from aicr import logs
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Callable
+    from typing import Any
+
+    from aicr.catalog.sources import FileSet
+
+_TAG = f"py{sys.version_info[0]}{sys.version_info[1]}"
+_PACKAGE_DIR = os.path.join(os.path.dirname(os.path.abspath(__file__)), "_compiled")
+_KEEP = 8
+
+
+def _user_dir() -> str:
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return os.path.join(base, "aicr")
+
+
+def _dirs() -> list[str]:
+    override = os.environ.get("AICR_CACHE_DIR")
+    if override:
+        return [override]
+    return [_PACKAGE_DIR, _user_dir()]
+
+
+def _load(path: str) -> dict[str, Any] | None:
+    try:
+        with open(path, "rb") as fh:
+            blob = marshal.load(fh)
+    except (OSError, EOFError, ValueError, TypeError):
+        return None
+    return blob if isinstance(blob, dict) and "catalog" in blob else None
+
+
+def _store(blob: dict[str, Any], name: str) -> None:
+    data = marshal.dumps(blob)
+    for directory in _dirs():
+        try:
+            os.makedirs(directory, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(prefix=".tmp-", dir=directory)
+            with os.fdopen(fd, "wb") as fh:
+                fh.write(data)
+            os.replace(tmp, os.path.join(directory, name))
+            _prune(directory)
+            return
+        except OSError:
+            continue
+    logs.debug("catalog cache not writable; compiled catalog not stored")
+
+
+def _prune(directory: str) -> None:
+    entries = []
+    for entry in os.scandir(directory):
+        if entry.name.startswith("catalog-") and entry.name.endswith(".marshal"):
+            entries.append((entry.stat().st_mtime_ns, entry.path))
+    for _mtime, path in sorted(entries, reverse=True)[_KEEP:]:
+        try:
+            os.unlink(path)
+        except OSError:
+            pass
+
+
+def _code_signature() -> str:
+    """Stat signature of the modules that shape compiled output, so code changes invalidate."""
+    here = os.path.dirname(os.path.abspath(__file__))
+    parts = []
+    for name in ("compile.py", "models.py", "decode.py", "../recipe/criteria.py", "../io/yamlin.py"):
+        try:
+            st = os.stat(os.path.join(here, name))
+        except OSError:
+            continue
+        parts.append(f"{name}:{st.st_size}:{st.st_mtime_ns}")
+    return ";".join(parts)
+
+
+def load_compiled(files: FileSet, compile_fn: Callable[[FileSet], dict[str, Any]]) -> dict[str, Any]:
+    """Compiled catalog for `files`, from the cache when it is current."""
+    if os.environ.get("AICR_NO_CATALOG_CACHE"):
+        return compile_fn(files)
+    code = _code_signature()
+    stat_key = files.stat_fingerprint(code)
+    name = f"catalog-{_TAG}-{stat_key}.marshal"
+    for directory in _dirs():
+        blob = _load(os.path.join(directory, name))
+        if blob is not None:
+            catalog: dict[str, Any] = blob["catalog"]
+            return catalog
+    content = files.content_hash()
+    for directory in _dirs():
+        if not os.path.isdir(directory):
+            continue
+        for entry in os.scandir(directory):
+            if not entry.name.startswith(f"catalog-{_TAG}-"):
+                continue
+            blob = _load(entry.path)
+            if (
+                blob is not None
+                and blob.get("contentHash") == content
+                and blob.get("roots") == _roots(files)
+                and blob.get("code") == code
+            ):
+                _store(blob, name)
+                catalog = blob["catalog"]
+                return catalog
+    compiled = compile_fn(files)
+    _store({"contentHash": content, "roots": _roots(files), "code": code, "catalog": compiled}, name)
+    return compiled
+
+
+def _roots(files: FileSet) -> list[str]:
+    return [layer.root for layer in files.layers]

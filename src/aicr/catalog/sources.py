@@ -1,0 +1,140 @@
+"""Which files make up a catalog: the embedded data, an external `--data` overlay, or a root dir.
+
+Edge module: walks directories and stats files, never parses them. The result maps each
+catalog-relative path (POSIX, e.g. `overlays/eks.yaml`) to the absolute file that provides it,
+after the reference's layering rule (reference/recipe.md §7): an external file replaces the
+embedded file at the same relative path. `registry.yaml` and `validators/catalog.yaml` are
+kept from every layer because they merge by entry name instead.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import stat
+
+from aicr.errors import AicrError, Code
+
+MAX_FILE_BYTES = 10 * 1024 * 1024
+EMBEDDED_DIR = os.path.join(os.path.dirname(os.path.abspath(__file__)), "data")
+MERGED_BY_NAME = ("registry.yaml", "validators/catalog.yaml")
+
+
+class Layer:
+    """One directory of catalog files, with every file's relative path and stat signature."""
+
+    __slots__ = ("external", "files", "root")
+
+    def __init__(self, root: str, files: dict[str, tuple[int, int]], external: bool) -> None:
+        self.root = root
+        self.files = files  # relpath -> (size, mtime_ns)
+        self.external = external
+
+    def path(self, relpath: str) -> str:
+        """Absolute path of one file of this layer."""
+        return os.path.join(self.root, *relpath.split("/"))
+
+
+def scan_layer(root: str, *, external: bool, checked: bool | None = None) -> Layer:
+    """List every regular file under `root`; user-supplied dirs get the safety checks of §7."""
+    root = os.path.abspath(root)
+    if not os.path.exists(root):
+        raise AicrError(Code.NOT_FOUND, f"data directory not found: {root}", {"path": root})
+    if not os.path.isdir(root):
+        raise AicrError(Code.INVALID_REQUEST, f"data path is not a directory: {root}", {"path": root})
+    files: dict[str, tuple[int, int]] = {}
+    _walk(root, "", files, external if checked is None else checked)
+    if "registry.yaml" not in files:
+        what = "external data directory" if external else "catalog directory"
+        raise AicrError(
+            Code.INVALID_REQUEST, f"registry.yaml is required in {what}: {root}", {"path": root}
+        )
+    return Layer(root, files, external)
+
+
+def _walk(root: str, prefix: str, files: dict[str, tuple[int, int]], checked: bool) -> None:
+    directory = os.path.join(root, prefix) if prefix else root
+    with os.scandir(directory) as entries:
+        for entry in entries:
+            rel = f"{prefix}/{entry.name}" if prefix else entry.name
+            if checked and ".." in rel.split("/"):
+                raise AicrError(Code.INVALID_REQUEST, f"path traversal is not allowed: {rel}", {"path": rel})
+            if entry.is_symlink():
+                if checked:
+                    raise AicrError(
+                        Code.INVALID_REQUEST,
+                        f"symlinks are not allowed in external data: {rel}",
+                        {"path": rel},
+                    )
+                continue
+            if entry.is_dir(follow_symlinks=False):
+                if entry.name == "__pycache__":
+                    continue
+                _walk(root, rel, files, checked)
+                continue
+            st = entry.stat(follow_symlinks=False)
+            if not stat.S_ISREG(st.st_mode):
+                continue
+            if st.st_size > MAX_FILE_BYTES:
+                raise AicrError(
+                    Code.INVALID_REQUEST,
+                    f"file too large ({st.st_size} bytes, max {MAX_FILE_BYTES}): {rel}",
+                    {"path": rel, "size": st.st_size},
+                )
+            files[rel] = (st.st_size, st.st_mtime_ns)
+
+
+class FileSet:
+    """The layered view of a catalog: layers in priority order (external first)."""
+
+    __slots__ = ("layers",)
+
+    def __init__(self, layers: list[Layer]) -> None:
+        self.layers = layers
+
+    def resolved(self) -> dict[str, str]:
+        """relpath -> absolute path of the winning file (first layer that has it)."""
+        out: dict[str, str] = {}
+        for layer in self.layers:
+            for rel in layer.files:
+                out.setdefault(rel, layer.path(rel))
+        return out
+
+    def all_versions(self, relpath: str) -> list[tuple[Layer, str]]:
+        """Every layer's copy of `relpath`, lowest priority (embedded) first."""
+        return [(layer, layer.path(relpath)) for layer in reversed(self.layers) if relpath in layer.files]
+
+    def stat_fingerprint(self, salt: str = "") -> str:
+        """Cheap key over paths, sizes and mtimes of every file (no reads)."""
+        h = hashlib.blake2b(digest_size=16)
+        h.update(salt.encode())
+        for layer in self.layers:
+            h.update(f"{layer.root}\0{int(layer.external)}\n".encode())
+            for rel in sorted(layer.files):
+                size, mtime = layer.files[rel]
+                h.update(f"{rel}\0{size}\0{mtime}\n".encode())
+        return h.hexdigest()
+
+    def content_hash(self) -> str:
+        """Hash over every file's bytes: the identity of the catalog's contents."""
+        h = hashlib.blake2b(digest_size=16)
+        for layer in self.layers:
+            h.update(f"layer {int(layer.external)}\n".encode())
+            for rel in sorted(layer.files):
+                with open(layer.path(rel), "rb") as fh:
+                    data = fh.read()
+                h.update(f"{rel}\0{len(data)}\n".encode())
+                h.update(data)
+        return h.hexdigest()
+
+
+def file_set(*, data: str | None = None, root: str | None = None) -> FileSet:
+    """Layers for `load_catalog`: `root` alone, or the embedded data under an optional `data` dir."""
+    if root is not None and data is not None:
+        raise AicrError(Code.INVALID_REQUEST, "root and data cannot be combined")
+    if root is not None:
+        return FileSet([scan_layer(root, external=False, checked=True)])
+    layers = [scan_layer(EMBEDDED_DIR, external=False)]
+    if data is not None:
+        layers.insert(0, scan_layer(data, external=True))
+    return FileSet(layers)

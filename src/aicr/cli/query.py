@@ -1,0 +1,70 @@
+"""`aicr query`: resolve criteria, hydrate component values, print the value at `--selector`.
+
+Translation only. Scalars print bare; maps and lists print as YAML (or JSON with `-t json`).
+"""
+
+from __future__ import annotations
+
+from aicr.cli.criteria_flags import add_criteria_flags, build_criteria
+from aicr.cli.flags import Once, add_data, add_format, add_kubeconfig, check_format
+from aicr.errors import AicrError, Code
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    import argparse
+    from typing import Any
+
+
+def register(sub: Any, common: argparse.ArgumentParser) -> None:
+    """Add the `query` subcommand."""
+    parser = sub.add_parser(
+        "query",
+        parents=[common],
+        help="print one value of a resolved, hydrated recipe",
+        description="Resolve criteria and print the value at --selector (e.g. components.gpu-operator.values.driver.version).",
+    )
+    add_criteria_flags(parser)
+    parser.add_argument("--selector", action=Once, metavar="PATH",
+                        help="dotted path into the hydrated recipe ('' or '.' for everything)")
+    add_format(parser, choices=("yaml", "json"))
+    add_data(parser)
+    add_kubeconfig(parser)
+    parser.set_defaults(_run=run)
+
+
+def render_value(value: Any, fmt: str) -> str:
+    """Scalars bare; anything else as YAML, or pretty JSON."""
+    if fmt == "json":
+        import json
+
+        return json.dumps(value, indent=2, ensure_ascii=False) + "\n"
+    if isinstance(value, bool):
+        return ("true" if value else "false") + "\n"
+    if isinstance(value, str | int | float):
+        return f"{value}\n"
+    from aicr.io.yamlout import dump
+
+    return dump(value)
+
+
+def run(args: argparse.Namespace) -> int:
+    """Resolve, hydrate, select and print."""
+    import sys
+
+    from aicr.catalog.catalog import load_catalog
+    from aicr.cli.recipe import load_snapshot_arg
+    from aicr.recipe.query import hydrate, select
+    from aicr.version import recipe_version
+
+    if args.selector is None:
+        raise AicrError(Code.INVALID_REQUEST, 'Required flag "selector" not set')
+    fmt = check_format(args)
+    catalog = load_catalog(data=args.data)
+    snapshot = load_snapshot_arg(args.snapshot, args.kubeconfig)
+    criteria = build_criteria(args, catalog, snapshot)
+    result = catalog.resolve(
+        criteria, snapshot=snapshot, criteria_strict=bool(args.criteria_strict), version=recipe_version()
+    )
+    value = select(hydrate(result, catalog), args.selector)
+    sys.stdout.write(render_value(value, fmt))
+    return 0

@@ -1,0 +1,56 @@
+"""`aicr recipe`: resolve criteria (flags, a criteria file or a snapshot) to a RecipeResult.
+
+Translation only: parse flags, load the catalog, call `Catalog.resolve`, render and write.
+"""
+
+from __future__ import annotations
+
+from aicr.cli.criteria_flags import add_criteria_flags, build_criteria
+from aicr.cli.flags import add_data, add_format, add_kubeconfig, add_output, check_format
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    import argparse
+    from typing import Any
+
+
+def register(sub: Any, common: argparse.ArgumentParser) -> None:
+    """Add the `recipe` subcommand."""
+    parser = sub.add_parser(
+        "recipe",
+        parents=[common],
+        help="resolve criteria to a version-locked recipe",
+        description="Resolve cluster criteria to a RecipeResult: components, versions, constraints, order.",
+    )
+    add_criteria_flags(parser)
+    add_output(parser, "recipe")
+    add_format(parser)
+    add_data(parser)
+    add_kubeconfig(parser)
+    parser.set_defaults(_run=run)
+
+
+def load_snapshot_arg(uri: str | None, kubeconfig: str | None) -> dict[str, Any] | None:
+    """The Snapshot document named by `--snapshot`, or None."""
+    if not uri:
+        return None
+    from aicr.snapshot.document import load_snapshot_document
+
+    return load_snapshot_document(uri, kubeconfig=kubeconfig)
+
+
+def run(args: argparse.Namespace) -> int:
+    """Resolve and write the recipe."""
+    from aicr.catalog.catalog import load_catalog
+    from aicr.io.documents import write_text
+    from aicr.version import recipe_version
+
+    fmt = check_format(args)
+    catalog = load_catalog(data=args.data)
+    snapshot = load_snapshot_arg(args.snapshot, args.kubeconfig)
+    criteria = build_criteria(args, catalog, snapshot)
+    result = catalog.resolve(
+        criteria, snapshot=snapshot, criteria_strict=bool(args.criteria_strict), version=recipe_version()
+    )
+    write_text(args.output, result.render(fmt), kubeconfig=args.kubeconfig, doc=result.doc, fmt=fmt)
+    return 0

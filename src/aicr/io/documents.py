@@ -1,0 +1,103 @@
+"""Reading and writing documents at any location: stdin/stdout, files, http(s), ConfigMaps.
+
+Edge module. Inputs: a missing file is NOT_FOUND, an empty or unparsable one INVALID_REQUEST.
+Outputs go to stdout or are written atomically; `cm://` locations go through `aicr.k8s`
+(imported only when used).
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+
+from aicr.errors import AicrError, Code
+from aicr.io.uris import parse_target
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
+
+MAX_HTTP_BYTES = 16 * 1024 * 1024
+HTTP_TIMEOUT_S = 30.0
+
+
+def read_bytes(uri: str, *, what: str = "input", kubeconfig: str | None = None) -> tuple[bytes, str]:
+    """Raw bytes at `uri` and a display name for messages."""
+    target = parse_target(uri)
+    if target.kind == "stdio":
+        return sys.stdin.buffer.read(), "<stdin>"
+    if target.kind == "http":
+        return _read_http(target.value, what), target.value
+    if target.kind == "configmap":
+        from aicr.k8s.configmaps import read_document_configmap
+
+        return read_document_configmap(target.namespace, target.name, kubeconfig=kubeconfig), target.value
+    path = target.value
+    try:
+        with open(path, "rb") as fh:
+            return fh.read(), path
+    except FileNotFoundError:
+        raise AicrError(
+            Code.NOT_FOUND, f"{what} file not found: {os.path.abspath(path)}", {"path": path}
+        ) from None
+    except IsADirectoryError:
+        raise AicrError(Code.INVALID_REQUEST, f"{what} path is a directory: {path}", {"path": path}) from None
+    except OSError as exc:
+        raise AicrError(Code.INVALID_REQUEST, f"cannot read {what} file {path}: {exc.strerror}") from None
+
+
+def _read_http(url: str, what: str) -> bytes:
+    import urllib.error
+    import urllib.request
+
+    try:
+        with urllib.request.urlopen(url, timeout=HTTP_TIMEOUT_S) as resp:  # noqa: S310 - http(s) only
+            data: bytes = resp.read(MAX_HTTP_BYTES + 1)
+    except urllib.error.HTTPError as exc:
+        code = Code.NOT_FOUND if exc.code == 404 else Code.UNAVAILABLE
+        raise AicrError(code, f"failed to fetch {what} from {url}: HTTP {exc.code}") from None
+    except TimeoutError:
+        raise AicrError(Code.TIMEOUT, f"timed out fetching {what} from {url}") from None
+    except (urllib.error.URLError, OSError) as exc:
+        reason = getattr(exc, "reason", exc)
+        raise AicrError(Code.UNAVAILABLE, f"failed to fetch {what} from {url}: {reason}") from None
+    if len(data) > MAX_HTTP_BYTES:
+        raise AicrError(Code.INVALID_REQUEST, f"{what} at {url} exceeds {MAX_HTTP_BYTES} bytes")
+    return data
+
+
+def load_document(uri: str, *, what: str = "input", kubeconfig: str | None = None) -> dict[str, Any]:
+    """Parse the YAML or JSON document at `uri` into a mapping."""
+    from aicr.io.yamlin import load_yaml, plain
+
+    data, source = read_bytes(uri, what=what, kubeconfig=kubeconfig)
+    if not data.strip():
+        raise AicrError(Code.INVALID_REQUEST, f"{what} is empty: {source}", {"source": source})
+    doc = plain(load_yaml(data, source))
+    if not isinstance(doc, dict):
+        raise AicrError(
+            Code.INVALID_REQUEST, f"{what} must be a YAML or JSON mapping: {source}", {"source": source}
+        )
+    return doc
+
+
+def write_text(uri: str | None, text: str, *, kubeconfig: str | None = None, doc: Any = None, fmt: str = "yaml") -> None:
+    """Write rendered output to stdout, a file (atomically) or a ConfigMap."""
+    target = parse_target(uri)
+    if target.kind == "stdio":
+        sys.stdout.write(text)
+        sys.stdout.flush()
+        return
+    if target.kind == "http":
+        raise AicrError(Code.INVALID_REQUEST, f"cannot write output to a URL: {target.value}")
+    if target.kind == "configmap":
+        from aicr.k8s.configmaps import write_document_configmap
+
+        write_document_configmap(target.namespace, target.name, text, fmt=fmt, doc=doc, kubeconfig=kubeconfig)
+        return
+    from aicr.io.atomic import write_atomic
+
+    try:
+        write_atomic(target.value, text)
+    except OSError as exc:
+        raise AicrError(Code.INVALID_REQUEST, f"cannot write {target.value}: {exc.strerror}") from None

@@ -1,0 +1,51 @@
+"""Where a document comes from or goes to: stdin/stdout, a file, an http(s) URL, a ConfigMap.
+
+Pure parsing of the URI forms used by `-o`, `--snapshot`, `--recipe`, `--criteria`
+(reference/snapshot.md §5.4 for the `cm://namespace/name` grammar).
+"""
+
+from __future__ import annotations
+
+from aicr.errors import AicrError, Code
+
+CM_SCHEME = "cm://"
+
+
+class Target:
+    """A parsed location: kind is one of `stdio`, `file`, `http`, `configmap`."""
+
+    __slots__ = ("kind", "name", "namespace", "value")
+
+    def __init__(self, kind: str, value: str, namespace: str = "", name: str = "") -> None:
+        self.kind = kind
+        self.value = value
+        self.namespace = namespace
+        self.name = name
+
+    def __repr__(self) -> str:
+        return f"Target({self.kind}, {self.value!r})"
+
+
+def parse_configmap_uri(uri: str) -> tuple[str, str]:
+    """(namespace, name) of `cm://namespace/name`; INVALID_REQUEST otherwise."""
+    text = uri.strip()
+    if not text.startswith(CM_SCHEME):
+        raise AicrError(Code.INVALID_REQUEST, f'invalid ConfigMap URI "{uri}": expected cm://namespace/name')
+    rest = text[len(CM_SCHEME) :]
+    parts = rest.split("/")
+    if len(parts) != 2 or not parts[0].strip() or not parts[1].strip():
+        raise AicrError(Code.INVALID_REQUEST, f'invalid ConfigMap URI "{uri}": expected cm://namespace/name')
+    return parts[0].strip(), parts[1].strip()
+
+
+def parse_target(uri: str | None) -> Target:
+    """Classify an input or output location."""
+    text = (uri or "").strip()
+    if text in ("", "-"):
+        return Target("stdio", "-")
+    if text.startswith(CM_SCHEME):
+        namespace, name = parse_configmap_uri(text)
+        return Target("configmap", text, namespace, name)
+    if text.startswith(("http://", "https://")):
+        return Target("http", text)
+    return Target("file", uri or "")

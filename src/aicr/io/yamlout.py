@@ -1,0 +1,220 @@
+"""Deterministic YAML writing for plain data (dict, list, str, int, float, bool, None).
+
+Pure and import-light (no PyYAML): the `aicr recipe` hot path emits YAML through this module.
+Block style, 2-space indent, lists indented under their key, keys in the order given. A string
+is written plain only when both YAML 1.1 (Helm, PyYAML) and YAML 1.2 readers would read it back
+as the same string; otherwise it is double-quoted, or written as a literal block when it spans
+lines.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
+
+# Scalars that some YAML 1.1 or 1.2 reader resolves to a non-string type.
+_IMPLICIT = re.compile(
+    r"""^(?:
+        y|Y|yes|Yes|YES|n|N|no|No|NO|true|True|TRUE|false|False|FALSE|on|On|ON|off|Off|OFF
+      | ~|null|Null|NULL
+      | [-+]?0b[0-1_]+
+      | [-+]?0o?[0-7_]+
+      | [-+]?(?:0|[1-9][0-9_]*)
+      | [-+]?0x[0-9a-fA-F_]+
+      | [-+]?[1-9][0-9_]*(?::[0-5]?[0-9])+
+      | [-+]?(?:[0-9][0-9_]*)?\.[0-9_]*(?:[eE][-+]?[0-9]+)?
+      | [-+]?[0-9][0-9_]*(?:[eE][-+]?[0-9]+)
+      | [-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+\.[0-9_]*
+      | [-+]?\.(?:inf|Inf|INF)
+      | \.(?:nan|NaN|NAN)
+      | [0-9]{4}-[0-9]{1,2}-[0-9]{1,2}(?:(?:[Tt]|[ \t]+)[0-9].*)?
+      | <<|=
+    )$""",
+    re.X,
+)
+_FIRST_INDICATORS = frozenset("-?:,[]{}#&*!|>'\"%@`")
+_ESCAPES = {
+    "\\": "\\\\",
+    '"': '\\"',
+    "\n": "\\n",
+    "\t": "\\t",
+    "\r": "\\r",
+    "\0": "\\0",
+    "\x07": "\\a",
+    "\x08": "\\b",
+    "\x0b": "\\v",
+    "\x0c": "\\f",
+    "\x1b": "\\e",
+    "\x85": "\\N",
+    "\xa0": "\\_",
+    "\u2028": "\\L",
+    "\u2029": "\\P",
+}
+
+
+def _printable(ch: str) -> bool:
+    code = ord(ch)
+    return (
+        code == 0x09
+        or 0x20 <= code <= 0x7E
+        or (0xA0 < code <= 0xD7FF and code not in (0x2028, 0x2029))
+        or 0xE000 <= code <= 0xFFFD and code != 0xFEFF
+        or 0x10000 <= code <= 0x10FFFF
+    )
+
+
+def _plain_ok(s: str) -> bool:
+    if not s or s[0] in _FIRST_INDICATORS or s[0] in " \t" or s[-1] in " \t:":
+        return False
+    if ": " in s or " #" in s or "\t" in s or s.startswith(("---", "...")):
+        return False
+    if _IMPLICIT.match(s):
+        return False
+    return all(_printable(ch) and ch != "\t" for ch in s)
+
+
+def quote(s: str) -> str:
+    """Double-quoted YAML scalar for `s`."""
+    out = []
+    for ch in s:
+        esc = _ESCAPES.get(ch)
+        if esc is not None:
+            out.append(esc)
+        elif _printable(ch) and ch != "\ufeff":
+            out.append(ch)
+        else:
+            code = ord(ch)
+            if code <= 0xFF:
+                out.append(f"\\x{code:02X}")
+            elif code <= 0xFFFF:
+                out.append(f"\\u{code:04X}")
+            else:
+                out.append(f"\\U{code:08X}")
+    return '"' + "".join(out) + '"'
+
+
+def scalar(value: Any) -> str:
+    """One-line YAML form of a scalar (strings with newlines come back double-quoted)."""
+    if value is None:
+        return "null"
+    if value is True:
+        return "true"
+    if value is False:
+        return "false"
+    if isinstance(value, int):
+        return str(int(value))
+    if isinstance(value, float):
+        return _float(float(value))
+    if isinstance(value, str):
+        return value if _plain_ok(value) else quote(value)
+    raise TypeError(f"cannot write {type(value).__name__} as YAML")
+
+
+def _float(f: float) -> str:
+    if math.isnan(f):
+        return ".nan"
+    if math.isinf(f):
+        return ".inf" if f > 0 else "-.inf"
+    text = repr(f)
+    if "e" in text:
+        mantissa, exp = text.split("e")
+        if "." not in mantissa:
+            mantissa += ".0"
+        text = f"{mantissa}e{exp}"
+    return text
+
+
+def _literal_ok(s: str) -> bool:
+    if "\n" not in s or not s.strip("\n "):
+        return False
+    if any(not _printable(ch) and ch != "\n" for ch in s):
+        return False
+    # Lines of only spaces before content confuse indentation detection; quote those.
+    return all(line.strip(" ") or not line for line in s.split("\n"))
+
+
+def _literal(s: str, indent: int) -> list[str]:
+    if s.endswith("\n\n") or s == "\n":
+        chomp, body = "+", s[:-1]
+    elif s.endswith("\n"):
+        chomp, body = "", s[:-1]
+    else:
+        chomp, body = "-", s
+    header = "|" + ("2" if s[0] in " \n" else "") + chomp
+    pad = " " * indent
+    lines = [header]
+    for line in body.split("\n"):
+        lines.append(pad + line if line else "")
+    return lines
+
+
+def _key(k: Any) -> str:
+    if not isinstance(k, str):
+        raise TypeError(f"YAML mapping keys must be strings, found {type(k).__name__}")
+    if "\n" in k:
+        return quote(k)
+    return scalar(k)
+
+
+def _emit(value: Any, indent: int, out: list[str], prefix: str) -> None:
+    """Append lines for `value` whose first line starts with `prefix` (already indented)."""
+    pad = " " * indent
+    if isinstance(value, dict):
+        if not value:
+            out.append(prefix + "{}")
+            return
+        first = True
+        for k, v in value.items():
+            head = (prefix if first else pad) + _key(k) + ":"
+            first = False
+            _emit_child(v, indent, out, head)
+        return
+    if isinstance(value, list | tuple):
+        if not value:
+            out.append(prefix + "[]")
+            return
+        first = True
+        for item in value:
+            head = (prefix if first else pad) + "- "
+            first = False
+            _emit(item, indent + 2, out, head)
+        return
+    if isinstance(value, str) and _literal_ok(value):
+        lines = _literal(value, indent + 2 if prefix.endswith(": ") else indent)
+        out.append(prefix + lines[0])
+        out.extend(lines[1:])
+        return
+    out.append(prefix + scalar(value))
+
+
+def _emit_child(value: Any, indent: int, out: list[str], head: str) -> None:
+    if isinstance(value, dict) and value:
+        out.append(head)
+        _emit(value, indent + 2, out, " " * (indent + 2))
+    elif isinstance(value, list | tuple) and value:
+        out.append(head)
+        _emit(value, indent + 2, out, " " * (indent + 2))
+    elif isinstance(value, str) and _literal_ok(value):
+        lines = _literal(value, indent + 2)
+        out.append(head + " " + lines[0])
+        out.extend(lines[1:])
+    else:
+        _emit(value, indent, out, head + " ")
+
+
+def dump(value: Any) -> str:
+    """Serialise plain data to a YAML document (no leading `---`, trailing newline)."""
+    out: list[str] = []
+    if isinstance(value, dict | list | tuple):
+        _emit(value, 0, out, "")
+    elif isinstance(value, str) and _literal_ok(value):
+        lines = _literal(value, 2)
+        out.append(lines[0])
+        out.extend(lines[1:])
+    else:
+        out.append(scalar(value))
+    return "\n".join(out) + "\n"

@@ -1,0 +1,92 @@
+"""Structured logging to stderr: `[cli] msg: k=v` text lines, or JSON objects with `--log-json`.
+
+The only module that writes log lines. Import-light on purpose (no `logging`, `json` only in
+JSON mode) because every CLI command imports it. stdout is never touched here.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import time
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any, TextIO
+
+_LEVELS = {"debug": 10, "info": 20, "warn": 30, "warning": 30, "error": 40}
+
+
+class _State:
+    level = 20
+    json_mode = False
+    prefix = "cli"
+    stream: TextIO | None = None
+
+
+def configure(*, debug: bool = False, json_mode: bool = False, level: str | None = None) -> None:
+    """Set the log level and format for the rest of the process."""
+    chosen = level or os.environ.get("AICR_LOG_LEVEL", "")
+    _State.level = 10 if debug else _LEVELS.get(chosen.lower(), 20)
+    _State.json_mode = json_mode
+    _State.prefix = os.environ.get("AICR_LOG_PREFIX", "cli") or "cli"
+
+
+def set_stream(stream: TextIO | None) -> None:
+    """Redirect log output (tests); None restores sys.stderr."""
+    _State.stream = stream
+
+
+def enabled(level: str) -> bool:
+    """Whether a message at `level` would be written."""
+    return _LEVELS[level] >= _State.level
+
+
+def _write(level: str, msg: str, fields: dict[str, Any]) -> None:
+    if _LEVELS[level] < _State.level:
+        return
+    stream = _State.stream or sys.stderr
+    if _State.json_mode:
+        import json
+
+        from aicr.version import VERSION
+
+        record: dict[str, Any] = {
+            "time": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+            "level": level.upper(),
+            "msg": msg,
+            "module": "aicr",
+            "version": VERSION,
+        }
+        record.update(fields)
+        stream.write(json.dumps(record, default=str, sort_keys=False) + "\n")
+    else:
+        tail = "".join(f" {k}={_fmt(v)}" for k, v in fields.items())
+        sep = ":" if tail else ""
+        stream.write(f"[{_State.prefix}] {msg}{sep}{tail}\n")
+    stream.flush()
+
+
+def _fmt(value: Any) -> str:
+    text = str(value)
+    return f'"{text}"' if (" " in text or not text) else text
+
+
+def debug(msg: str, **fields: Any) -> None:
+    """Log at debug level."""
+    _write("debug", msg, fields)
+
+
+def info(msg: str, **fields: Any) -> None:
+    """Log at info level."""
+    _write("info", msg, fields)
+
+
+def warn(msg: str, **fields: Any) -> None:
+    """Log at warning level."""
+    _write("warn", msg, fields)
+
+
+def error(msg: str, **fields: Any) -> None:
+    """Log at error level."""
+    _write("error", msg, fields)

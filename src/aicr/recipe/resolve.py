@@ -1,0 +1,156 @@
+"""Resolution: criteria in, RecipeResult out.
+
+Pure over the compiled catalog (values files are read only when a mixin's overrides must be
+checked for collisions). The steps follow reference/recipe.md §3 with the current semantics:
+select maximal matching leaves, optionally drop leaves whose own constraints fail against a
+snapshot, merge each leaf's inheritance chain over the base, apply mixins, enforce coverage,
+then finalise (dependencies, deployment order, registry defaults, coherence).
+"""
+
+from __future__ import annotations
+
+from aicr import logs
+from aicr.documents import API_VERSION, KIND_RESULT
+from aicr.errors import AicrError
+from aicr.recipe.coverage import check_completeness, check_joint_sufficiency
+from aicr.recipe.deps import check_dependencies, deployment_order
+from aicr.recipe.finalize import apply_registry_defaults, check_coherence
+from aicr.recipe.matching import resolve_chain, select_leaves
+from aicr.recipe.merge import Spec
+from aicr.recipe.mixins import apply_mixins
+from aicr.recipe.result import RecipeResult
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
+
+    from aicr.catalog.catalog import Catalog
+    from aicr.recipe.criteria import Criteria
+
+
+class _Build:
+    """Merged spec and bookkeeping for one set of leaves."""
+
+    __slots__ = ("applied", "spec")
+
+    def __init__(self, spec: Spec, applied: list[str]) -> None:
+        self.spec = spec
+        self.applied = applied
+
+
+def _merge(catalog: Catalog, leaves: list[dict[str, Any]]) -> _Build:
+    overlays = catalog.overlays
+    base_name = catalog.base_name
+    spec = Spec()
+    spec.apply(overlays[base_name])
+    applied = [base_name]
+    merged = {base_name}
+    for leaf in leaves:
+        for name in resolve_chain(leaf["name"], overlays, base_name):
+            if name not in merged:
+                merged.add(name)
+                spec.apply(overlays[name])
+                applied.append(name)
+    apply_mixins(spec, catalog, spec.mixins)
+    return _Build(spec, applied)
+
+
+def resolve(
+    catalog: Catalog,
+    criteria: Criteria,
+    *,
+    snapshot: dict[str, Any] | None = None,
+    criteria_strict: bool = False,
+    version: str | None = None,
+) -> RecipeResult:
+    """Resolve `criteria` against `catalog` (and, when given, a Snapshot document)."""
+    criteria.validate(catalog.allowed_values(strict=criteria_strict))
+    overlays = catalog.overlays
+    leaves = select_leaves(criteria, overlays, catalog.base_name)
+    excluded: list[dict[str, Any]] = []
+    warnings: list[dict[str, Any]] = []
+    if snapshot is not None:
+        from aicr.recipe.snapshot_mode import exclude_failing_leaves, exclude_mixin_failures
+
+        leaves = exclude_failing_leaves(leaves, snapshot, excluded, warnings)
+        build = _merge(catalog, leaves)
+        survivors = exclude_mixin_failures(catalog, leaves, build.spec, snapshot, excluded, warnings)
+        if survivors is not leaves:
+            leaves = survivors
+            build = _merge(catalog, leaves)
+    else:
+        build = _merge(catalog, leaves)
+    details: dict[str, Any] = {}
+    if excluded:
+        details["excludedOverlays"] = excluded
+    if warnings:
+        details["constraintWarnings"] = warnings
+    check_completeness(criteria, build.applied, overlays, catalog.base_name, excluded, details)
+    check_joint_sufficiency(
+        criteria, build.applied, overlays, catalog.base_name, build.spec.strict_dimensions, details
+    )
+    if len(build.applied) <= 1:
+        if excluded:
+            logs.warn(
+                "all matching overlays were excluded due to constraint failures, using base configuration only",
+                excluded_count=len(excluded),
+                criteria=str(criteria),
+            )
+        else:
+            logs.warn(
+                "no environment-specific overlays matched, using base configuration only",
+                criteria=str(criteria),
+                hint="recipe may not be optimized for your environment",
+            )
+    elif excluded:
+        logs.warn("some overlays were excluded due to constraint failures", excluded_count=len(excluded))
+    return _finalize(catalog, criteria, build, excluded, warnings, version)
+
+
+def _finalize(
+    catalog: Catalog,
+    criteria: Criteria,
+    build: _Build,
+    excluded: list[dict[str, Any]],
+    warnings: list[dict[str, Any]],
+    version: str | None,
+) -> RecipeResult:
+    spec = build.spec
+    refs = spec.ref_list()
+    try:
+        check_dependencies(refs)
+    except AicrError as exc:
+        raise exc.wrap("merged recipe validation failed") from None
+    order = deployment_order(refs)
+    for ref in refs:
+        apply_registry_defaults(ref, catalog)
+    check_coherence(refs)
+    meta: dict[str, Any] = {}
+    if version:
+        meta["version"] = version
+    meta["appliedOverlays"] = build.applied
+    if excluded:
+        meta["excludedOverlays"] = excluded
+    if warnings:
+        meta["constraintWarnings"] = warnings
+    doc: dict[str, Any] = {"kind": KIND_RESULT, "apiVersion": API_VERSION, "metadata": meta}
+    doc["criteria"] = criteria.to_dict()
+    constraints = spec.constraint_list()
+    if constraints:
+        doc["constraints"] = constraints
+    doc["componentRefs"] = [_ordered_ref(ref) for ref in refs]
+    doc["deploymentOrder"] = order
+    validation = spec.validation_doc()
+    if validation:
+        doc["validation"] = validation
+    return RecipeResult(doc)
+
+
+def _ordered_ref(ref: dict[str, Any]) -> dict[str, Any]:
+    from aicr.recipe.merge import REF_FIELD_ORDER
+
+    out = {k: ref[k] for k in REF_FIELD_ORDER if k in ref and (ref[k] not in ("", None, [], {}, False))}
+    out.setdefault("type", ref.get("type", ""))
+    out.setdefault("source", ref.get("source", ""))
+    return {k: out[k] for k in REF_FIELD_ORDER if k in out}
+

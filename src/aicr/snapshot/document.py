@@ -1,0 +1,49 @@
+"""The Snapshot document envelope: reading and checking `kind`, `apiVersion` and `measurements`.
+
+Edge (reads through `aicr.io.documents`) plus a pure shape check. The measurement model and
+collectors live beside this module; resolution only needs the plain document.
+"""
+
+from __future__ import annotations
+
+from aicr.documents import KIND_SNAPSHOT, READ_API_VERSIONS
+from aicr.errors import AicrError, Code
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
+
+
+def check_snapshot_document(doc: dict[str, Any], source: str) -> dict[str, Any]:
+    """Raise INVALID_REQUEST unless `doc` is a Snapshot with well-formed measurements."""
+    kind = doc.get("kind")
+    if kind != KIND_SNAPSHOT:
+        raise AicrError(Code.INVALID_REQUEST, f'{source}: invalid kind "{kind}", expected "{KIND_SNAPSHOT}"')
+    version = doc.get("apiVersion")
+    if version not in READ_API_VERSIONS:
+        raise AicrError(Code.INVALID_REQUEST, f'{source}: unsupported apiVersion "{version}" for Snapshot')
+    measurements = doc.get("measurements")
+    if measurements is None:
+        measurements = doc["measurements"] = []
+    if not isinstance(measurements, list):
+        raise AicrError(Code.INVALID_REQUEST, f"{source}: measurements must be a list")
+    for i, m in enumerate(measurements):
+        if not isinstance(m, dict) or not isinstance(m.get("type"), str):
+            raise AicrError(Code.INVALID_REQUEST, f"{source}: measurements[{i}] needs a string type")
+        subtypes = m.get("subtypes") or []
+        if not isinstance(subtypes, list):
+            raise AicrError(Code.INVALID_REQUEST, f"{source}: measurements[{i}].subtypes must be a list")
+        for j, sub in enumerate(subtypes):
+            if not isinstance(sub, dict) or not isinstance(sub.get("data", {}), dict):
+                raise AicrError(
+                    Code.INVALID_REQUEST, f"{source}: measurements[{i}].subtypes[{j}].data must be a mapping"
+                )
+    return doc
+
+
+def load_snapshot_document(uri: str, *, kubeconfig: str | None = None) -> dict[str, Any]:
+    """Read and check the Snapshot at `uri` (file, `-`, http(s) or cm://)."""
+    from aicr.io.documents import load_document
+
+    doc = load_document(uri, what="snapshot", kubeconfig=kubeconfig)
+    return check_snapshot_document(doc, uri)
