@@ -30,7 +30,7 @@ if TYPE_CHECKING:
     from aicr.snapshot.api import take_snapshot as take_snapshot
     from aicr.validate.api import validate as validate
     from aicr.validate.readiness import evaluate_constraints as evaluate_constraints
-    from aicr.version import VERSION as __version__
+    from aicr.version import VERSION as __version__  # noqa: F401
 
 _EXPORTS = {
     "load_catalog": ("aicr.catalog.catalog", "load_catalog"),

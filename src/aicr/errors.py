@@ -7,13 +7,14 @@ specific code always wins: wrapping keeps the inner code (see `AicrError.wrap`).
 
 from __future__ import annotations
 
-from enum import Enum
+from enum import StrEnum
+
 TYPE_CHECKING = False  # typing costs ~10 ms at import; the CLI hot path avoids it
 if TYPE_CHECKING:
     from typing import Any
 
 
-class Code(str, Enum):
+class Code(StrEnum):
     """Failure classes shared by the CLI, the library and the REST API."""
 
     INVALID_REQUEST = "INVALID_REQUEST"
@@ -26,9 +27,6 @@ class Code(str, Enum):
     CANCELED = "CANCELED"
     METHOD_NOT_ALLOWED = "METHOD_NOT_ALLOWED"
     CONFLICT = "CONFLICT"
-
-    def __str__(self) -> str:
-        return self.value
 
 
 # DESIGN.md "Errors and exit codes"; surface.md §6 (METHOD_NOT_ALLOWED and CONFLICT exit 2).

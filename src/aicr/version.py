@@ -9,7 +9,7 @@ from __future__ import annotations
 VERSION = "0.1.0"
 
 try:
-    from aicr._buildinfo import COMMIT, DATE
+    from aicr._buildinfo import COMMIT, DATE  # type: ignore[import-not-found, unused-ignore]
 except ImportError:  # not stamped: built outside `make`
     COMMIT = "unknown"
     DATE = "unknown"

@@ -33,11 +33,15 @@ def _user_dir() -> str:
     return os.path.join(base, "aicr")
 
 
-def _dirs() -> list[str]:
+def _dirs(files: FileSet) -> list[str]:
     override = os.environ.get("AICR_CACHE_DIR")
     if override:
         return [override]
-    return [_PACKAGE_DIR, _user_dir()]
+    from aicr.catalog.sources import EMBEDDED_DIR
+
+    if [layer.root for layer in files.layers] == [EMBEDDED_DIR]:
+        return [_PACKAGE_DIR, _user_dir()]
+    return [_user_dir()]  # user catalogs never land in the package
 
 
 def _load(path: str) -> dict[str, Any] | None:
@@ -49,9 +53,9 @@ def _load(path: str) -> dict[str, Any] | None:
     return blob if isinstance(blob, dict) and "catalog" in blob else None
 
 
-def _store(blob: dict[str, Any], name: str) -> None:
+def _store(blob: dict[str, Any], name: str, directories: list[str]) -> None:
     data = marshal.dumps(blob)
-    for directory in _dirs():
+    for directory in directories:
         try:
             os.makedirs(directory, exist_ok=True)
             fd, tmp = tempfile.mkstemp(prefix=".tmp-", dir=directory)
@@ -97,13 +101,14 @@ def load_compiled(files: FileSet, compile_fn: Callable[[FileSet], dict[str, Any]
     code = _code_signature()
     stat_key = files.stat_fingerprint(code)
     name = f"catalog-{_TAG}-{stat_key}.marshal"
-    for directory in _dirs():
+    directories = _dirs(files)
+    for directory in directories:
         blob = _load(os.path.join(directory, name))
         if blob is not None:
             catalog: dict[str, Any] = blob["catalog"]
             return catalog
     content = files.content_hash()
-    for directory in _dirs():
+    for directory in directories:
         if not os.path.isdir(directory):
             continue
         for entry in os.scandir(directory):
@@ -116,11 +121,11 @@ def load_compiled(files: FileSet, compile_fn: Callable[[FileSet], dict[str, Any]
                 and blob.get("roots") == _roots(files)
                 and blob.get("code") == code
             ):
-                _store(blob, name)
+                _store(blob, name, directories)
                 catalog = blob["catalog"]
                 return catalog
     compiled = compile_fn(files)
-    _store({"contentHash": content, "roots": _roots(files), "code": code, "catalog": compiled}, name)
+    _store({"contentHash": content, "roots": _roots(files), "code": code, "catalog": compiled}, name, directories)
     return compiled
 
 

@@ -121,7 +121,9 @@ class Catalog:
         return component_values(self, ref)
 
 
-def load_catalog(*, data: str | os.PathLike[str] | None = None, root: str | os.PathLike[str] | None = None) -> Catalog:
+def load_catalog(
+    *, data: str | os.PathLike[str] | None = None, root: str | os.PathLike[str] | None = None
+) -> Catalog:
     """Load the embedded catalog, optionally layered under `data`, or ONLY the `root` directory."""
     from aicr.catalog.cache import load_compiled
     from aicr.catalog.sources import file_set

@@ -105,15 +105,15 @@ def _compile_registry(files: FileSet) -> list[dict[str, Any]]:
                 index[entry.name] = len(entries)
                 entries.append(plain)
     keys: dict[str, str] = {}
-    for entry in entries:
-        for key in entry.get("valueOverrideKeys", []):
+    for plain_entry in entries:
+        for key in plain_entry.get("valueOverrideKeys", []):
             owner = keys.get(key)
-            if owner is not None and owner != entry["name"]:
+            if owner is not None and owner != plain_entry["name"]:
                 raise AicrError(
                     Code.INVALID_REQUEST,
-                    f'registry.yaml: valueOverrideKey "{key}" is used by both "{owner}" and "{entry["name"]}"',
+                    f'registry.yaml: valueOverrideKey "{key}" is used by both "{owner}" and "{plain_entry["name"]}"',
                 )
-            keys[key] = entry["name"]
+            keys[key] = plain_entry["name"]
     return entries
 
 

@@ -46,9 +46,7 @@ def scan_layer(root: str, *, external: bool, checked: bool | None = None) -> Lay
     _walk(root, "", files, external if checked is None else checked)
     if "registry.yaml" not in files:
         what = "external data directory" if external else "catalog directory"
-        raise AicrError(
-            Code.INVALID_REQUEST, f"registry.yaml is required in {what}: {root}", {"path": root}
-        )
+        raise AicrError(Code.INVALID_REQUEST, f"registry.yaml is required in {what}: {root}", {"path": root})
     return Layer(root, files, external)
 
 

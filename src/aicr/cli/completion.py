@@ -19,8 +19,12 @@ SHELLS = ("bash", "zsh", "fish")
 
 def register(sub: Any, common: argparse.ArgumentParser) -> None:
     """Add the `completion` subcommand."""
-    parser = sub.add_parser("completion", parents=[common], help="print a shell completion script",
-                            description="Print a completion script: source <(aicr completion bash)")
+    parser = sub.add_parser(
+        "completion",
+        parents=[common],
+        help="print a shell completion script",
+        description="Print a completion script: source <(aicr completion bash)",
+    )
     parser.add_argument("shell", nargs="?", help="bash, zsh or fish")
     parser.set_defaults(_run=run)
 
@@ -33,7 +37,9 @@ def _fish(parser: argparse.ArgumentParser) -> str:
     subactions = [a for a in parser._actions if isinstance(a, ap._SubParsersAction)]
     for action in subactions:
         for name, sub in sorted(action.choices.items()):
-            lines.append(f"complete -c aicr -n '__fish_use_subcommand' -a {name} -d '{(sub.description or '')[:60]}'")
+            lines.append(
+                f"complete -c aicr -n '__fish_use_subcommand' -a {name} -d '{(sub.description or '')[:60]}'"
+            )
             for opt in sub._actions:
                 for flag in opt.option_strings:
                     if flag.startswith("--"):

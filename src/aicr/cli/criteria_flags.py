@@ -27,19 +27,41 @@ NO_CRITERIA = (
 def add_criteria_flags(parser: argparse.ArgumentParser) -> None:
     """--service, --accelerator/--gpu, --intent, --os, --platform, --nodes, -c, -s, --criteria-strict."""
     group = parser.add_argument_group("criteria")
-    group.add_argument("--service", action=Once, metavar="NAME", help="Kubernetes service: eks, gke, aks, oke, kind, …")
-    group.add_argument("--accelerator", "--gpu", dest="accelerator", action=Once, metavar="NAME",
-                       help="GPU type: h100, h200, gb200, gb300, b200, a100, l40, l40s, …")
+    group.add_argument(
+        "--service", action=Once, metavar="NAME", help="Kubernetes service: eks, gke, aks, oke, kind, …"
+    )
+    group.add_argument(
+        "--accelerator",
+        "--gpu",
+        dest="accelerator",
+        action=Once,
+        metavar="NAME",
+        help="GPU type: h100, h200, gb200, gb300, b200, a100, l40, l40s, …",
+    )
     group.add_argument("--intent", action=Once, metavar="NAME", help="workload intent: training or inference")
     group.add_argument("--os", action=Once, metavar="NAME", help="node OS: ubuntu, cos, amazonlinux, rhel, …")
     group.add_argument("--platform", action=Once, metavar="NAME", help="platform: kubeflow, dynamo, …")
     group.add_argument("--nodes", action=Once, metavar="N", help="number of GPU nodes (0 = any)")
-    group.add_argument("-c", "--criteria", action=Once, metavar="FILE",
-                       help="RecipeCriteria file (YAML or JSON, path or URL); flags override its fields")
-    group.add_argument("-s", "--snapshot", action=Once, metavar="URI",
-                       help="derive criteria from a snapshot (file, URL or cm://ns/name) and check overlay constraints")
-    group.add_argument("--criteria-strict", action=OnceTrue, default=env_bool("AICR_CRITERIA_STRICT"),
-                       help="accept only criteria values known to the embedded catalog (env AICR_CRITERIA_STRICT)")
+    group.add_argument(
+        "-c",
+        "--criteria",
+        action=Once,
+        metavar="FILE",
+        help="RecipeCriteria file (YAML or JSON, path or URL); flags override its fields",
+    )
+    group.add_argument(
+        "-s",
+        "--snapshot",
+        action=Once,
+        metavar="URI",
+        help="derive criteria from a snapshot (file, URL or cm://ns/name) and check overlay constraints",
+    )
+    group.add_argument(
+        "--criteria-strict",
+        action=OnceTrue,
+        default=env_bool("AICR_CRITERIA_STRICT"),
+        help="accept only criteria values known to the embedded catalog (env AICR_CRITERIA_STRICT)",
+    )
 
 
 def load_criteria_file(uri: str, kubeconfig: str | None = None) -> dict[str, Any]:
@@ -94,7 +116,9 @@ def build_criteria(args: argparse.Namespace, catalog: Catalog, snapshot: dict[st
 
         values.update(criteria_from_snapshot(snapshot, allowed))
     if args.criteria:
-        values.update(spec_to_values(load_criteria_file(args.criteria, getattr(args, "kubeconfig", None)), allowed))
+        values.update(
+            spec_to_values(load_criteria_file(args.criteria, getattr(args, "kubeconfig", None)), allowed)
+        )
     for field in FIELDS:
         raw = getattr(args, field)
         if raw is not None:

@@ -84,10 +84,18 @@ def env_bool(name: str) -> bool:
     return bool(value) and parse_bool(value, name)
 
 
-def add_format(parser: argparse.ArgumentParser, default: str = "yaml", choices: Sequence[str] = FORMATS) -> None:
+def add_format(
+    parser: argparse.ArgumentParser, default: str = "yaml", choices: Sequence[str] = FORMATS
+) -> None:
     """`--format/-t` with the reference's error text for unknown formats."""
-    parser.add_argument("-t", "--format", action=Once, default=default, metavar="FORMAT",
-                        help=f"output format: {', '.join(choices)} (default {default})")
+    parser.add_argument(
+        "-t",
+        "--format",
+        action=Once,
+        default=default,
+        metavar="FORMAT",
+        help=f"output format: {', '.join(choices)} (default {default})",
+    )
     parser.set_defaults(_format_choices=tuple(choices))
 
 
@@ -105,17 +113,32 @@ def check_format(args: argparse.Namespace) -> str:
 
 def add_output(parser: argparse.ArgumentParser, what: str = "result") -> None:
     """`--output/-o`: a file, `-` for stdout, or `cm://namespace/name`."""
-    parser.add_argument("-o", "--output", action=Once, default="-", metavar="URI",
-                        help=f"where to write the {what}: file path, - (stdout, default) or cm://namespace/name")
+    parser.add_argument(
+        "-o",
+        "--output",
+        action=Once,
+        default="-",
+        metavar="URI",
+        help=f"where to write the {what}: file path, - (stdout, default) or cm://namespace/name",
+    )
 
 
 def add_data(parser: argparse.ArgumentParser) -> None:
     """`--data DIR`: an external catalog layered over the embedded one."""
-    parser.add_argument("--data", action=Once, metavar="DIR",
-                        help="external data directory overlaid on the embedded catalog (needs registry.yaml)")
+    parser.add_argument(
+        "--data",
+        action=Once,
+        metavar="DIR",
+        help="external data directory overlaid on the embedded catalog (needs registry.yaml)",
+    )
 
 
 def add_kubeconfig(parser: argparse.ArgumentParser) -> None:
     """`--kubeconfig/-k`."""
-    parser.add_argument("-k", "--kubeconfig", action=Once, metavar="FILE",
-                        help="kubeconfig file (default: $KUBECONFIG, ~/.kube/config, in-cluster)")
+    parser.add_argument(
+        "-k",
+        "--kubeconfig",
+        action=Once,
+        metavar="FILE",
+        help="kubeconfig file (default: $KUBECONFIG, ~/.kube/config, in-cluster)",
+    )

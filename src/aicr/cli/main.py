@@ -43,10 +43,18 @@ class _Parser(argparse.ArgumentParser):
 
 def _global_flags(parser: argparse.ArgumentParser, *, suppress: bool) -> None:
     default: object = argparse.SUPPRESS if suppress else None
-    parser.add_argument("--debug", action="store_true", default=default if suppress else False,
-                        help="debug logging and tracebacks for unexpected errors (env AICR_DEBUG)")
-    parser.add_argument("--log-json", action="store_true", default=default if suppress else False,
-                        help="structured JSON logs on stderr (env AICR_LOG_JSON)")
+    parser.add_argument(
+        "--debug",
+        action="store_true",
+        default=default if suppress else False,
+        help="debug logging and tracebacks for unexpected errors (env AICR_DEBUG)",
+    )
+    parser.add_argument(
+        "--log-json",
+        action="store_true",
+        default=default if suppress else False,
+        help="structured JSON logs on stderr (env AICR_LOG_JSON)",
+    )
 
 
 def build_parser(only: str | None = None) -> argparse.ArgumentParser:
@@ -75,8 +83,13 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
 def _fail(exc: AicrError, json_mode: bool) -> int:
     code = exc.exit_code
     if json_mode:
-        logs.error("command failed", error=exc.message, code=exc.code.value, exitCode=code, **(
-            {"details": exc.details} if exc.details else {}))
+        logs.error(
+            "command failed",
+            error=exc.message,
+            code=exc.code.value,
+            exitCode=code,
+            **({"details": exc.details} if exc.details else {}),
+        )
     else:
         sys.stderr.write(f"error: [{exc.code.value}] {exc.message}\n")
     return code
@@ -101,13 +114,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _fail(AicrError(Code.CANCELED, "interrupted"), json_mode)
     except BrokenPipeError:
         return 0
-    except Exception as exc:  # noqa: BLE001 - the one place that turns surprises into exit 8
+    except Exception as exc:
         if debug:
             import traceback
 
             traceback.print_exc()
         hint = "" if debug else " (run with --debug for details)"
-        return _fail(AicrError(Code.INTERNAL, f"unexpected error: {type(exc).__name__}: {exc}{hint}"), json_mode)
+        return _fail(
+            AicrError(Code.INTERNAL, f"unexpected error: {type(exc).__name__}: {exc}{hint}"), json_mode
+        )
 
 
 def _env_true(name: str) -> bool:

@@ -24,8 +24,12 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
         description="Resolve criteria and print the value at --selector (e.g. components.gpu-operator.values.driver.version).",
     )
     add_criteria_flags(parser)
-    parser.add_argument("--selector", action=Once, metavar="PATH",
-                        help="dotted path into the hydrated recipe ('' or '.' for everything)")
+    parser.add_argument(
+        "--selector",
+        action=Once,
+        metavar="PATH",
+        help="dotted path into the hydrated recipe ('' or '.' for everything)",
+    )
     add_format(parser, choices=("yaml", "json"))
     add_data(parser)
     add_kubeconfig(parser)

@@ -51,7 +51,7 @@ def _read_http(url: str, what: str) -> bytes:
     import urllib.request
 
     try:
-        with urllib.request.urlopen(url, timeout=HTTP_TIMEOUT_S) as resp:  # noqa: S310 - http(s) only
+        with urllib.request.urlopen(url, timeout=HTTP_TIMEOUT_S) as resp:
             data: bytes = resp.read(MAX_HTTP_BYTES + 1)
     except urllib.error.HTTPError as exc:
         code = Code.NOT_FOUND if exc.code == 404 else Code.UNAVAILABLE
@@ -81,7 +81,9 @@ def load_document(uri: str, *, what: str = "input", kubeconfig: str | None = Non
     return doc
 
 
-def write_text(uri: str | None, text: str, *, kubeconfig: str | None = None, doc: Any = None, fmt: str = "yaml") -> None:
+def write_text(
+    uri: str | None, text: str, *, kubeconfig: str | None = None, doc: Any = None, fmt: str = "yaml"
+) -> None:
     """Write rendered output to stdout, a file (atomically) or a ConfigMap."""
     target = parse_target(uri)
     if target.kind == "stdio":

@@ -19,7 +19,7 @@ from aicr.errors import AicrError, Code
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from typing import Any
+    from typing import Any, ClassVar
 
 try:
     _BaseLoader: type[yaml.SafeLoader] = yaml.CSafeLoader  # type: ignore[assignment]
@@ -52,7 +52,7 @@ class ScalarFloat(float):
 class _StrictLoader(_BaseLoader):  # type: ignore[misc, valid-type]
     """Loader with YAML 1.2 core resolvers and strict mappings."""
 
-    yaml_implicit_resolvers: dict[str | None, list[tuple[str, re.Pattern[str]]]] = {}
+    yaml_implicit_resolvers: ClassVar[dict[str | None, list[tuple[str, re.Pattern[str]]]]] = {}
 
 
 def _add_resolver(tag: str, pattern: str, first: str) -> None:
@@ -62,9 +62,7 @@ def _add_resolver(tag: str, pattern: str, first: str) -> None:
 # YAML 1.2 core schema (https://yaml.org/spec/1.2.2/#1032-tag-resolution).
 _add_resolver("tag:yaml.org,2002:bool", r"^(?:true|True|TRUE|false|False|FALSE)$", "tTfF")
 _add_resolver("tag:yaml.org,2002:null", r"^(?:~|null|Null|NULL|)$", "~nN")
-_add_resolver(
-    "tag:yaml.org,2002:int", r"^(?:[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+)$", "-+0123456789"
-)
+_add_resolver("tag:yaml.org,2002:int", r"^(?:[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+)$", "-+0123456789")
 _add_resolver(
     "tag:yaml.org,2002:float",
     r"""^(?:[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?
@@ -115,9 +113,7 @@ def _construct_mapping(loader: _StrictLoader, node: yaml.MappingNode) -> dict[An
                 None, None, f"mapping key must be a string, found {type(key).__name__}", key_node.start_mark
             )
         if key in out:
-            raise yaml.constructor.ConstructorError(
-                None, None, f"duplicate key {key!r}", key_node.start_mark
-            )
+            raise yaml.constructor.ConstructorError(None, None, f"duplicate key {key!r}", key_node.start_mark)
         out[key] = loader.construct_object(value_node, deep=True)
     return out
 
@@ -143,7 +139,7 @@ def _error(source: str, exc: yaml.YAMLError) -> AicrError:
 def load_yaml(text: str | bytes, source: str = "<input>") -> Any:
     """Parse one YAML document; raises INVALID_REQUEST naming `source` on any syntax error."""
     try:
-        return yaml.load(text, Loader=_StrictLoader)  # noqa: S506 - strict safe loader subclass
+        return yaml.load(text, Loader=_StrictLoader)
     except yaml.YAMLError as exc:
         raise _error(source, exc) from None
 
@@ -151,7 +147,7 @@ def load_yaml(text: str | bytes, source: str = "<input>") -> Any:
 def load_yaml_all(text: str | bytes, source: str = "<input>") -> list[Any]:
     """Parse every document of a YAML stream (empty documents are dropped)."""
     try:
-        return [doc for doc in yaml.load_all(text, Loader=_StrictLoader) if doc is not None]  # noqa: S506
+        return [doc for doc in yaml.load_all(text, Loader=_StrictLoader) if doc is not None]
     except yaml.YAMLError as exc:
         raise _error(source, exc) from None
 

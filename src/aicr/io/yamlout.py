@@ -62,7 +62,8 @@ def _printable(ch: str) -> bool:
         code == 0x09
         or 0x20 <= code <= 0x7E
         or (0xA0 < code <= 0xD7FF and code not in (0x2028, 0x2029))
-        or 0xE000 <= code <= 0xFFFD and code != 0xFEFF
+        or (0xE000 <= code <= 0xFFFD
+        and code != 0xFEFF)
         or 0x10000 <= code <= 0x10FFFF
     )
 
@@ -192,10 +193,7 @@ def _emit(value: Any, indent: int, out: list[str], prefix: str) -> None:
 
 
 def _emit_child(value: Any, indent: int, out: list[str], head: str) -> None:
-    if isinstance(value, dict) and value:
-        out.append(head)
-        _emit(value, indent + 2, out, " " * (indent + 2))
-    elif isinstance(value, list | tuple) and value:
+    if (isinstance(value, dict) and value) or (isinstance(value, list | tuple) and value):
         out.append(head)
         _emit(value, indent + 2, out, " " * (indent + 2))
     elif isinstance(value, str) and _literal_ok(value):

@@ -82,9 +82,7 @@ def check_completeness(
         if any((_crit(overlays.get(name)) or {}).get(dim) == want for name in applied):
             continue
         tuples = completions(query, dim, want, overlays, base_name)
-        constraint_excluded = any(
-            (_crit(overlays.get(e["name"])) or {}).get(dim) == want for e in excluded
-        )
+        constraint_excluded = any((_crit(overlays.get(e["name"])) or {}).get(dim) == want for e in excluded)
         uncovered.append(
             {
                 "dimension": dim,
@@ -130,7 +128,11 @@ def check_joint_sufficiency(
         if dim in stated:
             continue
         values = sorted(
-            {c[dim] for n, o in overlays.items() if n != base_name and (c := _crit(o)) and _stated(c.get(dim, ANY))}
+            {
+                c[dim]
+                for n, o in overlays.items()
+                if n != base_name and (c := _crit(o)) and _stated(c.get(dim, ANY))
+            }
         )
         reachable = []
         for value in values:

@@ -104,7 +104,11 @@ class Criteria:
         self.platform = normalize("platform", platform or "")
         self.nodes = parse_nodes(nodes)
         self._raw = {
-            "service": service, "accelerator": accelerator, "intent": intent, "os": os, "platform": platform
+            "service": service,
+            "accelerator": accelerator,
+            "intent": intent,
+            "os": os,
+            "platform": platform,
         }
 
     @classmethod

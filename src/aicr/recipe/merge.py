@@ -14,7 +14,17 @@ if TYPE_CHECKING:
     from typing import Any
 
 # §3.4 field merge: replaced when the overlay sets a non-empty value.
-REPLACED = ("namespace", "chart", "type", "source", "version", "tag", "valuesFile", "path", "healthCheckAsserts")
+REPLACED = (
+    "namespace",
+    "chart",
+    "type",
+    "source",
+    "version",
+    "tag",
+    "valuesFile",
+    "path",
+    "healthCheckAsserts",
+)
 SET_IF_TRUE = ("cleanup", "healthCheckSkip")
 REPLACED_LISTS = ("patches", "expectedResources")
 UNIONED = ("manifestFiles", "preManifestFiles", "dependencyRefs")

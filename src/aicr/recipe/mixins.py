@@ -84,7 +84,9 @@ def _check_existing(mixin: str, ref: dict[str, Any], existing: dict[str, Any], c
             )
     overrides = ref.get("overrides")
     if overrides:
-        _check_overrides(mixin, ref["name"], overrides, _allowlist(catalog, ref["name"]), _layers(existing, catalog))
+        _check_overrides(
+            mixin, ref["name"], overrides, _allowlist(catalog, ref["name"]), _layers(existing, catalog)
+        )
 
 
 def _check_new(mixin: str, ref: dict[str, Any], catalog: Catalog) -> None:
@@ -123,7 +125,8 @@ def _leaves(prefix: str, value: dict[str, Any], where: str) -> list[str]:
     for key, child in value.items():
         if not key or "." in key:
             raise AicrError(
-                Code.INVALID_REQUEST, f'{where}: override key "{key}" must be nonempty and may not contain a literal dot'
+                Code.INVALID_REQUEST,
+                f'{where}: override key "{key}" must be nonempty and may not contain a literal dot',
             )
         path = f"{prefix}.{key}" if prefix else key
         if isinstance(child, dict):

@@ -41,7 +41,11 @@ def hydrate(result: RecipeResult, catalog: Catalog) -> dict[str, Any]:
         out["constraints"] = doc["constraints"]
     components: dict[str, Any] = {}
     for ref in doc.get("componentRefs", []):
-        entry: dict[str, Any] = {"name": ref["name"], "type": ref.get("type", ""), "source": ref.get("source", "")}
+        entry: dict[str, Any] = {
+            "name": ref["name"],
+            "type": ref.get("type", ""),
+            "source": ref.get("source", ""),
+        }
         for field in _OPTIONAL:
             if ref.get(field):
                 entry[field] = ref[field]

@@ -153,4 +153,3 @@ def _ordered_ref(ref: dict[str, Any]) -> dict[str, Any]:
     out.setdefault("type", ref.get("type", ""))
     out.setdefault("source", ref.get("source", ""))
     return {k: out[k] for k in REF_FIELD_ORDER if k in out}
-

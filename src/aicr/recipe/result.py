@@ -92,7 +92,9 @@ class RecipeResult:
         lines.append(f"Deployment order:  {', '.join(self.deployment_order)}")
         if self.constraints:
             lines.append("")
-            lines.extend(render_table(["CONSTRAINT", "VALUE"], [[c["name"], c["value"]] for c in self.constraints]))
+            lines.extend(
+                render_table(["CONSTRAINT", "VALUE"], [[c["name"], c["value"]] for c in self.constraints])
+            )
         order = {name: i for i, name in enumerate(self.deployment_order)}
         rows = []
         for ref in sorted(self.component_refs, key=lambda r: (order.get(r["name"], len(order)), r["name"])):

@@ -26,7 +26,8 @@ def _evaluate(constraint: dict[str, Any], snapshot: dict[str, Any]) -> tuple[boo
         raise AicrError(Code.INVALID_REQUEST, "constraint name is required for snapshot evaluation")
     if not constraint.get("value"):
         raise AicrError(
-            Code.INVALID_REQUEST, f'constraint "{constraint["name"]}" value is required for snapshot evaluation'
+            Code.INVALID_REQUEST,
+            f'constraint "{constraint["name"]}" value is required for snapshot evaluation',
         )
     try:
         passed, actual = check(constraint, snapshot)
@@ -40,7 +41,11 @@ def _evaluate(constraint: dict[str, Any], snapshot: dict[str, Any]) -> tuple[boo
 
 
 def _warning(overlay: str, constraint: dict[str, Any], actual: str, reason: str) -> dict[str, Any]:
-    out: dict[str, Any] = {"overlay": overlay, "constraint": constraint["name"], "expected": constraint["value"]}
+    out: dict[str, Any] = {
+        "overlay": overlay,
+        "constraint": constraint["name"],
+        "expected": constraint["value"],
+    }
     if actual:
         out["actual"] = actual
     out["reason"] = reason

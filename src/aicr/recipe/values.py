@@ -38,7 +38,8 @@ def load_values_file(catalog: Catalog, relpath: str) -> dict[str, Any]:
         if not isinstance(doc, dict):
             raise AicrError(Code.INTERNAL, f"values file {relpath} must hold a mapping", {"path": relpath})
         cache[relpath] = cached = doc
-    return copy_tree(cached)
+    result: dict[str, Any] = copy_tree(cached)
+    return result
 
 
 def merge_values(target: dict[str, Any], overlay: dict[str, Any]) -> None:

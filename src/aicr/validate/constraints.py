@@ -32,12 +32,16 @@ def parse_expression(expression: str) -> tuple[str, str]:
         if text.startswith(op):
             value = text[len(op) :].strip()
             if not value:
-                raise AicrError(Code.INVALID_REQUEST, f'constraint expression "{expression}" has an operator but no value')
+                raise AicrError(
+                    Code.INVALID_REQUEST, f'constraint expression "{expression}" has an operator but no value'
+                )
             return op, value
     if text.startswith("=") and text[1:2] not in ("<", ">", "=", "!"):
         value = text[1:].strip()
         if not value:
-            raise AicrError(Code.INVALID_REQUEST, f'constraint expression "{expression}" has an operator but no value')
+            raise AicrError(
+                Code.INVALID_REQUEST, f'constraint expression "{expression}" has an operator but no value'
+            )
         return "==", value
     if text.startswith("!"):
         raise AicrError(
@@ -90,7 +94,8 @@ def evaluate(expression: str, actual: str) -> bool:
         for term in terms:
             if term[0:1] not in "<>=!":
                 raise AicrError(
-                    Code.INVALID_REQUEST, f'constraint expression "{expression}": term "{term}" has no operator'
+                    Code.INVALID_REQUEST,
+                    f'constraint expression "{expression}": term "{term}" has no operator',
                 )
     results = [all(_evaluate_term(term, actual) for term in terms) for terms in compound]
     return any(results)
@@ -236,7 +241,9 @@ def _item_value(sub: dict[str, Any], selector: str, key: str, path: str) -> Any:
         if not chosen:
             raise AicrError(Code.NOT_FOUND, f"no item matches [{selector}] in {path}", {"path": path})
         if len(chosen) > 1:
-            raise AicrError(Code.CONFLICT, f"{len(chosen)} items match [{selector}] in {path}", {"path": path})
+            raise AicrError(
+                Code.CONFLICT, f"{len(chosen)} items match [{selector}] in {path}", {"path": path}
+            )
     item = chosen[0]
     for block in (item.get("data") or {}, item.get("context") or {}):
         if key in block:
