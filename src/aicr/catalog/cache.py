@@ -12,7 +12,6 @@ from __future__ import annotations
 import marshal
 import os
 import sys
-import tempfile
 
 from aicr import logs
 
@@ -57,8 +56,10 @@ def _store(blob: dict[str, Any], name: str, directories: list[str]) -> None:
     data = marshal.dumps(blob)
     for directory in directories:
         try:
+            from aicr.io.atomic import temp_path_beside
+
             os.makedirs(directory, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(prefix=".tmp-", dir=directory)
+            fd, tmp = temp_path_beside(os.path.join(directory, name))
             with os.fdopen(fd, "wb") as fh:
                 fh.write(data)
             os.replace(tmp, os.path.join(directory, name))

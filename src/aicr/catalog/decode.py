@@ -20,6 +20,22 @@ T = TypeVar("T")
 
 _PATH = re.compile(r" - at `\$(.*)`$")
 _UNKNOWN = re.compile(r"Object contains unknown field `(.+)`")
+_EXPECTED = re.compile(r"Expected `(.+?)`, got `(.+?)`")
+_TYPE_NAMES = {
+    "array": "a list",
+    "object": "a mapping",
+    "str": "a string",
+    "int": "an integer",
+    "float": "a number",
+    "bool": "a boolean",
+    "null": "null",
+}
+
+
+def _type_text(spec: str) -> str:
+    names = [_TYPE_NAMES.get(part.strip(), part.strip()) for part in spec.split("|") if part.strip() != "null"]
+    return " or ".join(names) or "null"
+
 
 
 def _fix(value: Any, info: mi.Type) -> Any:
@@ -74,6 +90,9 @@ def schema_error(source: str, text: str) -> AicrError:
         path = match.group(1).lstrip(".")
         text = text[: match.start()]
     unknown = _UNKNOWN.match(text)
+    expected = _EXPECTED.match(text)
+    if expected:
+        text = f"expected {_type_text(expected.group(1))}, found {_type_text(expected.group(2))}"
     if unknown:
         field = unknown.group(1)
         text = f'unknown field "{field}"'

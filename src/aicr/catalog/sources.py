@@ -9,11 +9,15 @@ kept from every layer because they merge by entry name instead.
 
 from __future__ import annotations
 
-import hashlib
 import os
 import stat
 
 from aicr.errors import AicrError, Code
+
+try:  # the bare C module: hashlib would also load OpenSSL bindings (~3 ms) on every run
+    from _blake2 import blake2b
+except ImportError:  # pragma: no cover - non-CPython
+    from hashlib import blake2b
 
 MAX_FILE_BYTES = 10 * 1024 * 1024
 EMBEDDED_DIR = os.path.join(os.path.dirname(os.path.abspath(__file__)), "data")
@@ -104,7 +108,7 @@ class FileSet:
 
     def stat_fingerprint(self, salt: str = "") -> str:
         """Cheap key over paths, sizes and mtimes of every file (no reads)."""
-        h = hashlib.blake2b(digest_size=16)
+        h = blake2b(digest_size=16)
         h.update(salt.encode())
         for layer in self.layers:
             h.update(f"{layer.root}\0{int(layer.external)}\n".encode())
@@ -115,7 +119,7 @@ class FileSet:
 
     def content_hash(self) -> str:
         """Hash over every file's bytes: the identity of the catalog's contents."""
-        h = hashlib.blake2b(digest_size=16)
+        h = blake2b(digest_size=16)
         for layer in self.layers:
             h.update(f"layer {int(layer.external)}\n".encode())
             for rel in sorted(layer.files):

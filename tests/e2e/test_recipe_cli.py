@@ -1,0 +1,214 @@
+"""`aicr recipe`, `aicr query`, `aicr completion` and global flags through the installed CLI."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+
+AICR = shutil.which("aicr", path=os.path.dirname(sys.executable)) or "aicr"
+EXAMPLE = ["--service", "eks", "--accelerator", "h100", "--intent", "training", "--os", "ubuntu"]
+
+
+def aicr(*args: str, stdin: str | None = None, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "NO_COLOR": "1"}
+    return subprocess.run(
+        [AICR, *args], capture_output=True, text=True, input=stdin, cwd=cwd, env=env, timeout=60, check=False
+    )
+
+
+def test_version_line() -> None:
+    proc = aicr("--version")
+    assert proc.returncode == 0
+    assert proc.stdout.startswith("aicr version 0.1.0 (commit: ")
+    assert ", date: " in proc.stdout
+
+
+def test_recipe_happy_path_prints_yaml_on_stdout_only() -> None:
+    proc = aicr("recipe", *EXAMPLE)
+    assert proc.returncode == 0, proc.stderr
+    doc = yaml.safe_load(proc.stdout)
+    assert doc["kind"] == "RecipeResult"
+    assert doc["criteria"] == {
+        "service": "eks",
+        "accelerator": "h100",
+        "intent": "training",
+        "os": "ubuntu",
+        "platform": "any",
+    }
+    assert "base" in doc["metadata"]["appliedOverlays"]
+    assert any(name.startswith("eks") for name in doc["metadata"]["appliedOverlays"])
+    assert doc["componentRefs"] and doc["deploymentOrder"]
+    assert doc["metadata"]["version"] == "v0.1.0"
+
+
+def test_recipe_json_and_table_formats() -> None:
+    as_json = aicr("recipe", *EXAMPLE, "--format", "json")
+    assert as_json.returncode == 0
+    assert json.loads(as_json.stdout)["kind"] == "RecipeResult"
+    table = aicr("recipe", *EXAMPLE, "-t", "table")
+    assert table.returncode == 0
+    assert "COMPONENT" in table.stdout and "gpu-operator" in table.stdout
+
+
+def test_unknown_format_is_exit_2() -> None:
+    proc = aicr("recipe", *EXAMPLE, "--format", "xml")
+    assert proc.returncode == 2
+    assert 'unknown output format: "xml", valid formats are: yaml, json, table' in proc.stderr
+    assert proc.stdout == ""
+
+
+def test_flag_given_twice_is_exit_2() -> None:
+    proc = aicr("recipe", "--service", "eks", "--service", "gke")
+    assert proc.returncode == 2
+    assert proc.stderr.strip().endswith("error: [INVALID_REQUEST] flag --service can only be specified once")
+
+
+def test_invalid_value_is_exit_2_with_reference_text() -> None:
+    proc = aicr("recipe", "--service", "windows")
+    assert proc.returncode == 2
+    assert "error: [INVALID_REQUEST] invalid service type: windows" in proc.stderr
+    assert "Traceback" not in proc.stderr
+
+
+def test_no_criteria_is_exit_2() -> None:
+    proc = aicr("recipe")
+    assert proc.returncode == 2
+    assert "no criteria provided: specify at least one of --service" in proc.stderr
+
+
+def test_unknown_flag_and_command_are_exit_2_with_usage() -> None:
+    flag = aicr("recipe", "--bogus")
+    assert flag.returncode == 2 and "usage:" in flag.stderr
+    command = aicr("nosuch")
+    assert command.returncode == 2 and "usage:" in command.stderr
+
+
+def test_uncovered_dimension_names_the_missing_os() -> None:
+    proc = aicr("recipe", "--service", "gke", "--accelerator", "h100", "--intent", "training")
+    assert proc.returncode == 2
+    assert "requires os (valid: cos)" in proc.stderr
+
+
+def test_query_prints_scalars_bare_and_lists_as_yaml() -> None:
+    chart = aicr("query", *EXAMPLE, "--selector", "components.gpu-operator.chart")
+    assert chart.returncode == 0
+    assert chart.stdout == "gpu-operator\n"
+    order = aicr("query", *EXAMPLE, "--selector", "deploymentOrder")
+    assert order.returncode == 0
+    assert isinstance(yaml.safe_load(order.stdout), list)
+    as_json = aicr("query", *EXAMPLE, "--selector", ".criteria", "-t", "json")
+    assert json.loads(as_json.stdout)["service"] == "eks"
+
+
+def test_query_missing_key_is_exit_3_listing_keys() -> None:
+    proc = aicr("query", *EXAMPLE, "--selector", "components.nope.x")
+    assert proc.returncode == 3
+    assert 'key "nope" not found, available keys: ' in proc.stderr
+    assert "gpu-operator" in proc.stderr
+
+
+def test_query_without_selector_is_exit_2() -> None:
+    proc = aicr("query", "--service", "eks")
+    assert proc.returncode == 2
+    assert 'Required flag "selector" not set' in proc.stderr
+
+
+def test_output_file_is_written_and_not_truncated_on_failure(tmp_path: Path) -> None:
+    out = tmp_path / "recipe.yaml"
+    ok = aicr("recipe", *EXAMPLE, "-o", str(out))
+    assert ok.returncode == 0 and ok.stdout == ""
+    written = out.read_text()
+    assert yaml.safe_load(written)["kind"] == "RecipeResult"
+    bad = aicr("recipe", "--service", "windows", "-o", str(out))
+    assert bad.returncode == 2
+    assert out.read_text() == written
+
+
+def test_criteria_file_with_flag_override(tmp_path: Path) -> None:
+    crit = tmp_path / "c.yaml"
+    crit.write_text(
+        "kind: RecipeCriteria\napiVersion: aicr.nvidia.com/v1alpha1\nmetadata: {name: x}\n"
+        "spec: {service: gke, accelerator: h100, intent: training, os: ubuntu}\n"
+    )
+    proc = aicr("recipe", "-c", str(crit), "--service", "eks")
+    assert proc.returncode == 0, proc.stderr
+    assert yaml.safe_load(proc.stdout)["criteria"]["service"] == "eks"
+
+
+@pytest.mark.parametrize(
+    ("content", "code", "fragment"),
+    [
+        ("kind: Foo\nspec: {service: eks}\n", 2, 'invalid kind "Foo", expected "RecipeCriteria"'),
+        ("", 2, "criteria is empty"),
+        ("spec: {service: windows}\n", 2, "invalid service in criteria spec: invalid service type: windows"),
+        ("spec: [\n", 2, "invalid YAML"),
+    ],
+)
+def test_bad_criteria_files(tmp_path: Path, content: str, code: int, fragment: str) -> None:
+    crit = tmp_path / "c.yaml"
+    crit.write_text(content)
+    proc = aicr("recipe", "-c", str(crit))
+    assert proc.returncode == code
+    assert fragment in proc.stderr
+
+
+def test_missing_criteria_and_snapshot_files_are_exit_3(tmp_path: Path) -> None:
+    assert aicr("recipe", "-c", str(tmp_path / "nope.yaml")).returncode == 3
+    proc = aicr("recipe", "--snapshot", str(tmp_path / "nope.yaml"))
+    assert proc.returncode == 3
+    assert "snapshot file not found" in proc.stderr
+
+
+def test_malformed_snapshot_is_exit_2(tmp_path: Path) -> None:
+    snap = tmp_path / "s.yaml"
+    snap.write_text("kind: NotASnapshot\n")
+    proc = aicr("recipe", "--snapshot", str(snap))
+    assert proc.returncode == 2
+
+
+def test_recipe_from_snapshot_detects_criteria(tmp_path: Path) -> None:
+    snap = tmp_path / "s.yaml"
+    snap.write_text(
+        "kind: Snapshot\napiVersion: aicr.nvidia.com/v1alpha1\nmetadata: {}\nmeasurements:\n"
+        "  - type: K8s\n    subtypes:\n      - subtype: server\n        data: {version: v1.33.5-eks-3025e55}\n"
+        "  - type: GPU\n    subtypes:\n      - subtype: smi\n        data: {gpu.model: NVIDIA H100 80GB HBM3, gpu-count: 8}\n"
+        "  - type: OS\n    subtypes:\n      - subtype: release\n        data: {ID: ubuntu, VERSION_ID: '24.04'}\n"
+    )
+    proc = aicr("recipe", "--snapshot", str(snap), "--intent", "training")
+    assert proc.returncode == 0, proc.stderr
+    criteria = yaml.safe_load(proc.stdout)["criteria"]
+    assert (criteria["service"], criteria["accelerator"], criteria["os"], criteria["intent"]) == (
+        "eks",
+        "h100",
+        "ubuntu",
+        "training",
+    )
+
+
+def test_log_json_errors_are_structured() -> None:
+    proc = aicr("--log-json", "recipe", "--service", "windows")
+    assert proc.returncode == 2
+    record = json.loads(proc.stderr.strip().splitlines()[-1])
+    assert record["level"] == "ERROR"
+    assert record["code"] == "INVALID_REQUEST"
+    assert record["exitCode"] == 2
+
+
+@pytest.mark.parametrize("shell", ["bash", "zsh", "fish"])
+def test_completion_scripts(shell: str) -> None:
+    proc = aicr("completion", shell)
+    assert proc.returncode == 0
+    assert "recipe" in proc.stdout
+
+
+def test_completion_unknown_shell_is_exit_2() -> None:
+    proc = aicr("completion", "tcsh")
+    assert proc.returncode == 2
+    assert "unsupported shell" in proc.stderr

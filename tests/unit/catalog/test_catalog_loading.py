@@ -1,0 +1,250 @@
+"""Catalog loading: strict decoding, `--data` layering and safety (recipe.md §7, cases 20-21), cache."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+import aicr.catalog.sources as sources
+from aicr.catalog import compile as compile_module
+from aicr.catalog.catalog import load_catalog
+from aicr.errors import AicrError, Code
+from aicr.io.yamlout import dump
+from aicr.recipe.criteria import Criteria
+from tests.support.tiny_catalog import API, helm, overlay, write_catalog
+
+EMBEDDED_REGISTRY = [
+    {
+        "name": "gpu-operator",
+        "displayName": "gpu-operator",
+        "valueOverrideKeys": ["gpuoperator"],
+        "helm": {
+            "defaultRepository": "https://helm.ngc.nvidia.com/nvidia",
+            "defaultChart": "nvidia/gpu-operator",
+            "defaultVersion": "v25.10.1",
+            "defaultNamespace": "gpu-operator",
+        },
+    },
+    helm("cert-manager"),
+]
+
+
+@pytest.fixture
+def embedded(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A small catalog standing in for the embedded one."""
+    root = write_catalog(
+        tmp_path / "embedded",
+        registry=EMBEDDED_REGISTRY,
+        overlays=[
+            overlay("eks", {"service": "eks"}, componentRefs=[{"name": "gpu-operator"}]),
+            overlay("gke", {"service": "gke"}, componentRefs=[{"name": "cert-manager"}]),
+        ],
+        files={
+            "validators/catalog.yaml": {
+                "apiVersion": API,
+                "kind": "ValidatorCatalog",
+                "validators": [
+                    {"name": "operator-health", "phase": "deployment", "image": "img/a:1"},
+                    {"name": "dra-support", "phase": "conformance", "image": "img/b:1"},
+                ],
+            }
+        },
+    )
+    monkeypatch.setattr(sources, "EMBEDDED_DIR", str(root))
+    return root
+
+
+def _external(tmp_path: Path, **kwargs: Any) -> Path:
+    root = tmp_path / "external"
+    root.mkdir(exist_ok=True)
+    registry = kwargs.pop("registry", [])
+    (root / "registry.yaml").write_text(dump({"apiVersion": API, "kind": "ComponentRegistry", "components": registry}))
+    for rel, doc in kwargs.pop("files", {}).items():
+        path = root / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(doc if isinstance(doc, str) else dump(doc))
+    return root
+
+
+def test_case20_external_dir_needs_registry(embedded: Path, tmp_path: Path) -> None:
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    with pytest.raises(AicrError) as err:
+        load_catalog(data=empty)
+    assert err.value.code is Code.INVALID_REQUEST
+    assert err.value.message == f"registry.yaml is required in external data directory: {empty}"
+
+
+def test_missing_external_dir_is_not_found(embedded: Path, tmp_path: Path) -> None:
+    with pytest.raises(AicrError) as err:
+        load_catalog(data=tmp_path / "nope")
+    assert err.value.code is Code.NOT_FOUND
+
+
+def test_case20_symlinks_are_refused(embedded: Path, tmp_path: Path) -> None:
+    ext = _external(tmp_path)
+    (ext / "overlays").mkdir()
+    os.symlink("/etc/hostname", ext / "overlays" / "link.yaml")
+    with pytest.raises(AicrError, match="symlinks are not allowed in external data: overlays/link.yaml"):
+        load_catalog(data=ext)
+
+
+def test_case20_large_files_are_refused(embedded: Path, tmp_path: Path) -> None:
+    ext = _external(tmp_path)
+    big = ext / "components" / "x" / "values.yaml"
+    big.parent.mkdir(parents=True)
+    big.write_bytes(b"#" * (10 * 1024 * 1024 + 1))
+    with pytest.raises(AicrError, match=r"file too large \(10485761 bytes, max 10485760\): components/x/values.yaml"):
+        load_catalog(data=ext)
+
+
+def test_case20_same_name_registry_entry_replaces_wholesale(embedded: Path, tmp_path: Path) -> None:
+    ext = _external(
+        tmp_path,
+        registry=[
+            {"name": "gpu-operator", "displayName": "GPU Operator", "helm": {"defaultVersion": "v26.0.0"}},
+            helm("extra"),
+        ],
+    )
+    cat = load_catalog(data=ext)
+    names = [e["name"] for e in cat.registry]
+    assert names == ["gpu-operator", "cert-manager", "extra"]
+    gpu = cat.registry_entry("gpu-operator")
+    assert gpu == {"name": "gpu-operator", "displayName": "GPU Operator", "helm": {"defaultVersion": "v26.0.0"}}
+    assert cat.registry_entry("gpuoperator") is None  # the embedded alias went with the replaced entry
+
+
+def test_external_file_replaces_the_embedded_file_at_the_same_path(embedded: Path, tmp_path: Path) -> None:
+    ext = _external(
+        tmp_path,
+        files={"overlays/eks.yaml": overlay("eks", {"service": "eks"}, componentRefs=[{"name": "cert-manager"}])},
+    )
+    result = load_catalog(data=ext).resolve(Criteria(service="eks"))
+    assert [r["name"] for r in result.component_refs] == ["cert-manager"]
+
+
+def test_duplicate_overlay_names_across_files_are_rejected(embedded: Path, tmp_path: Path) -> None:
+    ext = _external(tmp_path, files={"overlays/other-eks.yaml": overlay("eks", {"service": "eks"})})
+    with pytest.raises(AicrError) as err:
+        load_catalog(data=ext)
+    assert 'duplicate overlay name "eks"' in err.value.message
+    assert "overlays/eks.yaml" in err.value.message and "overlays/other-eks.yaml" in err.value.message
+
+
+def test_case21_external_criteria_values_are_valid_only_with_that_data(embedded: Path, tmp_path: Path) -> None:
+    ext = _external(
+        tmp_path,
+        files={
+            "overlays/ncp.yaml": overlay(
+                "ncp", {"service": "ncp-internal", "accelerator": "h100", "intent": "training"}
+            )
+        },
+    )
+    query = Criteria(service="ncp-internal", accelerator="h100", intent="training")
+    assert load_catalog(data=ext).resolve(query).applied_overlays == ["base", "ncp"]
+    with pytest.raises(AicrError, match="invalid service type: ncp-internal"):
+        load_catalog().resolve(query)
+    with pytest.raises(AicrError, match="invalid service type: ncp-internal"):
+        load_catalog(data=ext).resolve(query, criteria_strict=True)
+
+
+def test_case21_external_overlay_with_nodes_fails_to_load(embedded: Path, tmp_path: Path) -> None:
+    ext = _external(tmp_path, files={"overlays/n.yaml": overlay("n", {"service": "eks", "nodes": 4})})
+    with pytest.raises(AicrError, match="criteria.nodes"):
+        load_catalog(data=ext)
+
+
+def test_validator_catalog_merges_by_name(embedded: Path, tmp_path: Path) -> None:
+    ext = _external(
+        tmp_path,
+        files={
+            "validators/catalog.yaml": {
+                "apiVersion": API,
+                "kind": "ValidatorCatalog",
+                "validators": [
+                    {"name": "dra-support", "phase": "conformance", "image": "mirror/b:2", "timeout": "9m"},
+                    {"name": "custom", "phase": "performance", "image": "mine/c:1"},
+                ],
+            }
+        },
+    )
+    validators = load_catalog(data=ext).validators
+    assert [(v["name"], v["image"]) for v in validators] == [
+        ("operator-health", "img/a:1"),
+        ("dra-support", "mirror/b:2"),
+        ("custom", "mine/c:1"),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("doc", "fragment"),
+    [
+        (overlay("x", {"service": "eks"}, componentRefs=[{"name": "a", "verison": "1"}]), 'unknown field "verison" at spec.componentRefs[0].verison'),
+        (overlay("x", {"service": "eks"}, componentRefs=[{"name": "a", "dependencyRefs": "b"}]), "expected a list, found a string at spec.componentRefs[0].dependencyRefs"),
+        ({**overlay("x", {"service": "eks"}), "kind": "RecipeMixin"}, 'invalid kind "RecipeMixin", expected "RecipeMetadata"'),
+        ({**overlay("x", {"service": "eks"}), "apiVersion": "v2"}, 'unsupported apiVersion "v2"'),
+        ({**overlay("x", {"service": "eks"}), "extra": 1}, 'unknown field "extra"'),
+        (overlay("x", {"service": "eks"}, componentRefs=[{"name": "a", "type": "Terraform"}]), 'invalid type "Terraform"'),
+    ],
+)
+def test_strict_decoding_names_file_and_field(embedded: Path, tmp_path: Path, doc: dict[str, Any], fragment: str) -> None:
+    ext = _external(tmp_path, files={"overlays/x.yaml": doc})
+    with pytest.raises(AicrError) as err:
+        load_catalog(data=ext)
+    assert err.value.code is Code.INVALID_REQUEST
+    assert err.value.message.startswith("overlays/x.yaml: ") or "overlays/x.yaml" in err.value.message
+    assert fragment in err.value.message
+
+
+def test_registry_entry_with_helm_and_kustomize_is_rejected(tmp_path: Path) -> None:
+    bad = [{"name": "a", "displayName": "A", "helm": {}, "kustomize": {"defaultSource": "x"}}]
+    write_catalog(tmp_path / "c", registry=bad, overlays=[])
+    with pytest.raises(AicrError, match='component "a" cannot have both helm and kustomize'):
+        load_catalog(root=tmp_path / "c")
+
+
+def test_registry_override_keys_must_be_unique(tmp_path: Path) -> None:
+    reg = [helm("a", valueOverrideKeys=["k"]), helm("b", valueOverrideKeys=["k"])]
+    write_catalog(tmp_path / "c", registry=reg, overlays=[])
+    with pytest.raises(AicrError, match='valueOverrideKey "k" is used by both "a" and "b"'):
+        load_catalog(root=tmp_path / "c")
+
+
+def test_root_without_base_overlay_is_rejected(tmp_path: Path) -> None:
+    root = write_catalog(tmp_path / "c", registry=[helm("a")], overlays=[])
+    (root / "overlays" / "base.yaml").unlink()
+    with pytest.raises(AicrError, match="overlays/base.yaml not found"):
+        load_catalog(root=root)
+
+
+def test_root_loads_only_that_directory(embedded: Path, tmp_path: Path) -> None:
+    root = write_catalog(tmp_path / "c", registry=[helm("a")], overlays=[overlay("kind", {"service": "kind"})])
+    cat = load_catalog(root=root)
+    assert sorted(cat.overlays) == ["base", "kind"]
+    assert [e["name"] for e in cat.registry] == ["a"]
+
+
+def test_compiled_catalog_is_cached_and_invalidated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("AICR_CACHE_DIR", str(tmp_path / "cache"))
+    root = write_catalog(tmp_path / "c", registry=[helm("a")], overlays=[overlay("kind", {"service": "kind"})])
+    calls: list[int] = []
+    real = compile_module.compile_catalog
+
+    def counting(files: Any) -> dict[str, Any]:
+        calls.append(1)
+        return real(files)
+
+    monkeypatch.setattr(compile_module, "compile_catalog", counting)
+    load_catalog(root=root)
+    load_catalog(root=root)
+    assert len(calls) == 1
+    os.utime(root / "overlays" / "kind.yaml", ns=(1, 1))  # same content, new mtime: content hash reuses
+    load_catalog(root=root)
+    assert len(calls) == 1
+    (root / "overlays" / "kind.yaml").write_text(dump(overlay("kind", {"service": "kind", "intent": "training"})))
+    cat = load_catalog(root=root)
+    assert len(calls) == 2
+    assert cat.overlays["kind"]["criteria"]["intent"] == "training"
