@@ -59,7 +59,9 @@ def write_catalog(
 ) -> Path:
     """Write a catalog directory; `files` maps relative paths to YAML data or raw text."""
     root.mkdir(parents=True, exist_ok=True)
-    (root / "registry.yaml").write_text(dump({"apiVersion": API, "kind": "ComponentRegistry", "components": registry}))
+    (root / "registry.yaml").write_text(
+        dump({"apiVersion": API, "kind": "ComponentRegistry", "components": registry})
+    )
     (root / "overlays").mkdir(exist_ok=True)
     base_doc = base if base is not None else overlay("base", componentRefs=[])
     (root / "overlays" / "base.yaml").write_text(dump(base_doc))

@@ -46,7 +46,7 @@ def _dirs(files: FileSet) -> list[str]:
 def _load(path: str) -> dict[str, Any] | None:
     try:
         with open(path, "rb") as fh:
-            blob = marshal.load(fh)
+            blob = marshal.loads(fh.read())
     except (OSError, EOFError, ValueError, TypeError):
         return None
     return blob if isinstance(blob, dict) and "catalog" in blob else None

@@ -7,7 +7,7 @@ values declared by loaded overlays) with the reference's error texts, a `--crite
 
 from __future__ import annotations
 
-from aicr.cli.flags import Once, OnceTrue, env_bool
+from aicr.cli.options import env_bool
 from aicr.errors import AicrError, Code
 from aicr.recipe.criteria import FIELDS, Criteria, parse_nodes, parse_value
 
@@ -26,6 +26,8 @@ NO_CRITERIA = (
 
 def add_criteria_flags(parser: argparse.ArgumentParser) -> None:
     """--service, --accelerator/--gpu, --intent, --os, --platform, --nodes, -c, -s, --criteria-strict."""
+    from aicr.cli.flags import Once, OnceTrue
+
     group = parser.add_argument_group("criteria")
     group.add_argument(
         "--service", action=Once, metavar="NAME", help="Kubernetes service: eks, gke, aks, oke, kind, …"
@@ -107,7 +109,7 @@ def spec_to_values(spec: dict[str, Any], allowed: dict[str, frozenset[str]]) -> 
     return values
 
 
-def build_criteria(args: argparse.Namespace, catalog: Catalog, snapshot: dict[str, Any] | None) -> Criteria:
+def build_criteria(args: Any, catalog: Catalog, snapshot: dict[str, Any] | None) -> Criteria:
     """Criteria from snapshot detection, then the criteria file, then explicit flags."""
     allowed = catalog.allowed_values(strict=bool(args.criteria_strict))
     values: dict[str, Any] = {}

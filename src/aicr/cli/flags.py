@@ -1,15 +1,16 @@
 """argparse building blocks shared by the command modules.
 
 Parsing only. `Once` makes a single-value flag fail when given twice (exit 2,
-`flag --X can only be specified once`), `Repeat` collects repeatable flags, and `fail`
-raises the structured error the CLI turns into its one-line message.
+`flag --X can only be specified once`); `OnceTrue` is the boolean form; the `add_*` helpers
+declare the flags every command spells the same way. Value helpers that need no argparse live
+in `aicr.cli.options` and are re-exported here.
 """
 
 from __future__ import annotations
 
 import argparse
-import os
 
+from aicr.cli.options import FORMATS, check_format, env_bool, env_default, parse_bool
 from aicr.errors import AicrError, Code
 
 TYPE_CHECKING = False
@@ -17,7 +18,19 @@ if TYPE_CHECKING:
     from collections.abc import Sequence
     from typing import Any
 
-FORMATS = ("yaml", "json", "table")
+__all__ = [
+    "FORMATS",
+    "Once",
+    "OnceTrue",
+    "add_data",
+    "add_format",
+    "add_kubeconfig",
+    "add_output",
+    "check_format",
+    "env_bool",
+    "env_default",
+    "parse_bool",
+]
 
 
 class Once(argparse.Action):
@@ -62,28 +75,6 @@ class OnceTrue(argparse.Action):
         setattr(namespace, self.dest, parse_bool(str(values), max(self.option_strings, key=len)))
 
 
-def parse_bool(text: str, flag: str) -> bool:
-    """`true`/`false` (and 1/0, yes/no) as a bool; INVALID_REQUEST otherwise."""
-    lowered = text.strip().lower()
-    if lowered in ("true", "1", "yes", "on", "t"):
-        return True
-    if lowered in ("false", "0", "no", "off", "f"):
-        return False
-    raise AicrError(Code.INVALID_REQUEST, f'invalid value "{text}" for flag {flag}: expected true or false')
-
-
-def env_default(name: str, fallback: str | None = None) -> str | None:
-    """Value of an environment variable bound to a flag, or `fallback`."""
-    value = os.environ.get(name)
-    return value if value not in (None, "") else fallback
-
-
-def env_bool(name: str) -> bool:
-    """An environment variable read as a bool (unset = false)."""
-    value = os.environ.get(name, "")
-    return bool(value) and parse_bool(value, name)
-
-
 def add_format(
     parser: argparse.ArgumentParser, default: str = "yaml", choices: Sequence[str] = FORMATS
 ) -> None:
@@ -97,18 +88,6 @@ def add_format(
         help=f"output format: {', '.join(choices)} (default {default})",
     )
     parser.set_defaults(_format_choices=tuple(choices))
-
-
-def check_format(args: argparse.Namespace) -> str:
-    """The validated `--format` value."""
-    fmt = str(args.format).strip().lower()
-    choices: tuple[str, ...] = args._format_choices
-    if fmt not in choices:
-        raise AicrError(
-            Code.INVALID_REQUEST,
-            f'unknown output format: "{args.format}", valid formats are: {", ".join(choices)}',
-        )
-    return fmt
 
 
 def add_output(parser: argparse.ArgumentParser, what: str = "result") -> None:

@@ -8,76 +8,27 @@ and the exit code of DESIGN.md; an unexpected exception exits 8 with a short mes
 
 from __future__ import annotations
 
-import argparse
 import os
-import signal
 import sys
 
 from aicr import logs
+from aicr.cli.commands import COMMANDS
 from aicr.errors import EXIT_CODES, AicrError, Code
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
+    import argparse
     from collections.abc import Callable, Sequence
     from types import FrameType
 
-# Command name -> module under aicr.cli; each module has `register(subparsers)` and `run(args)`.
-COMMANDS: dict[str, str] = {
-    "recipe": "aicr.cli.recipe",
-    "query": "aicr.cli.query",
-    "snapshot": "aicr.cli.snapshot",
-    "bundle": "aicr.cli.bundle",
-    "verify": "aicr.cli.verify",
-    "validate": "aicr.cli.validate",
-    "completion": "aicr.cli.completion",
-}
-
-
-class _Parser(argparse.ArgumentParser):
-    """ArgumentParser whose errors are structured (exit 2 with usage)."""
-
-    def error(self, message: str) -> None:  # type: ignore[override]
-        self.print_usage(sys.stderr)
-        raise AicrError(Code.INVALID_REQUEST, message)
-
-
-def _global_flags(parser: argparse.ArgumentParser, *, suppress: bool) -> None:
-    default: object = argparse.SUPPRESS if suppress else None
-    parser.add_argument(
-        "--debug",
-        action="store_true",
-        default=default if suppress else False,
-        help="debug logging and tracebacks for unexpected errors (env AICR_DEBUG)",
-    )
-    parser.add_argument(
-        "--log-json",
-        action="store_true",
-        default=default if suppress else False,
-        help="structured JSON logs on stderr (env AICR_LOG_JSON)",
-    )
+    from aicr.cli.fastpath import Args
 
 
 def build_parser(only: str | None = None) -> argparse.ArgumentParser:
-    """The full parser; with `only`, just that subcommand is registered (faster start-up)."""
-    from importlib import import_module
+    """The full argparse parser (see aicr.cli.parser)."""
+    from aicr.cli.parser import build_parser as build
 
-    parser = _Parser(prog="aicr", description="AI Cluster Runtime: recipes, bundles, snapshots, validation.")
-    _global_flags(parser, suppress=False)
-    parser.add_argument("-v", "--version", action="store_true", help="print the version and exit")
-    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
-    common = argparse.ArgumentParser(add_help=False)
-    _global_flags(common, suppress=True)
-    for name, module in COMMANDS.items():
-        if only is not None and name != only:
-            continue
-        try:
-            mod = import_module(module)
-        except ModuleNotFoundError as exc:
-            if exc.name == module:
-                continue  # command not built yet
-            raise
-        mod.register(sub, common)
-    return parser
+    return build(only)
 
 
 def _fail(exc: AicrError, json_mode: bool) -> int:
@@ -105,7 +56,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     debug = "--debug" in args_list or _env_true("AICR_DEBUG")
     json_mode = "--log-json" in args_list or _env_true("AICR_LOG_JSON")
     logs.configure(debug=debug, json_mode=json_mode)
-    signal.signal(signal.SIGTERM, _on_sigterm)
+    import _signal  # type: ignore[import-not-found]  # `signal` would import enum (~3 ms)
+
+    _signal.signal(_signal.SIGTERM, _on_sigterm)
     try:
         return _dispatch(args_list)
     except AicrError as exc:
@@ -138,6 +91,15 @@ def _first_command(args: list[str]) -> str | None:
 
 def _dispatch(args_list: list[str]) -> int:
     command = _first_command(args_list)
+    args: argparse.Namespace | Args | None = None
+    if command == "recipe":
+        from aicr.cli.fastpath import parse_recipe
+
+        args = parse_recipe(args_list)
+        if args is not None:
+            from aicr.cli.recipe import run as run_recipe
+
+            return run_recipe(args)
     parser = build_parser(only=command)
     args = parser.parse_args(args_list)
     if args.version:

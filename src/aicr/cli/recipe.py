@@ -1,12 +1,10 @@
 """`aicr recipe`: resolve criteria (flags, a criteria file or a snapshot) to a RecipeResult.
 
 Translation only: parse flags, load the catalog, call `Catalog.resolve`, render and write.
+`run` is also reached from aicr.cli.fastpath, so nothing here imports argparse at module level.
 """
 
 from __future__ import annotations
-
-from aicr.cli.criteria_flags import add_criteria_flags, build_criteria
-from aicr.cli.flags import add_data, add_format, add_kubeconfig, add_output, check_format
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -16,6 +14,9 @@ if TYPE_CHECKING:
 
 def register(sub: Any, common: argparse.ArgumentParser) -> None:
     """Add the `recipe` subcommand."""
+    from aicr.cli.criteria_flags import add_criteria_flags
+    from aicr.cli.flags import add_data, add_format, add_kubeconfig, add_output
+
     parser = sub.add_parser(
         "recipe",
         parents=[common],
@@ -39,9 +40,11 @@ def load_snapshot_arg(uri: str | None, kubeconfig: str | None) -> dict[str, Any]
     return load_snapshot_document(uri, kubeconfig=kubeconfig)
 
 
-def run(args: argparse.Namespace) -> int:
+def run(args: Any) -> int:
     """Resolve and write the recipe."""
     from aicr.catalog.catalog import load_catalog
+    from aicr.cli.criteria_flags import build_criteria
+    from aicr.cli.options import check_format
     from aicr.io.documents import write_text
     from aicr.version import recipe_version
 

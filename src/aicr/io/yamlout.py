@@ -10,32 +10,63 @@ lines.
 from __future__ import annotations
 
 import math
-import re
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Any
 
-# Scalars that some YAML 1.1 or 1.2 reader resolves to a non-string type.
-_IMPLICIT = re.compile(
-    r"""^(?:
-        y|Y|yes|Yes|YES|n|N|no|No|NO|true|True|TRUE|false|False|FALSE|on|On|ON|off|Off|OFF
-      | ~|null|Null|NULL
-      | [-+]?0b[0-1_]+
-      | [-+]?0o?[0-7_]+
-      | [-+]?(?:0|[1-9][0-9_]*)
-      | [-+]?0x[0-9a-fA-F_]+
-      | [-+]?[1-9][0-9_]*(?::[0-5]?[0-9])+
-      | [-+]?(?:[0-9][0-9_]*)?\.[0-9_]*(?:[eE][-+]?[0-9]+)?
-      | [-+]?[0-9][0-9_]*(?:[eE][-+]?[0-9]+)
-      | [-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+\.[0-9_]*
-      | [-+]?\.(?:inf|Inf|INF)
-      | \.(?:nan|NaN|NAN)
-      | [0-9]{4}-[0-9]{1,2}-[0-9]{1,2}(?:(?:[Tt]|[ \t]+)[0-9].*)?
-      | <<|=
-    )$""",
-    re.X,
+# Plain words that some YAML 1.1 or 1.2 reader resolves to a bool, null, merge key or value key.
+_WORDS = frozenset(
+    ["y", "Y", "yes", "Yes", "YES", "n", "N", "no", "No", "NO", "true", "True", "TRUE", "false", "False", "FALSE", "on", "On", "ON", "off", "Off", "OFF", "~", "null", "Null", "NULL", "<<", "="]
 )
+_DIGITS = frozenset("0123456789_")
+_HEX = frozenset("0123456789abcdefABCDEF_")
+
+
+def _number_part(text: str) -> bool:
+    """`[0-9][0-9_]*`, optionally sexagesimal (`1:20:30`)."""
+    head, *rest = text.split(":")
+    if not head or not head[0].isdigit() or not _DIGITS.issuperset(head):
+        return False
+    return all(0 < len(p) <= 2 and p.isdigit() for p in rest)
+
+
+def _looks_numeric(body: str) -> bool:
+    """Whether an unsigned scalar could be an int or float for a YAML 1.1 or 1.2 reader."""
+    lowered = body.lower()
+    if lowered in (".inf", ".nan"):
+        return True
+    if lowered[:2] in ("0x", "0o", "0b"):
+        return len(body) > 2 and _HEX.issuperset(body[2:])
+    mantissa, e, exponent = lowered.partition("e")
+    if e:
+        digits = exponent[1:] if exponent[:1] in ("+", "-") else exponent
+        if not digits.isdigit():
+            return False
+    whole, dot, fraction = mantissa.partition(".")
+    if fraction and not _DIGITS.issuperset(fraction):
+        return False
+    if not whole:
+        return bool(dot) and (bool(fraction) or bool(e))
+    return _number_part(whole)
+
+
+def _implicit(s: str) -> bool:
+    """Whether a YAML 1.1 or 1.2 reader would resolve plain `s` to something other than a string."""
+    if s in _WORDS:
+        return True
+    first = s[0]
+    if first in "+-":
+        return len(s) > 1 and _looks_numeric(s[1:])
+    if first == ".":
+        return _looks_numeric(s)
+    if not first.isdigit():
+        return False
+    if len(s) >= 6 and s[4:5] == "-" and s[:4].isdigit() and s[5:6].isdigit():
+        return True  # a YAML 1.1 timestamp (2024-01-31, 2024-1-2T10:00:00Z, ...)
+    return _looks_numeric(s)
+
+
 _FIRST_INDICATORS = frozenset("-?:,[]{}#&*!|>'\"%@`")
 _ESCAPES = {
     "\\": "\\\\",
@@ -62,20 +93,27 @@ def _printable(ch: str) -> bool:
         code == 0x09
         or 0x20 <= code <= 0x7E
         or (0xA0 < code <= 0xD7FF and code not in (0x2028, 0x2029))
-        or (0xE000 <= code <= 0xFFFD
-        and code != 0xFEFF)
+        or (0xE000 <= code <= 0xFFFD and code != 0xFEFF)
         or 0x10000 <= code <= 0x10FFFF
     )
 
 
+def _printable_text(s: str) -> bool:
+    """Whether every character may appear in a plain scalar (non-ASCII path; rare)."""
+    return all(_printable(ch) and ch not in "\t\ufeff" for ch in s)
+
+
 def _plain_ok(s: str) -> bool:
-    if not s or s[0] in _FIRST_INDICATORS or s[0] in " \t" or s[-1] in " \t:":
+    if not s or s[0] in _FIRST_INDICATORS or s[0] == " " or s[-1] in " :":
         return False
-    if ": " in s or " #" in s or "\t" in s or s.startswith(("---", "...")):
+    if ": " in s or " #" in s or s.startswith(("---", "...")):
         return False
-    if _IMPLICIT.match(s):
+    if s.isascii():
+        if not s.isprintable():  # control characters and tabs
+            return False
+    elif not _printable_text(s):
         return False
-    return all(_printable(ch) and ch != "\t" for ch in s)
+    return not _implicit(s)
 
 
 def quote(s: str) -> str:

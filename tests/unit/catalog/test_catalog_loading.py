@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from tests.support.tiny_catalog import API, helm, overlay, write_catalog
 
 import aicr.catalog.sources as sources
 from aicr.catalog import compile as compile_module
@@ -14,7 +15,6 @@ from aicr.catalog.catalog import load_catalog
 from aicr.errors import AicrError, Code
 from aicr.io.yamlout import dump
 from aicr.recipe.criteria import Criteria
-from tests.support.tiny_catalog import API, helm, overlay, write_catalog
 
 EMBEDDED_REGISTRY = [
     {
@@ -61,7 +61,9 @@ def _external(tmp_path: Path, **kwargs: Any) -> Path:
     root = tmp_path / "external"
     root.mkdir(exist_ok=True)
     registry = kwargs.pop("registry", [])
-    (root / "registry.yaml").write_text(dump({"apiVersion": API, "kind": "ComponentRegistry", "components": registry}))
+    (root / "registry.yaml").write_text(
+        dump({"apiVersion": API, "kind": "ComponentRegistry", "components": registry})
+    )
     for rel, doc in kwargs.pop("files", {}).items():
         path = root / rel
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -97,7 +99,9 @@ def test_case20_large_files_are_refused(embedded: Path, tmp_path: Path) -> None:
     big = ext / "components" / "x" / "values.yaml"
     big.parent.mkdir(parents=True)
     big.write_bytes(b"#" * (10 * 1024 * 1024 + 1))
-    with pytest.raises(AicrError, match=r"file too large \(10485761 bytes, max 10485760\): components/x/values.yaml"):
+    with pytest.raises(
+        AicrError, match=r"file too large \(10485761 bytes, max 10485760\): components/x/values.yaml"
+    ):
         load_catalog(data=ext)
 
 
@@ -113,14 +117,20 @@ def test_case20_same_name_registry_entry_replaces_wholesale(embedded: Path, tmp_
     names = [e["name"] for e in cat.registry]
     assert names == ["gpu-operator", "cert-manager", "extra"]
     gpu = cat.registry_entry("gpu-operator")
-    assert gpu == {"name": "gpu-operator", "displayName": "GPU Operator", "helm": {"defaultVersion": "v26.0.0"}}
+    assert gpu == {
+        "name": "gpu-operator",
+        "displayName": "GPU Operator",
+        "helm": {"defaultVersion": "v26.0.0"},
+    }
     assert cat.registry_entry("gpuoperator") is None  # the embedded alias went with the replaced entry
 
 
 def test_external_file_replaces_the_embedded_file_at_the_same_path(embedded: Path, tmp_path: Path) -> None:
     ext = _external(
         tmp_path,
-        files={"overlays/eks.yaml": overlay("eks", {"service": "eks"}, componentRefs=[{"name": "cert-manager"}])},
+        files={
+            "overlays/eks.yaml": overlay("eks", {"service": "eks"}, componentRefs=[{"name": "cert-manager"}])
+        },
     )
     result = load_catalog(data=ext).resolve(Criteria(service="eks"))
     assert [r["name"] for r in result.component_refs] == ["cert-manager"]
@@ -134,7 +144,9 @@ def test_duplicate_overlay_names_across_files_are_rejected(embedded: Path, tmp_p
     assert "overlays/eks.yaml" in err.value.message and "overlays/other-eks.yaml" in err.value.message
 
 
-def test_case21_external_criteria_values_are_valid_only_with_that_data(embedded: Path, tmp_path: Path) -> None:
+def test_case21_external_criteria_values_are_valid_only_with_that_data(
+    embedded: Path, tmp_path: Path
+) -> None:
     ext = _external(
         tmp_path,
         files={
@@ -182,15 +194,29 @@ def test_validator_catalog_merges_by_name(embedded: Path, tmp_path: Path) -> Non
 @pytest.mark.parametrize(
     ("doc", "fragment"),
     [
-        (overlay("x", {"service": "eks"}, componentRefs=[{"name": "a", "verison": "1"}]), 'unknown field "verison" at spec.componentRefs[0].verison'),
-        (overlay("x", {"service": "eks"}, componentRefs=[{"name": "a", "dependencyRefs": "b"}]), "expected a list, found a string at spec.componentRefs[0].dependencyRefs"),
-        ({**overlay("x", {"service": "eks"}), "kind": "RecipeMixin"}, 'invalid kind "RecipeMixin", expected "RecipeMetadata"'),
+        (
+            overlay("x", {"service": "eks"}, componentRefs=[{"name": "a", "verison": "1"}]),
+            'unknown field "verison" at spec.componentRefs[0].verison',
+        ),
+        (
+            overlay("x", {"service": "eks"}, componentRefs=[{"name": "a", "dependencyRefs": "b"}]),
+            "expected a list, found a string at spec.componentRefs[0].dependencyRefs",
+        ),
+        (
+            {**overlay("x", {"service": "eks"}), "kind": "RecipeMixin"},
+            'invalid kind "RecipeMixin", expected "RecipeMetadata"',
+        ),
         ({**overlay("x", {"service": "eks"}), "apiVersion": "v2"}, 'unsupported apiVersion "v2"'),
         ({**overlay("x", {"service": "eks"}), "extra": 1}, 'unknown field "extra"'),
-        (overlay("x", {"service": "eks"}, componentRefs=[{"name": "a", "type": "Terraform"}]), 'invalid type "Terraform"'),
+        (
+            overlay("x", {"service": "eks"}, componentRefs=[{"name": "a", "type": "Terraform"}]),
+            'invalid type "Terraform"',
+        ),
     ],
 )
-def test_strict_decoding_names_file_and_field(embedded: Path, tmp_path: Path, doc: dict[str, Any], fragment: str) -> None:
+def test_strict_decoding_names_file_and_field(
+    embedded: Path, tmp_path: Path, doc: dict[str, Any], fragment: str
+) -> None:
     ext = _external(tmp_path, files={"overlays/x.yaml": doc})
     with pytest.raises(AicrError) as err:
         load_catalog(data=ext)
@@ -221,7 +247,9 @@ def test_root_without_base_overlay_is_rejected(tmp_path: Path) -> None:
 
 
 def test_root_loads_only_that_directory(embedded: Path, tmp_path: Path) -> None:
-    root = write_catalog(tmp_path / "c", registry=[helm("a")], overlays=[overlay("kind", {"service": "kind"})])
+    root = write_catalog(
+        tmp_path / "c", registry=[helm("a")], overlays=[overlay("kind", {"service": "kind"})]
+    )
     cat = load_catalog(root=root)
     assert sorted(cat.overlays) == ["base", "kind"]
     assert [e["name"] for e in cat.registry] == ["a"]
@@ -229,7 +257,9 @@ def test_root_loads_only_that_directory(embedded: Path, tmp_path: Path) -> None:
 
 def test_compiled_catalog_is_cached_and_invalidated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("AICR_CACHE_DIR", str(tmp_path / "cache"))
-    root = write_catalog(tmp_path / "c", registry=[helm("a")], overlays=[overlay("kind", {"service": "kind"})])
+    root = write_catalog(
+        tmp_path / "c", registry=[helm("a")], overlays=[overlay("kind", {"service": "kind"})]
+    )
     calls: list[int] = []
     real = compile_module.compile_catalog
 
@@ -244,7 +274,9 @@ def test_compiled_catalog_is_cached_and_invalidated(tmp_path: Path, monkeypatch:
     os.utime(root / "overlays" / "kind.yaml", ns=(1, 1))  # same content, new mtime: content hash reuses
     load_catalog(root=root)
     assert len(calls) == 1
-    (root / "overlays" / "kind.yaml").write_text(dump(overlay("kind", {"service": "kind", "intent": "training"})))
+    (root / "overlays" / "kind.yaml").write_text(
+        dump(overlay("kind", {"service": "kind", "intent": "training"}))
+    )
     cat = load_catalog(root=root)
     assert len(calls) == 2
     assert cat.overlays["kind"]["criteria"]["intent"] == "training"

@@ -7,6 +7,8 @@ import argparse
 import pytest
 
 from aicr.cli import main as cli_main
+from aicr.cli import parser as parser_module
+from aicr.cli.commands import COMMANDS
 
 
 def _install(monkeypatch: pytest.MonkeyPatch, exc: BaseException) -> None:
@@ -23,11 +25,16 @@ def _install(monkeypatch: pytest.MonkeyPatch, exc: BaseException) -> None:
 
     module = Module()
     module.register = register  # type: ignore[attr-defined]
-    monkeypatch.setitem(cli_main.COMMANDS, "boom", "fake.boom")
-    monkeypatch.setattr("importlib.import_module", lambda name: module if name == "fake.boom" else __import__(name))
+    monkeypatch.setitem(COMMANDS, "boom", "fake.boom")
+    real_import = parser_module.import_module
+    monkeypatch.setattr(
+        parser_module, "import_module", lambda name: module if name == "fake.boom" else real_import(name)
+    )
 
 
-def test_unexpected_exception_exits_8_without_traceback(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+def test_unexpected_exception_exits_8_without_traceback(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     _install(monkeypatch, RuntimeError("kaput"))
     assert cli_main.main(["boom"]) == 8
     err = capsys.readouterr().err
@@ -35,7 +42,9 @@ def test_unexpected_exception_exits_8_without_traceback(monkeypatch: pytest.Monk
     assert "Traceback" not in err
 
 
-def test_debug_shows_the_traceback(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+def test_debug_shows_the_traceback(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     _install(monkeypatch, RuntimeError("kaput"))
     assert cli_main.main(["--debug", "boom"]) == 8
     assert "Traceback" in capsys.readouterr().err

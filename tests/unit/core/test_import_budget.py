@@ -21,7 +21,9 @@ sys.stdout.write(json.dumps({"code": code, "modules": sorted(sys.modules)}))
 
 def _modules(tmp_path: object) -> tuple[int, set[str]]:
     out = f"{tmp_path}/r.yaml"
-    proc = subprocess.run([sys.executable, "-c", PROBE, out], capture_output=True, text=True, timeout=60, check=False)
+    proc = subprocess.run(
+        [sys.executable, "-c", PROBE, out], capture_output=True, text=True, timeout=60, check=False
+    )
     data = json.loads(proc.stdout)
     return data["code"], {m.split(".")[0] for m in data["modules"]}
 

@@ -38,7 +38,11 @@ def test_case19_bad_entry_is_a_configuration_error() -> None:
     ],
 )
 def test_each_field_has_its_own_list(var: str, criteria: Criteria, label: str) -> None:
-    allowed = {"AICR_ALLOWED_SERVICES": "eks", "AICR_ALLOWED_INTENTS": "training", "AICR_ALLOWED_OS": "ubuntu"}
+    allowed = {
+        "AICR_ALLOWED_SERVICES": "eks",
+        "AICR_ALLOWED_INTENTS": "training",
+        "AICR_ALLOWED_OS": "ubuntu",
+    }
     with pytest.raises(AicrError, match=label):
         Allowlist.from_env({var: allowed[var]}).check(criteria)
 

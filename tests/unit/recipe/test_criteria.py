@@ -63,7 +63,9 @@ def test_negative_nodes_are_rejected() -> None:
 
 
 def test_string_form_lists_only_stated_fields_in_order() -> None:
-    crit = Criteria(service="eks", accelerator="h100", intent="training", os="ubuntu", platform="kubeflow", nodes=8)
+    crit = Criteria(
+        service="eks", accelerator="h100", intent="training", os="ubuntu", platform="kubeflow", nodes=8
+    )
     assert str(crit) == (
         "criteria(service=eks, accelerator=h100, intent=training, os=ubuntu, platform=kubeflow, nodes=8)"
     )

@@ -5,10 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from tests.support.tiny_catalog import helm, mixin, overlay, tiny_catalog
 
 from aicr.errors import AicrError, Code
 from aicr.recipe.criteria import Criteria
-from tests.support.tiny_catalog import helm, mixin, overlay, tiny_catalog
 
 REGISTRY = [
     helm("a"),
@@ -88,7 +88,12 @@ def test_case13_unknown_mixin_is_not_found(tmp_path: Path) -> None:
 def test_mixin_may_add_namespace_manifests_and_dependencies_to_an_existing_component(tmp_path: Path) -> None:
     cat = _cat(
         tmp_path,
-        [mixin("m", componentRefs=[{"name": "a", "namespace": "other", "dependencyRefs": ["b"]}, {"name": "b"}])],
+        [
+            mixin(
+                "m",
+                componentRefs=[{"name": "a", "namespace": "other", "dependencyRefs": ["b"]}, {"name": "b"}],
+            )
+        ],
     )
     ref = cat.resolve(Criteria(service="eks")).component("a")
     assert ref is not None and ref["namespace"] == "other" and ref["dependencyRefs"] == ["b"]
@@ -96,14 +101,23 @@ def test_mixin_may_add_namespace_manifests_and_dependencies_to_an_existing_compo
 
 def test_mixin_overrides_outside_the_allowlist_are_rejected(tmp_path: Path) -> None:
     cat = _cat(tmp_path, [mixin("m", componentRefs=[{"name": "a", "overrides": {"z": 1}}])])
-    with pytest.raises(AicrError, match="not in the component's registry-declared mixinSafeOverridePaths allowlist"):
+    with pytest.raises(
+        AicrError, match="not in the component's registry-declared mixinSafeOverridePaths allowlist"
+    ):
         cat.resolve(Criteria(service="eks"))
 
 
 def test_mixin_allowlist_is_exact_not_prefix(tmp_path: Path) -> None:
     cat = _cat(
         tmp_path,
-        [mixin("m", componentRefs=[{"name": "trainer", "overrides": {"global": {"tracing": {"enabled": {"x": 1}}}}}])],
+        [
+            mixin(
+                "m",
+                componentRefs=[
+                    {"name": "trainer", "overrides": {"global": {"tracing": {"enabled": {"x": 1}}}}}
+                ],
+            )
+        ],
     )
     with pytest.raises(AicrError, match='overrides path "global.tracing.enabled.x"'):
         cat.resolve(Criteria(service="eks"))
@@ -111,14 +125,22 @@ def test_mixin_allowlist_is_exact_not_prefix(tmp_path: Path) -> None:
 
 def test_mixin_allowlisted_override_on_new_component_is_accepted(tmp_path: Path) -> None:
     cat = _cat(
-        tmp_path, [mixin("m", componentRefs=[{"name": "trainer", "overrides": {"global": {"tracing": {"enabled": True}}}}])]
+        tmp_path,
+        [
+            mixin(
+                "m",
+                componentRefs=[{"name": "trainer", "overrides": {"global": {"tracing": {"enabled": True}}}}],
+            )
+        ],
     )
     ref = cat.resolve(Criteria(service="eks")).component("trainer")
     assert ref is not None and ref["overrides"] == {"global": {"tracing": {"enabled": True}}}
 
 
 def test_mixin_may_not_give_an_allowlisted_component_a_values_file(tmp_path: Path) -> None:
-    cat = _cat(tmp_path, [mixin("m", componentRefs=[{"name": "trainer", "valuesFile": "components/a/values.yaml"}])])
+    cat = _cat(
+        tmp_path, [mixin("m", componentRefs=[{"name": "trainer", "valuesFile": "components/a/values.yaml"}])]
+    )
     with pytest.raises(AicrError, match="never a values file"):
         cat.resolve(Criteria(service="eks"))
 
@@ -126,7 +148,8 @@ def test_mixin_may_not_give_an_allowlisted_component_a_values_file(tmp_path: Pat
 def test_mixin_override_colliding_with_the_chain_is_rejected(tmp_path: Path) -> None:
     registry = [helm("a", mixinSafeOverridePaths=["x.y", "image.tag", "fresh"])]
     base = overlay(
-        "base", componentRefs=[{"name": "a", "valuesFile": "components/a/values.yaml", "overrides": {"x": {"y": 1}}}]
+        "base",
+        componentRefs=[{"name": "a", "valuesFile": "components/a/values.yaml", "overrides": {"x": {"y": 1}}}],
     )
     files = {"components/a/values.yaml": {"image": {"tag": "v1"}}}
     for overrides, hit in (({"x": {"y": 2}}, "x.y"), ({"image": {"tag": "v2"}}, "image.tag")):
@@ -182,11 +205,19 @@ def _coverage_catalog(tmp_path: Path):  # type: ignore[no-untyped-def]
             ),
             overlay(
                 "h100-eks-ubuntu-training-kubeflow",
-                {"service": "eks", "accelerator": "h100", "intent": "training", "os": "ubuntu", "platform": "kubeflow"},
+                {
+                    "service": "eks",
+                    "accelerator": "h100",
+                    "intent": "training",
+                    "os": "ubuntu",
+                    "platform": "kubeflow",
+                },
                 base="h100-eks-ubuntu-training",
             ),
             overlay("gke-cos", {"service": "gke", "os": "cos"}),
-            overlay("gke-cos-training", {"service": "gke", "os": "cos", "intent": "training"}, base="gke-cos"),
+            overlay(
+                "gke-cos-training", {"service": "gke", "os": "cos", "intent": "training"}, base="gke-cos"
+            ),
             overlay(
                 "h100-gke-cos-training",
                 {"service": "gke", "accelerator": "h100", "os": "cos", "intent": "training"},
@@ -238,7 +269,9 @@ def test_joint_sufficiency_requires_the_strict_os(tmp_path: Path) -> None:
             overlay("eks", {"service": "eks"}),
             overlay("h100-any", {"accelerator": "h100"}),
             overlay("h100-eks-ubuntu", {"service": "eks", "accelerator": "h100", "os": "ubuntu"}, base="eks"),
-            overlay("h100-eks-al", {"service": "eks", "accelerator": "h100", "os": "amazonlinux"}, base="eks"),
+            overlay(
+                "h100-eks-al", {"service": "eks", "accelerator": "h100", "os": "amazonlinux"}, base="eks"
+            ),
         ],
     )
     with pytest.raises(AicrError) as err:
@@ -246,8 +279,13 @@ def test_joint_sufficiency_requires_the_strict_os(tmp_path: Path) -> None:
     message = err.value.message
     assert "requires os (valid: amazonlinux, ubuntu)" in message
     assert "has no recipe covering that combination; specify os (valid: amazonlinux, ubuntu)" in message
-    assert err.value.details["strictDimensions"] == [{"dimension": "os", "validValues": ["amazonlinux", "ubuntu"]}]
-    assert cat.resolve(Criteria(service="eks", accelerator="h100", os="ubuntu")).applied_overlays[-1] == "h100-eks-ubuntu"
+    assert err.value.details["strictDimensions"] == [
+        {"dimension": "os", "validValues": ["amazonlinux", "ubuntu"]}
+    ]
+    assert (
+        cat.resolve(Criteria(service="eks", accelerator="h100", os="ubuntu")).applied_overlays[-1]
+        == "h100-eks-ubuntu"
+    )
 
 
 def test_strict_dimensions_can_be_opted_out_by_an_overlay(tmp_path: Path) -> None:
@@ -260,4 +298,8 @@ def test_strict_dimensions_can_be_opted_out_by_an_overlay(tmp_path: Path) -> Non
             overlay("h100-eks-ubuntu", {"service": "eks", "accelerator": "h100", "os": "ubuntu"}, base="eks"),
         ],
     )
-    assert cat.resolve(Criteria(service="eks", accelerator="h100")).applied_overlays == ["base", "eks", "h100-any"]
+    assert cat.resolve(Criteria(service="eks", accelerator="h100")).applied_overlays == [
+        "base",
+        "eks",
+        "h100-any",
+    ]

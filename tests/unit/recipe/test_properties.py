@@ -9,12 +9,12 @@ from typing import Any
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from tests.support.tiny_catalog import helm, overlay, write_catalog
 
 from aicr.catalog.catalog import load_catalog
 from aicr.recipe.criteria import Criteria
 from aicr.recipe.deepmerge import deep_merge
 from aicr.recipe.deps import deployment_order
-from tests.support.tiny_catalog import helm, overlay, write_catalog
 
 NAMES = [f"c{i}" for i in range(8)]
 
@@ -93,7 +93,9 @@ def test_deep_merge_identity_and_idempotence(x: dict[str, Any]) -> None:
 
 @FAST
 @given(trees, trees)
-def test_deep_merge_right_side_wins_on_leaves_and_inputs_are_untouched(x: dict[str, Any], y: dict[str, Any]) -> None:
+def test_deep_merge_right_side_wins_on_leaves_and_inputs_are_untouched(
+    x: dict[str, Any], y: dict[str, Any]
+) -> None:
     before_x, before_y = repr(x), repr(y)
     merged = deep_merge(x, y)
     assert repr(x) == before_x and repr(y) == before_y
@@ -115,7 +117,9 @@ def _catalog_docs() -> dict[str, Any]:
                 constraints=[{"name": "K8s.server.version", "value": ">= 1.30"}],
                 componentRefs=[{"name": "b", "dependencyRefs": ["a"]}, {"name": "a", "overrides": {"y": 2}}],
             ),
-            overlay("h100-any", {"accelerator": "h100"}, componentRefs=[{"name": "c", "dependencyRefs": ["b"]}]),
+            overlay(
+                "h100-any", {"accelerator": "h100"}, componentRefs=[{"name": "c", "dependencyRefs": ["b"]}]
+            ),
         ],
         "base": overlay("base", componentRefs=[{"name": "a"}]),
     }
@@ -123,7 +127,9 @@ def _catalog_docs() -> dict[str, Any]:
 
 @settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(st.randoms(use_true_random=False))
-def test_resolution_is_deterministic_and_independent_of_file_order(tmp_path: Path, rnd: random.Random) -> None:
+def test_resolution_is_deterministic_and_independent_of_file_order(
+    tmp_path: Path, rnd: random.Random
+) -> None:
     docs = _catalog_docs()
     reference = tmp_path / "ref"
     if not reference.exists():

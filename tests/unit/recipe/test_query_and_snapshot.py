@@ -7,12 +7,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from tests.support.tiny_catalog import helm, mixin, overlay, tiny_catalog
 
 from aicr.errors import AicrError, Code
 from aicr.recipe.criteria import STATIC_VALUES, Criteria
 from aicr.recipe.query import hydrate, select
 from aicr.recipe.snapshot_criteria import criteria_from_snapshot
-from tests.support.tiny_catalog import helm, mixin, overlay, tiny_catalog
 
 ALLOWED = {f: frozenset(v) for f, v in STATIC_VALUES.items()}
 
@@ -62,10 +62,15 @@ def test_case17_selectors(tmp_path: Path) -> None:
     with pytest.raises(AicrError) as err:
         select(doc, "components.nope.x")
     assert err.value.code is Code.NOT_FOUND
-    assert err.value.message == 'selector "components.nope.x": key "nope" not found, available keys: bare, c, only-overrides'
+    assert (
+        err.value.message
+        == 'selector "components.nope.x": key "nope" not found, available keys: bare, c, only-overrides'
+    )
     with pytest.raises(AicrError) as err:
         select(doc, "components.c.version.sub")
-    assert err.value.message == 'selector "components.c.version.sub": cannot descend into non-map value at "sub"'
+    assert (
+        err.value.message == 'selector "components.c.version.sub": cannot descend into non-map value at "sub"'
+    )
 
 
 def test_hydrated_document_shape(tmp_path: Path) -> None:
@@ -93,7 +98,13 @@ def test_missing_values_file_is_internal(tmp_path: Path) -> None:
     cat = tiny_catalog(
         tmp_path,
         registry=[helm("c")],
-        overlays=[overlay("eks", {"service": "eks"}, componentRefs=[{"name": "c", "valuesFile": "components/c/nope.yaml"}])],
+        overlays=[
+            overlay(
+                "eks",
+                {"service": "eks"},
+                componentRefs=[{"name": "c", "valuesFile": "components/c/nope.yaml"}],
+            )
+        ],
     )
     with pytest.raises(AicrError) as err:
         cat.query(Criteria(service="eks"), "components")
@@ -176,7 +187,9 @@ def test_snapshot_mode_excludes_leaves_whose_constraints_fail(tmp_path: Path) ->
     with pytest.raises(AicrError) as err:
         cat.resolve(query, snapshot=snap)
     assert "provided only by overlays excluded by failing constraints" in err.value.message
-    assert err.value.details["excludedOverlays"] == [{"name": "h100-eks-ubuntu-training", "reason": "constraint-failed"}]
+    assert err.value.details["excludedOverlays"] == [
+        {"name": "h100-eks-ubuntu-training", "reason": "constraint-failed"}
+    ]
     assert err.value.details["constraintWarnings"] == [
         {
             "overlay": "h100-eks-ubuntu-training",
@@ -191,7 +204,9 @@ def test_snapshot_mode_excludes_leaves_whose_constraints_fail(tmp_path: Path) ->
 def test_snapshot_mode_passing_constraints_keep_the_leaf(tmp_path: Path) -> None:
     cat = _constrained_catalog(tmp_path)
     snap = _snapshot(K8s={"server": {"version": "v1.33.1-eks-1"}}, GPU={"smi": {"driver": "590.1"}})
-    result = cat.resolve(Criteria(service="eks", accelerator="h100", intent="training", os="ubuntu"), snapshot=snap)
+    result = cat.resolve(
+        Criteria(service="eks", accelerator="h100", intent="training", os="ubuntu"), snapshot=snap
+    )
     assert result.applied_overlays == ["base", "h100-any", "eks", "h100-eks-ubuntu-training"]
     assert "excludedOverlays" not in result.doc["metadata"]
 
@@ -199,9 +214,13 @@ def test_snapshot_mode_passing_constraints_keep_the_leaf(tmp_path: Path) -> None
 def test_snapshot_mode_failing_mixin_constraint_drops_the_contributing_leaf(tmp_path: Path) -> None:
     cat = _constrained_catalog(tmp_path)
     snap = _snapshot(K8s={"server": {"version": "v1.33.1-eks-1"}}, GPU={"smi": {"driver": "550.54"}})
-    result = cat.resolve(Criteria(service="eks", accelerator="h100", intent="training", os="ubuntu"), snapshot=snap)
+    result = cat.resolve(
+        Criteria(service="eks", accelerator="h100", intent="training", os="ubuntu"), snapshot=snap
+    )
     assert result.applied_overlays == ["base", "eks", "h100-eks-ubuntu-training"]
-    assert result.doc["metadata"]["excludedOverlays"] == [{"name": "h100-any", "reason": "mixin-constraint-failed"}]
+    assert result.doc["metadata"]["excludedOverlays"] == [
+        {"name": "h100-any", "reason": "mixin-constraint-failed"}
+    ]
     warning = result.doc["metadata"]["constraintWarnings"][0]
     assert warning["reason"] == "mixin-constraint-failed: expected >= 580, got 550.54"
 
@@ -210,7 +229,9 @@ def test_snapshot_mode_missing_measurement_excludes_with_not_found_reason(tmp_pa
     cat = _constrained_catalog(tmp_path)
     snap = _snapshot(GPU={"smi": {"driver": "590.1"}})
     with pytest.raises(AicrError) as err:
-        cat.resolve(Criteria(service="eks", accelerator="h100", intent="training", os="ubuntu"), snapshot=snap)
+        cat.resolve(
+            Criteria(service="eks", accelerator="h100", intent="training", os="ubuntu"), snapshot=snap
+        )
     warnings = err.value.details["constraintWarnings"]
     assert warnings[0]["reason"].startswith("[NOT_FOUND] measurement type K8s not found")
 
@@ -219,6 +240,8 @@ def test_snapshot_mode_unparsable_reading_aborts(tmp_path: Path) -> None:
     cat = _constrained_catalog(tmp_path)
     snap = _snapshot(K8s={"server": {"version": "banana"}}, GPU={"smi": {"driver": "590.1"}})
     with pytest.raises(AicrError) as err:
-        cat.resolve(Criteria(service="eks", accelerator="h100", intent="training", os="ubuntu"), snapshot=snap)
+        cat.resolve(
+            Criteria(service="eks", accelerator="h100", intent="training", os="ubuntu"), snapshot=snap
+        )
     assert err.value.code is Code.INVALID_REQUEST
     assert err.value.message.startswith("constraint evaluation failed: cannot parse actual version")

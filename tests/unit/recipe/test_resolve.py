@@ -9,11 +9,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from tests.support.tiny_catalog import helm, overlay, tiny_catalog
 
 from aicr.errors import AicrError, Code
 from aicr.recipe.criteria import Criteria
 from aicr.recipe.matching import matches, specificity
-from tests.support.tiny_catalog import helm, overlay, tiny_catalog
 
 REGISTRY = [helm("a"), helm("b"), helm("c"), helm("d"), helm("e")]
 
@@ -33,7 +33,9 @@ def applied(result: Any) -> list[str]:
         ({"intent": "any"}, Criteria(), True),
     ],
 )
-def test_case3_matching_is_asymmetric(overlay_criteria: dict[str, str], query: Criteria, expected: bool) -> None:
+def test_case3_matching_is_asymmetric(
+    overlay_criteria: dict[str, str], query: Criteria, expected: bool
+) -> None:
     crit = {f: overlay_criteria.get(f, "any") for f in ("service", "accelerator", "intent", "os", "platform")}
     assert matches(crit, query) is expected
 
@@ -107,7 +109,11 @@ def test_chain_members_are_applied_once_in_root_to_leaf_order(tmp_path: Path) ->
         overlays=[
             overlay("eks", {"service": "eks"}),
             overlay("eks-training", {"service": "eks", "intent": "training"}, base="eks"),
-            overlay("h100-eks-training", {"service": "eks", "accelerator": "h100", "intent": "training"}, base="eks-training"),
+            overlay(
+                "h100-eks-training",
+                {"service": "eks", "accelerator": "h100", "intent": "training"},
+                base="eks-training",
+            ),
             overlay("h100-any", {"accelerator": "h100"}),
         ],
     )
@@ -125,10 +131,17 @@ def test_case9_same_name_constraint_is_replaced_and_sorted(tmp_path: Path) -> No
         tmp_path,
         registry=REGISTRY,
         base=base,
-        overlays=[overlay("eks", {"service": "eks"}, constraints=[{"name": "K8s.server.version", "value": ">= 1.30"}])],
+        overlays=[
+            overlay(
+                "eks", {"service": "eks"}, constraints=[{"name": "K8s.server.version", "value": ">= 1.30"}]
+            )
+        ],
     )
     result = cat.resolve(Criteria(service="eks"))
-    assert result.constraints == [{"name": "A.b.c", "value": "x"}, {"name": "K8s.server.version", "value": ">= 1.30"}]
+    assert result.constraints == [
+        {"name": "A.b.c", "value": "x"},
+        {"name": "K8s.server.version", "value": ">= 1.30"},
+    ]
 
 
 def test_case10_component_refs_merge_field_by_field(tmp_path: Path) -> None:
@@ -179,11 +192,25 @@ def test_component_refs_are_sorted_and_keep_reference_field_order(tmp_path: Path
     cat = tiny_catalog(
         tmp_path,
         registry=[helm("b"), helm("a")],
-        overlays=[overlay("eks", {"service": "eks"}, componentRefs=[{"name": "b"}, {"name": "a", "dependencyRefs": ["b"]}])],
+        overlays=[
+            overlay(
+                "eks",
+                {"service": "eks"},
+                componentRefs=[{"name": "b"}, {"name": "a", "dependencyRefs": ["b"]}],
+            )
+        ],
     )
     result = cat.resolve(Criteria(service="eks"))
     assert [r["name"] for r in result.component_refs] == ["a", "b"]
-    assert list(result.component_refs[0]) == ["name", "namespace", "chart", "type", "source", "version", "dependencyRefs"]
+    assert list(result.component_refs[0]) == [
+        "name",
+        "namespace",
+        "chart",
+        "type",
+        "source",
+        "version",
+        "dependencyRefs",
+    ]
 
 
 def test_case14_registry_defaults_fill_only_empty_fields(tmp_path: Path) -> None:
@@ -227,7 +254,12 @@ def test_case14_registry_defaults_fill_only_empty_fields(tmp_path: Path) -> None
         "version": "1.0",
     }
     k = result.component("k")
-    assert k is not None and (k["type"], k["tag"], k["path"], k["source"]) == ("Kustomize", "v3", "deploy", "https://git/k")
+    assert k is not None and (k["type"], k["tag"], k["path"], k["source"]) == (
+        "Kustomize",
+        "v3",
+        "deploy",
+        "https://git/k",
+    )
     pinned = result.component("pinned")
     assert pinned is not None and pinned["version"] == "2.0"
 
@@ -240,7 +272,10 @@ def test_case15_disabled_components_leave_the_order_but_satisfy_edges(tmp_path: 
             overlay(
                 "eks",
                 {"service": "eks"},
-                componentRefs=[{"name": "d", "overrides": {"enabled": False}}, {"name": "e", "dependencyRefs": ["d"]}],
+                componentRefs=[
+                    {"name": "d", "overrides": {"enabled": False}},
+                    {"name": "e", "dependencyRefs": ["d"]},
+                ],
             )
         ],
     )
@@ -258,7 +293,10 @@ def test_case7_unknown_dependency_names_both_components(tmp_path: Path) -> None:
     with pytest.raises(AicrError) as err:
         cat.resolve(Criteria(service="eks"))
     assert err.value.code is Code.INVALID_REQUEST
-    assert err.value.message == 'merged recipe validation failed: component "a" references unknown dependency "z"'
+    assert (
+        err.value.message
+        == 'merged recipe validation failed: component "a" references unknown dependency "z"'
+    )
 
 
 def test_case7_dependency_cycle_is_reported_with_its_path(tmp_path: Path) -> None:
@@ -269,7 +307,10 @@ def test_case7_dependency_cycle_is_reported_with_its_path(tmp_path: Path) -> Non
             overlay(
                 "eks",
                 {"service": "eks"},
-                componentRefs=[{"name": "a", "dependencyRefs": ["b"]}, {"name": "b", "dependencyRefs": ["a"]}],
+                componentRefs=[
+                    {"name": "a", "dependencyRefs": ["b"]},
+                    {"name": "b", "dependencyRefs": ["a"]},
+                ],
             )
         ],
     )
@@ -286,8 +327,14 @@ def test_base_recipe_with_a_cycle_fails_at_load(tmp_path: Path) -> None:
 
 
 def test_coherence_rejects_a_helm_component_without_version(tmp_path: Path) -> None:
-    registry = [{"name": "a", "displayName": "A", "helm": {"defaultRepository": "https://r", "defaultChart": "a"}}]
-    cat = tiny_catalog(tmp_path, registry=registry, overlays=[overlay("eks", {"service": "eks"}, componentRefs=[{"name": "a"}])])
+    registry = [
+        {"name": "a", "displayName": "A", "helm": {"defaultRepository": "https://r", "defaultChart": "a"}}
+    ]
+    cat = tiny_catalog(
+        tmp_path,
+        registry=registry,
+        overlays=[overlay("eks", {"service": "eks"}, componentRefs=[{"name": "a"}])],
+    )
     with pytest.raises(AicrError) as err:
         cat.resolve(Criteria(service="eks"))
     assert err.value.code is Code.INVALID_REQUEST
@@ -300,7 +347,9 @@ def test_coherence_ignores_disabled_components(tmp_path: Path) -> None:
     cat = tiny_catalog(
         tmp_path,
         registry=registry,
-        overlays=[overlay("eks", {"service": "eks"}, componentRefs=[{"name": "a", "overrides": {"enabled": False}}])],
+        overlays=[
+            overlay("eks", {"service": "eks"}, componentRefs=[{"name": "a", "overrides": {"enabled": False}}])
+        ],
     )
     assert cat.resolve(Criteria(service="eks")).deployment_order == []
 
@@ -321,11 +370,23 @@ def test_coherence_rejects_patches_and_the_reserved_deployer_name(tmp_path: Path
 
 
 def test_manifest_only_component_is_coherent(tmp_path: Path) -> None:
-    registry = [{"name": "m", "displayName": "M", "helm": {"defaultRepository": "", "defaultNamespace": "kube-system"}}]
+    registry = [
+        {
+            "name": "m",
+            "displayName": "M",
+            "helm": {"defaultRepository": "", "defaultNamespace": "kube-system"},
+        }
+    ]
     cat = tiny_catalog(
         tmp_path,
         registry=registry,
-        overlays=[overlay("eks", {"service": "eks"}, componentRefs=[{"name": "m", "manifestFiles": ["components/m/x.yaml"]}])],
+        overlays=[
+            overlay(
+                "eks",
+                {"service": "eks"},
+                componentRefs=[{"name": "m", "manifestFiles": ["components/m/x.yaml"]}],
+            )
+        ],
         files={"components/m/x.yaml": "kind: ConfigMap\n"},
     )
     ref = cat.resolve(Criteria(service="eks")).component("m")
@@ -367,7 +428,10 @@ def test_validation_phases_union_checks_and_clear_with_empty_list(tmp_path: Path
                 "eks-training",
                 {"service": "eks", "intent": "training"},
                 base="eks",
-                validation={"conformance": {"checks": ["c", "a"]}, "deployment": {"checks": ["x"], "timeout": "5m"}},
+                validation={
+                    "conformance": {"checks": ["c", "a"]},
+                    "deployment": {"checks": ["x"], "timeout": "5m"},
+                },
             ),
             overlay(
                 "eks-inference",
@@ -378,7 +442,10 @@ def test_validation_phases_union_checks_and_clear_with_empty_list(tmp_path: Path
         ],
     )
     training = cat.resolve(Criteria(service="eks", intent="training")).doc["validation"]
-    assert training == {"deployment": {"timeout": "5m", "checks": ["x"]}, "conformance": {"checks": ["a", "b", "c"]}}
+    assert training == {
+        "deployment": {"timeout": "5m", "checks": ["x"]},
+        "conformance": {"checks": ["a", "b", "c"]},
+    }
     inference = cat.resolve(Criteria(service="eks", intent="inference")).doc
     assert "validation" not in inference
 

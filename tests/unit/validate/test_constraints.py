@@ -78,15 +78,28 @@ def test_evaluation_errors_are_invalid_request(expression: str, actual: str, fra
 
 @pytest.mark.parametrize(
     ("expression", "parsed"),
-    [(" >=  1.32.4 ", (">=", "1.32.4")), (">=1.32.4", (">=", "1.32.4")), ("==ubuntu", ("==", "ubuntu")), ("x", ("", "x"))],
+    [
+        (" >=  1.32.4 ", (">=", "1.32.4")),
+        (">=1.32.4", (">=", "1.32.4")),
+        ("==ubuntu", ("==", "ubuntu")),
+        ("x", ("", "x")),
+    ],
 )
 def test_expression_parsing(expression: str, parsed: tuple[str, str]) -> None:
     assert parse_expression(expression) == parsed
 
 
 def test_case15_paths_split_on_first_two_dots_except_systemd() -> None:
-    assert parse_path("OS.sysctl./proc/sys/kernel/osrelease") == ("OS", "sysctl", "/proc/sys/kernel/osrelease")
-    assert parse_path("SystemD.containerd.service.ActiveState") == ("SystemD", "containerd.service", "ActiveState")
+    assert parse_path("OS.sysctl./proc/sys/kernel/osrelease") == (
+        "OS",
+        "sysctl",
+        "/proc/sys/kernel/osrelease",
+    )
+    assert parse_path("SystemD.containerd.service.ActiveState") == (
+        "SystemD",
+        "containerd.service",
+        "ActiveState",
+    )
     assert parse_path("K8s.server.version") == ("K8s", "server", "version")
 
 
@@ -101,8 +114,14 @@ SNAPSHOT: dict[str, Any] = {
     "kind": "Snapshot",
     "measurements": [
         {"type": "K8s", "subtypes": [{"subtype": "server", "data": {"version": "v1.33.5-eks-3025e55"}}]},
-        {"type": "OS", "subtypes": [{"subtype": "sysctl", "data": {"/proc/sys/kernel/osrelease": "6.8.0-1028-aws"}}]},
-        {"type": "SystemD", "subtypes": [{"subtype": "containerd.service", "data": {"ActiveState": "active"}}]},
+        {
+            "type": "OS",
+            "subtypes": [{"subtype": "sysctl", "data": {"/proc/sys/kernel/osrelease": "6.8.0-1028-aws"}}],
+        },
+        {
+            "type": "SystemD",
+            "subtypes": [{"subtype": "containerd.service", "data": {"ActiveState": "active"}}],
+        },
         {
             "type": "GPU",
             "subtypes": [
@@ -135,7 +154,9 @@ def test_lookup_finds_readings(path: str, expected: Any) -> None:
     assert lookup(SNAPSHOT, path) == expected
 
 
-@pytest.mark.parametrize("path", ["GPU.nope.x", "NodeTopology.summary.node-count", "K8s.server.nope", "GPU.smi[5].model"])
+@pytest.mark.parametrize(
+    "path", ["GPU.nope.x", "NodeTopology.summary.node-count", "K8s.server.nope", "GPU.smi[5].model"]
+)
 def test_case15_absent_readings_are_not_found(path: str) -> None:
     with pytest.raises(AicrError) as err:
         lookup(SNAPSHOT, path)
@@ -150,7 +171,16 @@ def test_ambiguous_item_selector_is_conflict() -> None:
 
 @pytest.mark.parametrize(
     ("value", "text"),
-    [(True, "true"), (False, "false"), (8, "8"), (8.0, "8"), (24.04, "24.04"), (1e6, "1e+06"), (" x ", "x"), (None, "<nil>")],
+    [
+        (True, "true"),
+        (False, "false"),
+        (8, "8"),
+        (8.0, "8"),
+        (24.04, "24.04"),
+        (1e6, "1e+06"),
+        (" x ", "x"),
+        (None, "<nil>"),
+    ],
 )
 def test_readings_are_formatted_like_the_reference(value: Any, text: str) -> None:
     assert format_reading(value) == text
@@ -158,4 +188,7 @@ def test_readings_are_formatted_like_the_reference(value: Any, text: str) -> Non
 
 def test_check_uses_the_formatted_reading() -> None:
     assert check({"name": "GPU.smi.persistence", "value": "true"}, SNAPSHOT) == (True, "true")
-    assert check({"name": "K8s.server.version", "value": ">= 1.34"}, SNAPSHOT) == (False, "v1.33.5-eks-3025e55")
+    assert check({"name": "K8s.server.version", "value": ">= 1.34"}, SNAPSHOT) == (
+        False,
+        "v1.33.5-eks-3025e55",
+    )
