@@ -180,6 +180,7 @@ def test_recipe_from_snapshot_detects_criteria(tmp_path: Path) -> None:
         "  - type: K8s\n    subtypes:\n      - subtype: server\n        data: {version: v1.33.5-eks-3025e55}\n"
         "  - type: GPU\n    subtypes:\n      - subtype: smi\n        data: {gpu.model: NVIDIA H100 80GB HBM3, gpu-count: 8}\n"
         "  - type: OS\n    subtypes:\n      - subtype: release\n        data: {ID: ubuntu, VERSION_ID: '24.04'}\n"
+        "      - subtype: sysctl\n        data: {/proc/sys/kernel/osrelease: 6.8.0-1028-aws}\n"
     )
     proc = aicr("recipe", "--snapshot", str(snap), "--intent", "training")
     assert proc.returncode == 0, proc.stderr
