@@ -145,14 +145,8 @@ class Spec:
         return [_ordered(c, CONSTRAINT_FIELD_ORDER) for _, c in sorted(self.constraints.items())]
 
     def ref_list(self) -> list[dict[str, Any]]:
-        """Component refs sorted by name, fields in the reference's order."""
-        out = []
-        for _, ref in sorted(self.refs.items()):
-            ordered = _ordered(ref, REF_FIELD_ORDER)
-            ordered.setdefault("type", "")
-            ordered.setdefault("source", "")
-            out.append({k: ordered[k] for k in REF_FIELD_ORDER if k in ordered})
-        return out
+        """The merged component refs, sorted by name (the spec's own dicts, not copies)."""
+        return [ref for _, ref in sorted(self.refs.items())]
 
     def validation_doc(self) -> dict[str, Any]:
         """Validation phases with content, in phase order."""
@@ -169,9 +163,14 @@ class Spec:
         return out
 
 
+def ordered_fields(item: dict[str, Any], order: tuple[str, ...], always: tuple[str, ...]) -> dict[str, Any]:
+    """`item` with keys in `order`, empty values dropped except the `always` keys."""
+    return {
+        k: item.get(k, "")
+        for k in order
+        if k in always or (k in item and item[k] not in (None, "", [], {}, False))
+    }
+
+
 def _ordered(item: dict[str, Any], order: tuple[str, ...]) -> dict[str, Any]:
-    out = {k: item[k] for k in order if k in item and item[k] not in (None, "", [], {}, False)}
-    for k in ("name", "value"):
-        if k in order and k not in out:
-            out[k] = item.get(k, "")
-    return {k: out[k] for k in order if k in out}
+    return ordered_fields(item, order, ("name", "value"))

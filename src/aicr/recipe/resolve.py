@@ -16,7 +16,7 @@ from aicr.recipe.coverage import check_completeness, check_joint_sufficiency
 from aicr.recipe.deps import check_dependencies, deployment_order
 from aicr.recipe.finalize import apply_registry_defaults, check_coherence
 from aicr.recipe.matching import resolve_chain, select_leaves
-from aicr.recipe.merge import Spec
+from aicr.recipe.merge import REF_FIELD_ORDER, Spec, ordered_fields
 from aicr.recipe.mixins import apply_mixins
 from aicr.recipe.result import RecipeResult
 
@@ -147,9 +147,5 @@ def _finalize(
 
 
 def _ordered_ref(ref: dict[str, Any]) -> dict[str, Any]:
-    from aicr.recipe.merge import REF_FIELD_ORDER
-
-    out = {k: ref[k] for k in REF_FIELD_ORDER if k in ref and (ref[k] not in ("", None, [], {}, False))}
-    out.setdefault("type", ref.get("type", ""))
-    out.setdefault("source", ref.get("source", ""))
-    return {k: out[k] for k in REF_FIELD_ORDER if k in out}
+    """Reference field order; `type` and `source` always present, other empty fields dropped."""
+    return ordered_fields(ref, REF_FIELD_ORDER, ("name", "type", "source"))
