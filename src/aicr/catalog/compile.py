@@ -12,6 +12,7 @@ from typing import Any
 
 import msgspec
 
+from aicr import logs
 from aicr.catalog import models
 from aicr.catalog.decode import check_header, decode
 from aicr.catalog.sources import FileSet
@@ -84,7 +85,7 @@ def compile_catalog(files: FileSet) -> dict[str, Any]:
 def _compile_registry(files: FileSet) -> list[dict[str, Any]]:
     entries: list[dict[str, Any]] = []
     index: dict[str, int] = {}
-    for _layer, path in files.all_versions("registry.yaml"):
+    for layer_no, (_layer, path) in enumerate(files.all_versions("registry.yaml")):
         doc = _read(path, "registry.yaml")
         if isinstance(doc, dict):
             check_header(doc, "registry.yaml", KIND_REGISTRY, READ_API_VERSIONS)
@@ -95,26 +96,52 @@ def _compile_registry(files: FileSet) -> list[dict[str, Any]]:
             )
         listed = reg.components if reg.components is not None else (reg.spec.components if reg.spec else [])
         seen: set[str] = set()
+        layer_entries = []
         for entry in listed:
             _check_entry(entry, seen)
-            plain = _builtins(entry)
+            layer_entries.append(_builtins(entry))
+        _check_override_keys(layer_entries)
+        if layer_no:
+            _release_override_keys(entries, layer_entries)
+        for plain in layer_entries:
             # reference/recipe.md §7: a same-name external entry replaces the entry wholesale.
-            if entry.name in index:
-                entries[index[entry.name]] = plain
+            if plain["name"] in index:
+                entries[index[plain["name"]]] = plain
             else:
-                index[entry.name] = len(entries)
+                index[plain["name"]] = len(entries)
                 entries.append(plain)
+    _check_override_keys(entries)
+    return entries
+
+
+def _check_override_keys(entries: list[dict[str, Any]]) -> None:
     keys: dict[str, str] = {}
-    for plain_entry in entries:
-        for key in plain_entry.get("valueOverrideKeys", []):
+    for entry in entries:
+        for key in entry.get("valueOverrideKeys", []):
             owner = keys.get(key)
-            if owner is not None and owner != plain_entry["name"]:
+            if owner is not None and owner != entry["name"]:
                 raise AicrError(
                     Code.INVALID_REQUEST,
-                    f'registry.yaml: valueOverrideKey "{key}" is used by both "{owner}" and "{plain_entry["name"]}"',
+                    f'registry.yaml: valueOverrideKey "{key}" is used by both "{owner}" and "{entry["name"]}"',
                 )
-            keys[key] = plain_entry["name"]
-    return entries
+            keys[key] = entry["name"]
+
+
+def _release_override_keys(lower: list[dict[str, Any]], upper: list[dict[str, Any]]) -> None:
+    """An external entry's override keys win: drop them from other, lower-layer entries."""
+    claimed = {key: entry["name"] for entry in upper for key in entry.get("valueOverrideKeys", [])}
+    for entry in lower:
+        keys = entry.get("valueOverrideKeys")
+        if not keys:
+            continue
+        kept = [k for k in keys if claimed.get(k, entry["name"]) == entry["name"]]
+        if len(kept) != len(keys):
+            logs.debug(
+                "external registry entry takes over value override keys",
+                component=entry["name"],
+                keys=",".join(sorted(set(keys) - set(kept))),
+            )
+            entry["valueOverrideKeys"] = kept
 
 
 def _check_entry(entry: models.RegistryEntry, seen: set[str]) -> None:

@@ -280,3 +280,18 @@ def test_compiled_catalog_is_cached_and_invalidated(tmp_path: Path, monkeypatch:
     cat = load_catalog(root=root)
     assert len(calls) == 2
     assert cat.overlays["kind"]["criteria"]["intent"] == "training"
+
+
+def test_external_override_key_wins_over_an_embedded_alias(embedded: Path, tmp_path: Path) -> None:
+    ext = _external(tmp_path, registry=[helm("skyhook-operator", valueOverrideKeys=["gpuoperator"])])
+    cat = load_catalog(data=ext)
+    owner = cat.registry_entry("gpuoperator")
+    assert owner is not None and owner["name"] == "skyhook-operator"
+    gpu = cat.registry_by_name("gpu-operator")
+    assert gpu is not None and gpu.get("valueOverrideKeys", []) == []
+
+
+def test_override_key_clash_inside_one_registry_is_an_error(embedded: Path, tmp_path: Path) -> None:
+    ext = _external(tmp_path, registry=[helm("x", valueOverrideKeys=["k"]), helm("y", valueOverrideKeys=["k"])])
+    with pytest.raises(AicrError, match='valueOverrideKey "k" is used by both "x" and "y"'):
+        load_catalog(data=ext)
