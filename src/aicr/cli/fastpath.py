@@ -1,59 +1,25 @@
-"""A fast, argparse-free reading of the common `aicr recipe` command line.
+"""A fast, argparse-free reading of the common command lines of start-up-critical commands.
 
-Parsing only. `aicr recipe` is the start-up-critical command (DESIGN.md); argparse with the
-`re`, `enum`, `gettext` and `locale` imports it pulls in costs ~12 ms on a 2-core machine. This
-module accepts only the plain shapes `--flag value`, `--flag=value` and the global switches, and
-returns None for anything else (help, abbreviations, unknown flags, `--criteria-strict`, a
-missing value) so argparse handles it with its full behaviour and messages. A property test
-checks that both parsers agree wherever this one answers.
+Parsing only. argparse, with the `re`, `enum`, `gettext` and `locale` imports it pulls in,
+costs ~12 ms on a 2-core machine — a third of an `aicr recipe` run. A command describes its
+flags with a `FastSpec`; `parse_fast` accepts only the plain shapes (`--flag value`,
+`--flag=value`, repeatable flags, `--switch`, `--bool[=BOOL]`, leading global switches) and
+returns None for anything else (help, abbreviations, unknown flags, positional words, a value
+that looks like a flag) so argparse handles it with its full behaviour and messages. Property
+tests check that both parsers agree wherever this one answers.
 """
 
 from __future__ import annotations
 
-from aicr.cli.options import env_bool
+from aicr.cli.options import parse_bool
 from aicr.errors import AicrError, Code
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from collections.abc import Sequence
+    from collections.abc import Callable, Mapping, Sequence
     from typing import Any
 
-# flag -> destination, as aicr.cli.recipe registers them
-RECIPE_FLAGS: dict[str, str] = {
-    "--service": "service",
-    "--accelerator": "accelerator",
-    "--gpu": "accelerator",
-    "--intent": "intent",
-    "--os": "os",
-    "--platform": "platform",
-    "--nodes": "nodes",
-    "-c": "criteria",
-    "--criteria": "criteria",
-    "-s": "snapshot",
-    "--snapshot": "snapshot",
-    "-o": "output",
-    "--output": "output",
-    "-t": "format",
-    "--format": "format",
-    "--data": "data",
-    "-k": "kubeconfig",
-    "--kubeconfig": "kubeconfig",
-}
-_DEFAULTS: dict[str, Any] = {
-    "service": None,
-    "accelerator": None,
-    "intent": None,
-    "os": None,
-    "platform": None,
-    "nodes": None,
-    "criteria": None,
-    "snapshot": None,
-    "output": "-",
-    "format": "yaml",
-    "data": None,
-    "kubeconfig": None,
-}
-_SWITCHES = {"--debug": "debug", "--log-json": "log_json"}
+GLOBAL_SWITCHES: dict[str, str] = {"--debug": "debug", "--log-json": "log_json"}
 
 
 class Args:
@@ -63,55 +29,100 @@ class Args:
         self.__dict__.update(values)
 
 
-def _display_name(dest: str) -> str:
-    return max((flag for flag, d in RECIPE_FLAGS.items() if d == dest), key=len)
+class FastSpec:
+    """The flags of one command as the fast parser needs them."""
+
+    __slots__ = ("booleans", "command", "defaults", "extra", "repeated", "switches", "values")
+
+    def __init__(
+        self,
+        command: str,
+        *,
+        values: Mapping[str, str],
+        defaults: Callable[[], dict[str, Any]],
+        extra: Callable[[], dict[str, Any]],
+        repeated: Mapping[str, str] | None = None,
+        booleans: Mapping[str, str] | None = None,
+        switches: Mapping[str, str] | None = None,
+    ) -> None:
+        self.command = command
+        self.values = dict(values)  # flag -> destination, single value (given twice: error)
+        self.repeated = dict(repeated or {})  # flag -> destination list
+        self.booleans = dict(booleans or {})  # `--x` or `--x=BOOL`, at most once
+        self.switches = {**GLOBAL_SWITCHES, **(switches or {})}  # store_true
+        self.defaults = defaults  # every destination's default (env vars included)
+        self.extra = extra  # attributes set after parsing (`_run`, `_format_choices`, …)
+
+    def display_name(self, dest: str) -> str:
+        """The longest option string of a destination, as `Once` reports it."""
+        flags = [f for table in (self.values, self.booleans) for f, d in table.items() if d == dest]
+        return max(flags, key=len)
 
 
-def _negative_number(token: str) -> bool:
+def _is_negative_number(token: str) -> bool:
     body = token[1:]
     whole, _, fraction = body.partition(".")
-    return (
-        bool(body) and (whole.isdigit() or not whole) and (not fraction or fraction.isdigit()) and body != "."
-    )
+    return bool(body) and body != "." and (whole.isdigit() or not whole) and (not fraction or fraction.isdigit())
 
 
-def parse_recipe(argv: Sequence[str]) -> Args | None:
-    """Arguments for `aicr … recipe …`, or None when argparse must decide."""
-    values: dict[str, Any] = dict(_DEFAULTS)
-    values.update(debug=False, log_json=False, version=False, command="recipe")
-    seen: set[str] = set()
+def _takes_as_value(token: str) -> bool:
+    """Whether argparse would consume `token` as an option's value."""
+    return token == "-" or not token.startswith("-") or _is_negative_number(token)
+
+
+def parse_fast(argv: Sequence[str], spec: FastSpec) -> Args | None:
+    """Arguments for `aicr [global switches] <spec.command> …`, or None when argparse must decide."""
     tokens = list(argv)
+    values: dict[str, Any] = {"debug": False, "log_json": False}
     i = 0
-    while i < len(tokens) and tokens[i] in _SWITCHES:
-        values[_SWITCHES[tokens[i]]] = True
+    while i < len(tokens) and tokens[i] in GLOBAL_SWITCHES:
+        values[GLOBAL_SWITCHES[tokens[i]]] = True
         i += 1
-    if i >= len(tokens) or tokens[i] != "recipe":
+    if i >= len(tokens) or tokens[i] != spec.command:
         return None
+    values.update(spec.defaults())
+    seen: set[str] = set()
     i += 1
     while i < len(tokens):
         token = tokens[i]
-        if token in _SWITCHES:
-            values[_SWITCHES[token]] = True
+        if token in spec.switches:
+            values[spec.switches[token]] = True
             i += 1
             continue
         flag, eq, inline = token.partition("=")
-        if not token.startswith("-") or flag not in RECIPE_FLAGS or (eq and not flag.startswith("--")):
+        if not token.startswith("-") or (eq and not flag.startswith("--")):
+            return None
+        if flag in spec.booleans:
+            if not eq and i + 1 < len(tokens) and _takes_as_value(tokens[i + 1]):
+                return None  # argparse's optional value would consume the next word
+            dest = spec.booleans[flag]
+            _once(dest, seen, spec)
+            values[dest] = parse_bool(inline if eq else "true", spec.display_name(dest))
+            i += 1
+            continue
+        if flag not in spec.values and flag not in spec.repeated:
             return None
         if eq:
             value = inline
             i += 1
-        else:
-            if i + 1 >= len(tokens):
-                return None
+        elif i + 1 < len(tokens) and _takes_as_value(tokens[i + 1]):
             value = tokens[i + 1]
-            if value.startswith("-") and not _negative_number(value):
-                return None
             i += 2
-        dest = RECIPE_FLAGS[flag]
-        if dest in seen:
-            raise AicrError(Code.INVALID_REQUEST, f"flag {_display_name(dest)} can only be specified once")
-        seen.add(dest)
-        values[dest] = value
-    values["criteria_strict"] = env_bool("AICR_CRITERIA_STRICT")
-    values["_format_choices"] = ("yaml", "json", "table")
+        else:
+            return None
+        if flag in spec.values:
+            dest = spec.values[flag]
+            _once(dest, seen, spec)
+            values[dest] = value
+        else:
+            dest = spec.repeated[flag]
+            values[dest] = [*(values.get(dest) or []), value]
+    values.update(command=spec.command, version=False)
+    values.update(spec.extra())
     return Args(values)
+
+
+def _once(dest: str, seen: set[str], spec: FastSpec) -> None:
+    if dest in seen:
+        raise AicrError(Code.INVALID_REQUEST, f"flag {spec.display_name(dest)} can only be specified once")
+    seen.add(dest)

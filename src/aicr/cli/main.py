@@ -91,15 +91,20 @@ def _first_command(args: list[str]) -> str | None:
 
 def _dispatch(args_list: list[str]) -> int:
     command = _first_command(args_list)
-    args: argparse.Namespace | Args | None = None
-    if command == "recipe":
-        from aicr.cli.fastpath import parse_recipe
+    if command is not None:
+        from importlib import import_module
 
-        args = parse_recipe(args_list)
-        if args is not None:
-            from aicr.cli.recipe import run as run_recipe
+        try:
+            spec = getattr(import_module(COMMANDS[command]), "FAST_SPEC", None)
+        except ModuleNotFoundError:
+            spec = None
+        if spec is not None:
+            from aicr.cli.fastpath import parse_fast
 
-            return run_recipe(args)
+            fast = parse_fast(args_list, spec)
+            if fast is not None:
+                run_fast: Callable[[Args], int] = getattr(fast, "_run")  # noqa: B009 - set by the spec
+                return run_fast(fast)
     parser = build_parser(only=command)
     args = parser.parse_args(args_list)
     if args.version:

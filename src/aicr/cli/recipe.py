@@ -6,10 +6,27 @@ Translation only: parse flags, load the catalog, call `Catalog.resolve`, render 
 
 from __future__ import annotations
 
+from aicr.cli.fastpath import FastSpec
+from aicr.cli.options import FORMATS, env_bool
+
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     import argparse
     from typing import Any
+
+CRITERIA_FLAGS: dict[str, str] = {
+    "--service": "service",
+    "--accelerator": "accelerator",
+    "--gpu": "accelerator",
+    "--intent": "intent",
+    "--os": "os",
+    "--platform": "platform",
+    "--nodes": "nodes",
+    "-c": "criteria",
+    "--criteria": "criteria",
+    "-s": "snapshot",
+    "--snapshot": "snapshot",
+}
 
 
 def register(sub: Any, common: argparse.ArgumentParser) -> None:
@@ -38,6 +55,31 @@ def load_snapshot_arg(uri: str | None, kubeconfig: str | None) -> dict[str, Any]
     from aicr.snapshot.document import load_snapshot_document
 
     return load_snapshot_document(uri, kubeconfig=kubeconfig)
+
+
+def _defaults() -> dict[str, Any]:
+    values: dict[str, Any] = dict.fromkeys(set(CRITERIA_FLAGS.values()))
+    values.update(output="-", format="yaml", data=None, kubeconfig=None)
+    values["criteria_strict"] = env_bool("AICR_CRITERIA_STRICT")
+    return values
+
+
+FAST_SPEC = FastSpec(
+    "recipe",
+    values={
+        **CRITERIA_FLAGS,
+        "-o": "output",
+        "--output": "output",
+        "-t": "format",
+        "--format": "format",
+        "--data": "data",
+        "-k": "kubeconfig",
+        "--kubeconfig": "kubeconfig",
+    },
+    booleans={"--criteria-strict": "criteria_strict"},
+    defaults=_defaults,
+    extra=lambda: {"_run": run, "_format_choices": FORMATS},
+)
 
 
 def run(args: Any) -> int:

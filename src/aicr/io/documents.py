@@ -103,3 +103,35 @@ def write_text(
         write_atomic(target.value, text)
     except OSError as exc:
         raise AicrError(Code.INVALID_REQUEST, f"cannot write {target.value}: {exc.strerror}") from None
+
+
+def write_document(
+    doc: Any, uri: str | None = "-", format: str = "yaml", *, kubeconfig: str | None = None
+) -> None:
+    """Render `doc` (a Snapshot, a RecipeResult or a plain document dict) and write it to `uri`.
+
+    `uri` is a file path (written atomically), `-` for stdout, or `cm://namespace/name`.
+    """
+    fmt = (format or "yaml").strip().lower()
+    if fmt not in ("yaml", "json", "table"):
+        raise AicrError(
+            Code.INVALID_REQUEST, f'unknown output format: "{format}", valid formats are: yaml, json, table'
+        )
+    plain = doc.to_dict() if hasattr(doc, "to_dict") else doc
+    if hasattr(doc, "render"):
+        text = doc.render(fmt)
+    elif isinstance(plain, dict) and plain.get("kind") == "Snapshot":
+        from aicr.snapshot.serialize import render
+
+        text = render(plain, fmt)
+    elif fmt == "json":
+        import json
+
+        text = json.dumps(plain, indent=2, ensure_ascii=False) + "\n"
+    elif fmt == "yaml":
+        from aicr.io.yamlout import dump
+
+        text = dump(plain)
+    else:
+        raise AicrError(Code.INVALID_REQUEST, "table output is only available for Snapshot and RecipeResult")
+    write_text(uri, text, kubeconfig=kubeconfig, doc=plain, fmt=fmt)

@@ -32,10 +32,12 @@ def parse_configmap_uri(uri: str) -> tuple[str, str]:
     if not text.startswith(CM_SCHEME):
         raise AicrError(Code.INVALID_REQUEST, f'invalid ConfigMap URI "{uri}": expected cm://namespace/name')
     rest = text[len(CM_SCHEME) :]
-    parts = rest.split("/")
-    if len(parts) != 2 or not parts[0].strip() or not parts[1].strip():
+    # reference/snapshot.md §5.4: split at the FIRST "/"; "cm://a/b/c" names ConfigMap "b/c"
+    # (the API server rejects it later).
+    namespace, sep, name = rest.partition("/")
+    if not sep or not namespace.strip() or not name.strip():
         raise AicrError(Code.INVALID_REQUEST, f'invalid ConfigMap URI "{uri}": expected cm://namespace/name')
-    return parts[0].strip(), parts[1].strip()
+    return namespace.strip(), name.strip()
 
 
 def parse_target(uri: str | None) -> Target:

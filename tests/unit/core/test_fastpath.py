@@ -8,8 +8,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from aicr.cli.fastpath import RECIPE_FLAGS, parse_recipe
+from aicr.cli.fastpath import parse_fast
 from aicr.cli.parser import build_parser
+from aicr.cli.recipe import FAST_SPEC
 from aicr.errors import AicrError
 
 KEYS = (
@@ -32,7 +33,7 @@ KEYS = (
 )
 
 flags = st.sampled_from(
-    [*RECIPE_FLAGS, "--debug", "--log-json", "--criteria-strict", "--serv", "-h", "--bogus"]
+    [*FAST_SPEC.values, "--debug", "--log-json", "--criteria-strict", "--serv", "-h", "--bogus"]
 )
 values = st.sampled_from(["eks", "h100", "", "-1", "-x", "8", "a=b", "--os", "x.yaml"])
 
@@ -66,7 +67,7 @@ def _argparse(argv: list[str]) -> dict[str, Any] | str:
 @given(command_lines())
 def test_fast_parser_matches_argparse(argv: list[str]) -> None:
     try:
-        fast = parse_recipe(argv)
+        fast = parse_fast(argv, FAST_SPEC)
     except AicrError as exc:
         assert _argparse(argv) == exc.message
         return
@@ -82,7 +83,7 @@ def test_fast_parser_matches_argparse(argv: list[str]) -> None:
     [
         ["recipe", "--help"],
         ["recipe", "--serv", "eks"],
-        ["recipe", "--criteria-strict"],
+        ["recipe", "--criteria-strict", "yes"],
         ["recipe", "--os"],
         ["-v"],
         ["query", "--service", "eks"],
@@ -90,9 +91,9 @@ def test_fast_parser_matches_argparse(argv: list[str]) -> None:
     ],
 )
 def test_unusual_lines_fall_back_to_argparse(argv: list[str]) -> None:
-    assert parse_recipe(argv) is None
+    assert parse_fast(argv, FAST_SPEC) is None
 
 
 def test_duplicate_flag_message_matches_argparse() -> None:
     with pytest.raises(AicrError, match="flag --accelerator can only be specified once"):
-        parse_recipe(["recipe", "--gpu", "h100", "--accelerator", "gb200"])
+        parse_fast(["recipe", "--gpu", "h100", "--accelerator", "gb200"], FAST_SPEC)

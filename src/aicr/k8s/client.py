@@ -1,0 +1,354 @@
+"""A small JSON/REST client for the Kubernetes API, built on lightkube's configuration and transport.
+
+Edge module. lightkube parses the kubeconfig (tokens, client certificates, exec plugins, the
+in-cluster account) and provides the authenticated HTTP client; requests and responses here are
+plain dicts, so callers (collectors, the snapshot agent, validator Jobs) never see client models.
+Every failure is an AicrError with the most specific code: 401/403 UNAUTHORIZED, 404 NOT_FOUND,
+409 CONFLICT, 400/422 INVALID_REQUEST, 429 RATE_LIMITED, unreachable server UNAVAILABLE.
+"""
+
+from __future__ import annotations
+
+from aicr.errors import AicrError, Code
+from aicr.k8s.config import ConfigSource, require_config
+from aicr.k8s.resources import Resource, resource_for, resource_of
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    import builtins
+    from collections.abc import Iterator, Mapping
+    from typing import Any
+
+FIELD_MANAGER = "aicr"
+DEFAULT_TIMEOUT_S = 30.0
+CONNECT_TIMEOUT_S = 5.0
+APPLY_CONTENT_TYPE = "application/apply-patch+yaml"
+MERGE_PATCH_CONTENT_TYPE = "application/merge-patch+json"
+_STATUS_CODES = {
+    400: Code.INVALID_REQUEST,
+    401: Code.UNAUTHORIZED,
+    403: Code.UNAUTHORIZED,
+    404: Code.NOT_FOUND,
+    409: Code.CONFLICT,
+    410: Code.CONFLICT,
+    422: Code.INVALID_REQUEST,
+    429: Code.RATE_LIMITED,
+    504: Code.TIMEOUT,
+}
+
+
+def label_selector(labels: Mapping[str, str]) -> str:
+    """`k1=v1,k2=v2` in key order."""
+    return ",".join(f"{k}={v}" for k, v in sorted(labels.items()))
+
+
+class ApiClient:
+    """JSON requests against one API server."""
+
+    def __init__(
+        self, http: Any, server: str, namespace: str = "default", source: ConfigSource | None = None
+    ) -> None:
+        self._http = http
+        self.server = server
+        self.namespace = namespace
+        self.source = source
+
+    @classmethod
+    def connect(cls, kubeconfig: str | None = None, *, timeout: float = DEFAULT_TIMEOUT_S) -> ApiClient:
+        """A client for the configuration `find_config` picks (INVALID_REQUEST when there is none)."""
+        return cls.from_source(require_config(kubeconfig), timeout=timeout)
+
+    @classmethod
+    def from_source(cls, source: ConfigSource, *, timeout: float = DEFAULT_TIMEOUT_S) -> ApiClient:
+        """A client for a known configuration source."""
+        import httpx2
+        from lightkube.config.client_adapter import Client, ConnectionParams
+        from lightkube.config.kubeconfig import KubeConfig
+        from lightkube.core.exceptions import ConfigError
+
+        try:
+            if source.kind == "in-cluster":
+                config = KubeConfig.from_service_account(source.path).get()
+            else:
+                config = KubeConfig.from_file(source.path).get()
+            if config is None:
+                raise ConfigError("no current context")
+            params = ConnectionParams(timeout=httpx2.Timeout(timeout, connect=CONNECT_TIMEOUT_S))
+            http = Client(config, params)
+        except (ConfigError, KeyError, ValueError, OSError, AssertionError) as exc:
+            raise AicrError(
+                Code.INVALID_REQUEST,
+                f"invalid Kubernetes configuration {source.path}: {exc}",
+                {"path": source.path},
+            ) from None
+        return cls(http, str(config.cluster.server), config.namespace or "default", source)
+
+    def close(self) -> None:
+        self._http.close()
+
+    def __enter__(self) -> ApiClient:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # -- transport ---------------------------------------------------------------------------
+
+    def _send(
+        self,
+        method: str,
+        path: str,
+        *,
+        params: Mapping[str, Any] | None = None,
+        body: Any = None,
+        content_type: str = "application/json",
+        timeout: float | None = None,
+        stream: bool = False,
+    ) -> Any:
+        import httpx2
+        import msgspec
+
+        headers = {"Accept": "application/json"}
+        content = None
+        if body is not None:
+            content = msgspec.json.encode(body)
+            headers["Content-Type"] = content_type
+        query = {k: _param(v) for k, v in (params or {}).items() if v is not None}
+        extra: dict[str, Any] = {} if timeout is None else {"timeout": timeout}
+        try:
+            request = self._http.build_request(
+                method, path, params=query, content=content, headers=headers, **extra
+            )
+            response = self._http.send(request, stream=stream)
+        except httpx2.ConnectTimeout as exc:
+            raise self._unreachable(exc) from None
+        except httpx2.TimeoutException:
+            raise AicrError(Code.TIMEOUT, f"Kubernetes API request timed out: {method} {path}") from None
+        except (httpx2.TransportError, OSError) as exc:
+            raise self._unreachable(exc) from None
+        if response.status_code >= 400:
+            if stream:
+                response.read()
+            raise api_error(response.status_code, response.content, f"{method} {path}")
+        return response
+
+    def _unreachable(self, exc: BaseException) -> AicrError:
+        return AicrError(
+            Code.UNAVAILABLE,
+            f"cannot reach the Kubernetes API at {self.server}: {exc or type(exc).__name__} "
+            "(check the cluster endpoint, VPN and kubeconfig)",
+            {"server": self.server},
+        )
+
+    def request(self, method: str, path: str, **kw: Any) -> Any:
+        """Decoded JSON body of a request (None for an empty body)."""
+        import msgspec
+
+        response = self._send(method, path, **kw)
+        if not response.content:
+            return None
+        try:
+            return msgspec.json.decode(response.content)
+        except msgspec.DecodeError:
+            raise AicrError(
+                Code.UNAVAILABLE, f"Kubernetes API returned invalid JSON for {method} {path}"
+            ) from None
+
+    # -- typed helpers -----------------------------------------------------------------------
+
+    def version(self) -> dict[str, Any]:
+        """`/version` of the API server."""
+        result: dict[str, Any] = self.request("GET", "/version") or {}
+        return result
+
+    def get(self, kind: str | Resource, name: str, namespace: str | None = None) -> dict[str, Any]:
+        """One object; NOT_FOUND when it does not exist."""
+        res = resource_for(kind)
+        result: dict[str, Any] = self.request("GET", res.path(namespace or self.namespace, name))
+        return result
+
+    def find(self, kind: str | Resource, name: str, namespace: str | None = None) -> dict[str, Any] | None:
+        """One object, or None when it does not exist."""
+        try:
+            return self.get(kind, name, namespace)
+        except AicrError as exc:
+            if exc.code is Code.NOT_FOUND:
+                return None
+            raise
+
+    def list_pages(
+        self,
+        kind: str | Resource,
+        namespace: str | None = None,
+        *,
+        labels: Mapping[str, str] | None = None,
+        limit: int | None = None,
+    ) -> Iterator[list[dict[str, Any]]]:
+        """Items page by page, following `continue` tokens (all namespaces when namespace is None)."""
+        res = resource_for(kind)
+        path = res.path(namespace)
+        params: dict[str, Any] = {"limit": limit, "labelSelector": label_selector(labels) if labels else None}
+        while True:
+            page = self.request("GET", path, params=params) or {}
+            yield list(page.get("items") or [])
+            token = (page.get("metadata") or {}).get("continue")
+            if not token:
+                return
+            params["continue"] = token
+
+    def list(self, kind: str | Resource, namespace: str | None = None, **kw: Any) -> list[dict[str, Any]]:
+        """Every item (all pages)."""
+        return [item for page in self.list_pages(kind, namespace, **kw) for item in page]
+
+    def create(self, obj: dict[str, Any]) -> dict[str, Any]:
+        """Create `obj`; CONFLICT when it already exists."""
+        res = resource_of(obj)
+        namespace = (obj.get("metadata") or {}).get("namespace") or self.namespace
+        result: dict[str, Any] = self.request("POST", res.path(namespace), body=obj)
+        return result
+
+    def apply(
+        self, obj: dict[str, Any], *, force: bool = True, field_manager: str = FIELD_MANAGER
+    ) -> dict[str, Any]:
+        """Server-side apply of `obj` (created when missing)."""
+        res = resource_of(obj)
+        meta = obj.get("metadata") or {}
+        path = res.path(meta.get("namespace") or self.namespace, meta["name"])
+        params = {"fieldManager": field_manager, "force": "true" if force else None}
+        result: dict[str, Any] = self.request(
+            "PATCH", path, params=params, body=obj, content_type=APPLY_CONTENT_TYPE
+        )
+        return result
+
+    def delete(
+        self,
+        kind: str | Resource,
+        name: str,
+        namespace: str | None = None,
+        *,
+        uid: str | None = None,
+        propagation: str = "Background",
+    ) -> bool:
+        """Delete one object (only if its UID is `uid`, when given); False when it was already gone."""
+        res = resource_for(kind)
+        body: dict[str, Any] = {"kind": "DeleteOptions", "apiVersion": "v1", "propagationPolicy": propagation}
+        if uid:
+            body["preconditions"] = {"uid": uid}
+        try:
+            self.request("DELETE", res.path(namespace or self.namespace, name), body=body)
+        except AicrError as exc:
+            if exc.code is Code.NOT_FOUND:
+                return False
+            raise
+        return True
+
+    def logs(
+        self,
+        pod: str,
+        namespace: str | None = None,
+        *,
+        container: str | None = None,
+        tail_lines: int | None = None,
+    ) -> str:
+        """The current log text of a pod's container."""
+        path = resource_for("Pod").path(namespace or self.namespace, pod, "log")
+        response = self._send("GET", path, params={"container": container, "tailLines": tail_lines})
+        return str(response.text)
+
+    def follow_logs(
+        self, pod: str, namespace: str | None = None, *, container: str | None = None
+    ) -> Iterator[str]:
+        """Log lines of a pod as they are written (until the container ends or the stream closes)."""
+        path = resource_for("Pod").path(namespace or self.namespace, pod, "log")
+        response = self._send(
+            "GET", path, params={"container": container, "follow": True}, stream=True, timeout=None
+        )
+        try:
+            yield from response.iter_lines()
+        finally:
+            response.close()
+
+    def access_review(
+        self,
+        verb: str,
+        resource: str,
+        *,
+        group: str = "",
+        namespace: str | None = None,
+        subresource: str = "",
+    ) -> tuple[bool, str]:
+        """(allowed, reason) of a SelfSubjectAccessReview for the current user."""
+        attrs: dict[str, Any] = {"verb": verb, "resource": resource, "group": group}
+        if namespace:
+            attrs["namespace"] = namespace
+        if subresource:
+            attrs["subresource"] = subresource
+        review = {
+            "apiVersion": "authorization.k8s.io/v1",
+            "kind": "SelfSubjectAccessReview",
+            "spec": {"resourceAttributes": attrs},
+        }
+        result = self.request("POST", resource_for("SelfSubjectAccessReview").path(), body=review) or {}
+        status = result.get("status") or {}
+        return bool(status.get("allowed")), str(status.get("reason") or "")
+
+    def discover(self, kind: str) -> builtins.list[Resource]:
+        """Every served resource (any group/version, no subresources) whose Kind is `kind`."""
+        found: builtins.list[Resource] = []
+        groups = (self.request("GET", "/apis") or {}).get("groups") or []
+        paths: builtins.list[str] = []
+        for group in groups:
+            for ver in group.get("versions") or []:
+                if ver.get("groupVersion"):
+                    paths.append(f"/apis/{ver['groupVersion']}")
+        for path in paths:
+            try:
+                listing = self.request("GET", path) or {}
+            except AicrError as exc:
+                if exc.code is Code.UNAVAILABLE:
+                    raise
+                continue  # partial discovery failure is tolerated
+            group_version = listing.get("groupVersion") or path.rsplit("/", 2)[-1]
+            for entry in listing.get("resources") or []:
+                name = str(entry.get("name", ""))
+                if entry.get("kind") == kind and "/" not in name:
+                    found.append(Resource(group_version, name, bool(entry.get("namespaced")), kind))
+        return found
+
+
+def _param(value: Any) -> str:
+    if value is True:
+        return "true"
+    if value is False:
+        return "false"
+    return str(value)
+
+
+def api_error(status: int, body: bytes, what: str) -> AicrError:
+    """The AicrError for an HTTP error response (Kubernetes `Status` message when present)."""
+    message = ""
+    reason = ""
+    try:
+        import json
+
+        decoded = json.loads(body)
+        if isinstance(decoded, dict):
+            message = str(decoded.get("message") or "")
+            reason = str(decoded.get("reason") or "")
+    except ValueError:
+        message = body[:200].decode("utf-8", "replace").strip()
+    code = _STATUS_CODES.get(status, Code.UNAVAILABLE if status >= 500 else Code.INTERNAL)
+    text = f"Kubernetes API {what}: HTTP {status}"
+    if reason:
+        text += f" {reason}"
+    if message:
+        text += f": {message}"
+    return AicrError(code, text, {"status": status})
+
+
+def connect_optional(kubeconfig: str | None = None) -> ApiClient | None:
+    """A client when a configuration exists (flag, env, file or in-cluster), else None."""
+    from aicr.k8s.config import find_config
+
+    source = find_config(kubeconfig)
+    return None if source is None else ApiClient.from_source(source)

@@ -1,0 +1,184 @@
+"""Waiting for a Job, finding its pod, and reading or following the pod's logs.
+
+Edge module (polls the API through an `ApiClient`); `job_state` is pure. Shared by the snapshot
+agent and validator Jobs. The wait polls (every 0.5 s by default) so a deadline or Ctrl-C takes
+effect promptly; `on_progress` receives the pod phase as it changes.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+
+from aicr import logs
+from aicr.errors import AicrError, Code
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Callable
+    from typing import Any, TextIO
+
+    from aicr.k8s.client import ApiClient
+
+POLL_INTERVAL_S = 0.5
+
+
+class JobFailed(AicrError):
+    """The Job reached its Failed condition."""
+
+    def __init__(self, name: str, reason: str, message: str) -> None:
+        text = f"agent Job {name} failed"
+        if reason:
+            text += f": {reason}"
+        if message:
+            text += f": {message}"
+        super().__init__(Code.INTERNAL, text, {"job": name, "reason": reason})
+        self.reason = reason
+
+
+def job_state(job: dict[str, Any]) -> tuple[str, str, str]:
+    """("complete" | "failed" | "running", reason, message) from the Job's status."""
+    status = job.get("status") or {}
+    for cond in status.get("conditions") or []:
+        if cond.get("status") != "True":
+            continue
+        if cond.get("type") in ("Complete", "SuccessCriteriaMet"):
+            return "complete", str(cond.get("reason") or ""), str(cond.get("message") or "")
+        if cond.get("type") in ("Failed", "FailureTarget"):
+            return "failed", str(cond.get("reason") or ""), str(cond.get("message") or "")
+    return "running", "", ""
+
+
+def pod_phase(pod: dict[str, Any] | None) -> str:
+    """`pending`, `scheduled`, `running`, `succeeded` or `failed` for progress reporting."""
+    if pod is None:
+        return "pending"
+    status = pod.get("status") or {}
+    phase = str(status.get("phase") or "Pending")
+    if phase == "Pending":
+        scheduled = (pod.get("spec") or {}).get("nodeName") or any(
+            c.get("type") == "PodScheduled" and c.get("status") == "True"
+            for c in status.get("conditions") or []
+        )
+        return "scheduled" if scheduled else "pending"
+    return phase.lower()
+
+
+def find_job_pod(client: ApiClient, job: dict[str, Any], labels: dict[str, str]) -> dict[str, Any] | None:
+    """The newest pod with `labels` owned by `job` (pods without owner references also match)."""
+    meta = job.get("metadata") or {}
+    uid = meta.get("uid")
+    pods = client.list("Pod", meta.get("namespace"), labels=labels)
+    owned = [
+        p
+        for p in pods
+        if not uid
+        or not (p.get("metadata") or {}).get("ownerReferences")
+        or any(ref.get("uid") == uid for ref in p["metadata"]["ownerReferences"])
+    ]
+    owned.sort(key=lambda p: str((p.get("metadata") or {}).get("creationTimestamp") or ""))
+    return owned[-1] if owned else None
+
+
+def wait_for_job(
+    client: ApiClient,
+    name: str,
+    namespace: str,
+    *,
+    timeout: float,
+    pod_labels: dict[str, str],
+    poll: float = POLL_INTERVAL_S,
+    on_progress: Callable[[str, float], None] | None = None,
+) -> dict[str, Any]:
+    """The Job once Complete; JobFailed when it fails, TIMEOUT past `timeout` seconds."""
+    start = time.monotonic()
+    deadline = start + timeout
+    while True:
+        job = client.get("Job", name, namespace)
+        state, reason, message = job_state(job)
+        if state == "complete":
+            if on_progress:
+                on_progress("done", time.monotonic() - start)
+            return job
+        if state == "failed":
+            raise JobFailed(name, reason, message)
+        if on_progress:
+            on_progress(pod_phase(find_job_pod(client, job, pod_labels)), time.monotonic() - start)
+        remaining = deadline - time.monotonic()
+        if remaining <= 0:
+            raise AicrError(
+                Code.TIMEOUT,
+                f"timed out after {timeout:g}s waiting for Job {namespace}/{name} to complete",
+                {"job": name, "timeout_s": timeout},
+            )
+        time.sleep(min(poll, remaining))
+
+
+def read_pod_logs(
+    client: ApiClient, job: dict[str, Any] | None, name: str, namespace: str, pod_labels: dict[str, str]
+) -> str:
+    """The logs of the Job's pod, or "" when there is no pod or no log yet."""
+    try:
+        current = job or client.get("Job", name, namespace)
+        pod = find_job_pod(client, current, pod_labels)
+        if pod is None:
+            return ""
+        return client.logs(pod["metadata"]["name"], namespace)
+    except AicrError as exc:
+        logs.debug("cannot read agent logs", error=exc.message)
+        return ""
+
+
+class LogFollower:
+    """Streams the logs of a Job's pod to a text stream in a background thread."""
+
+    def __init__(
+        self,
+        client: ApiClient,
+        name: str,
+        namespace: str,
+        pod_labels: dict[str, str],
+        out: TextIO,
+        *,
+        poll: float = POLL_INTERVAL_S,
+        ready_timeout: float = 120.0,
+    ) -> None:
+        self._args = (client, name, namespace, pod_labels)
+        self._out = out
+        self._poll = poll
+        self._ready_timeout = ready_timeout
+        self._stop = threading.Event()
+        self.streamed = False
+        self._thread = threading.Thread(target=self._run, name=f"logs-{name}", daemon=True)
+
+    def start(self) -> LogFollower:
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        self._stop.set()
+
+    def finish(self, timeout: float) -> None:
+        """Let the stream drain (the pod has ended, so it closes) for up to `timeout` seconds."""
+        if self._thread.is_alive():
+            self._thread.join(timeout)
+        self._stop.set()
+
+    def _run(self) -> None:
+        client, name, namespace, labels = self._args
+        deadline = time.monotonic() + self._ready_timeout
+        try:
+            while not self._stop.is_set() and time.monotonic() < deadline:
+                job = client.get("Job", name, namespace)
+                pod = find_job_pod(client, job, labels)
+                if pod is not None and pod_phase(pod) in ("running", "succeeded", "failed"):
+                    for line in client.follow_logs(pod["metadata"]["name"], namespace):
+                        if self._stop.is_set():
+                            return
+                        self._out.write(line.rstrip("\n") + "\n")
+                        self._out.flush()
+                        self.streamed = True
+                    return
+                self._stop.wait(self._poll)
+        except (AicrError, OSError, ValueError) as exc:  # streaming is best effort
+            logs.debug("agent log stream ended", error=str(exc))
