@@ -55,13 +55,13 @@ class _StrictLoader(_BaseLoader):  # type: ignore[misc, valid-type]
     yaml_implicit_resolvers: ClassVar[dict[str | None, list[tuple[str, re.Pattern[str]]]]] = {}
 
 
-def _add_resolver(tag: str, pattern: str, first: str) -> None:
-    _StrictLoader.add_implicit_resolver(tag, re.compile(pattern, re.X), list(first))
+def _add_resolver(tag: str, pattern: str, first: str, *, empty: bool = False) -> None:
+    _StrictLoader.add_implicit_resolver(tag, re.compile(pattern, re.X), [*first, *([""] if empty else [])])
 
 
 # YAML 1.2 core schema (https://yaml.org/spec/1.2.2/#1032-tag-resolution).
 _add_resolver("tag:yaml.org,2002:bool", r"^(?:true|True|TRUE|false|False|FALSE)$", "tTfF")
-_add_resolver("tag:yaml.org,2002:null", r"^(?:~|null|Null|NULL|)$", "~nN")
+_add_resolver("tag:yaml.org,2002:null", r"^(?:~|null|Null|NULL|)$", "~nN", empty=True)
 _add_resolver("tag:yaml.org,2002:int", r"^(?:[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+)$", "-+0123456789")
 _add_resolver(
     "tag:yaml.org,2002:float",

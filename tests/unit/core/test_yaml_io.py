@@ -123,3 +123,7 @@ def test_plain_scalars_are_strings_for_both_yaml_versions(text: str) -> None:
     written = dump({"k": text})
     assert yaml.safe_load(written) == {"k": text}
     assert plain(load_yaml(written)) == {"k": text}
+
+
+def test_empty_value_is_null_and_quoted_empty_is_a_string() -> None:
+    assert plain(load_yaml('a:\nb: ""\n')) == {"a": None, "b": ""}

@@ -1,0 +1,212 @@
+"""`aicr.build_bundle`: turn a recipe into a deployment bundle directory.
+
+`plan_bundle` is pure over its inputs (recipe document, catalog, options) and returns the whole
+bundle as an in-memory tree; `build_bundle` adds the edges - loading the recipe and catalog when
+given by name, and writing the tree atomically with `tree.write_bundle`. The same recipe, catalog
+and options always give a byte-identical tree.
+"""
+
+from __future__ import annotations
+
+import os
+
+from aicr.bundle import bundleinfo, checksums, components, layout, manifests, validations
+from aicr.bundle.model import BundlePlan
+from aicr.bundle.options import BundleOptions
+from aicr.bundle.tree import BundleTree, write_bundle
+from aicr.errors import AicrError, Code
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
+
+    from aicr.bundle.model import DeployerOutput
+    from aicr.catalog.catalog import Catalog
+    from aicr.recipe.result import RecipeResult
+
+
+class BundleResult:
+    """What `build_bundle` produced."""
+
+    __slots__ = ("deployer", "files", "label", "notes", "output_dir", "releases", "size", "steps")
+
+    def __init__(self, output_dir: str, tree: BundleTree, output: DeployerOutput, deployer: str) -> None:
+        self.output_dir = output_dir
+        self.deployer = deployer
+        self.label = output.label
+        self.files = list(tree.files)
+        self.size = tree.size()
+        self.notes = list(output.notes)
+        self.steps = [step.replace("{dir}", output_dir) for step in output.steps]
+        self.releases = list(output.releases)
+
+    def summary(self) -> str:
+        """The text `aicr bundle` prints on success."""
+        lines = [
+            f"{self.label} generated successfully!",
+            f"Output directory: {self.output_dir}",
+            f"Files generated: {len(self.files)}",
+        ]
+        if self.notes:
+            lines.append("")
+            lines.extend(f"Note: {note}" for note in self.notes)
+        lines.append("")
+        lines.append("To deploy:")
+        lines.extend(f"  {i}. {step}" for i, step in enumerate(self.steps, 1))
+        return "\n".join(lines) + "\n"
+
+
+def _aicr_version() -> str:
+    from aicr.version import recipe_version
+
+    return recipe_version()
+
+
+def _warm_values(doc: dict[str, Any], catalog: Catalog) -> None:
+    """Parse the values files this recipe needs with the fast subset reader when possible."""
+    from aicr.bundle.yamlsubset import Unsupported, load
+
+    cache = catalog.values_cache
+    for ref in doc.get("componentRefs") or []:
+        values_file = ref.get("valuesFile") or ""
+        if not values_file:
+            continue
+        for relpath in (f"components/{ref['name']}/values.yaml", values_file):
+            if relpath in cache or not catalog.has_file(relpath):
+                continue
+            try:
+                parsed = load(catalog.read_text(relpath))
+            except (Unsupported, OSError, UnicodeDecodeError):
+                continue  # the strict loader will read (or reject) it
+            if isinstance(parsed, dict):
+                cache[relpath] = parsed
+            elif parsed is None:
+                cache[relpath] = {}
+
+
+def plan_bundle(
+    doc: dict[str, Any], catalog: Catalog, opts: BundleOptions, aicr_version: str | None = None
+) -> tuple[BundleTree, DeployerOutput, BundlePlan]:
+    """The whole bundle, in memory: (tree, deployer report, plan)."""
+    from importlib import import_module
+
+    from aicr.bundle.deployers import MODULES
+
+    version = aicr_version or _aicr_version()
+    enabled, order, excluded = components.select(doc, catalog, opts)
+    components.check_absent_overrides(doc, catalog, opts, enabled, excluded)
+    _warm_values(doc, catalog)
+    comps = []
+    for ref in components.order_refs(enabled, order):
+        layout.check_name(ref["name"])
+        comp = components.build_component(ref, catalog, opts)
+        comp.pre = manifests.load(catalog, comp.name, ref.get("preManifestFiles") or [], what="pre-manifest")
+        comp.post = manifests.load(catalog, comp.name, ref.get("manifestFiles") or [], what="manifest")
+        manifests.check_pre_namespaces(comp.name, comp.namespace, comp.pre)
+        _check_namespace(comp)
+        comps.append(comp)
+    notes = validations.run(comps, doc.get("criteria") or {}, opts)
+    folders = layout.plan(comps)
+    filtered = _filtered_recipe(doc, enabled, order)
+    plan = BundlePlan(filtered, comps, folders, opts, version)
+    tree = BundleTree()
+    output: DeployerOutput = import_module(MODULES[opts.deployer]).generate(plan, tree)
+    output.notes = [f"⚠ Warning: {note}" for note in notes] + output.notes
+    recipe_text = _recipe_yaml(filtered)
+    tree.add("recipe.yaml", recipe_text)
+    if opts.data_dir:
+        _add_data_files(tree, opts.data_dir)
+    tree.add(bundleinfo.FILENAME, bundleinfo.render(plan, output, recipe_text.encode("utf-8")))
+    tree.add(checksums.FILENAME, checksums.render(tree))
+    return tree, output, plan
+
+
+def _check_namespace(comp: components.Component) -> None:
+    from aicr.bundle.options import is_dns_label
+
+    ns = comp.namespace
+    if not is_dns_label(ns):
+        raise AicrError(
+            Code.INVALID_REQUEST,
+            f'component "{comp.name}" has invalid namespace "{ns}": must be a DNS-1123 label',
+        )
+
+
+def _filtered_recipe(doc: dict[str, Any], enabled: list[dict[str, Any]], order: list[str]) -> dict[str, Any]:
+    """The recipe as bundled: disabled components removed from refs and order."""
+    out = dict(doc)
+    out["componentRefs"] = enabled
+    if "deploymentOrder" in doc:
+        out["deploymentOrder"] = order
+    return out
+
+
+def _recipe_yaml(doc: dict[str, Any]) -> str:
+    from aicr.io.yamlout import dump
+
+    return dump(doc)
+
+
+def _add_data_files(tree: BundleTree, data_dir: str) -> None:
+    """Copy the external `--data` catalog into `data/` (sorted walk, regular files only)."""
+    root = os.path.abspath(data_dir)
+    found: list[str] = []
+    for base, dirs, files in os.walk(root):
+        dirs[:] = sorted(d for d in dirs if d != "__pycache__" and not os.path.islink(os.path.join(base, d)))
+        for name in files:
+            path = os.path.join(base, name)
+            if os.path.isfile(path) and not os.path.islink(path):
+                found.append(os.path.relpath(path, root).replace(os.sep, "/"))
+    for rel in sorted(found):
+        with open(os.path.join(root, *rel.split("/")), "rb") as fh:
+            tree.add(f"data/{rel}", fh.read())
+
+
+def recipe_document(recipe: Any) -> dict[str, Any]:
+    """A plain recipe document from a RecipeResult, a mapping, or a file / URL / cm:// location."""
+    from aicr.recipe.result import RecipeResult
+
+    if isinstance(recipe, RecipeResult):
+        return recipe.to_dict()
+    if isinstance(recipe, dict):
+        from aicr.recipe.document import validate_recipe
+
+        return validate_recipe(recipe, "recipe")
+    if isinstance(recipe, str | os.PathLike):
+        from aicr.recipe.document import load_recipe
+
+        return load_recipe(os.fspath(recipe)).to_dict()
+    raise AicrError(
+        Code.INVALID_REQUEST,
+        f"recipe must be a RecipeResult, a mapping or a path, not {type(recipe).__name__}",
+    )
+
+
+def build_bundle(
+    recipe: RecipeResult | dict[str, Any] | str | os.PathLike[str],
+    out_dir: str | os.PathLike[str],
+    deployer: str = "helm",
+    catalog: Catalog | None = None,
+    options: dict[str, Any] | None = None,
+) -> BundleResult:
+    """Build a bundle for `recipe` into directory `out_dir` (written atomically).
+
+    `options` takes the `aicr bundle` flags by their snake_case names with the CLI's string
+    forms, e.g. `{"set": ["gpuoperator:driver.version=580.1"], "accelerated_node_toleration":
+    ["nvidia.com/gpu=present:NoSchedule"], "repo": "https://github.com/org/repo.git"}`.
+    """
+    opts = BundleOptions.parse(deployer, options)
+    target = os.fspath(out_dir)
+    if target.startswith("oci://"):
+        raise AicrError(
+            Code.INVALID_REQUEST, "OCI output (-o oci://...) is not supported yet; write to a directory"
+        )
+    doc = recipe_document(recipe)
+    if catalog is None:
+        from aicr.catalog.catalog import load_catalog
+
+        catalog = load_catalog(data=opts.data_dir or None)
+    tree, output, _plan = plan_bundle(doc, catalog, opts)
+    output_dir = os.path.abspath(target)
+    write_bundle(tree, output_dir)
+    return BundleResult(output_dir, tree, output, opts.deployer)

@@ -1,0 +1,175 @@
+"""Per-folder files shared by the deployers that use the numbered layout (helm, helmfile, argocd,
+argocd-helm): values files, wrapper-chart files, upstream.env and the install scripts.
+
+Pure: builds file bodies into a BundleTree. reference/bundle.md §3.1: `upstream.env` holds
+single-quoted CHART / REPO / VERSION (OCI: CHART is `<source>/<chart>`, REPO empty); install.sh
+runs one `helm upgrade --install` with `-f values.yaml -f cluster-values.yaml`; a local chart
+installs `./` and omits `--create-namespace` when a template owns the Namespace.
+"""
+
+from __future__ import annotations
+
+from aicr.bundle import charts, templates
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from aicr.bundle.components import Component
+    from aicr.bundle.layout import Folder
+    from aicr.bundle.model import BundlePlan
+    from aicr.bundle.tree import BundleTree
+
+_SHELL_SAFE = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789._/:=@+-")
+
+
+def shell_quote(value: str) -> str:
+    """`value` as one shell word: bare when it is plainly safe, else single-quoted."""
+    if value and all(c in _SHELL_SAFE for c in value):
+        return value
+    return "'" + value.replace("'", "'\\''") + "'"
+
+
+def single_quoted(value: str) -> str:
+    """`value` always single-quoted (upstream.env style)."""
+    return "'" + value.replace("'", "'\\''") + "'"
+
+
+def chart_ref(folder: Folder) -> tuple[str, str, str]:
+    """(CHART, REPO, VERSION) of an upstream folder."""
+    comp = folder.component
+    if comp.is_oci:
+        return f"{comp.source.rstrip('/')}/{comp.chart_name}", "", comp.version
+    return comp.chart_name, comp.source, comp.version
+
+
+def upstream_env(folder: Folder) -> str:
+    """upstream.env of an upstream chart folder."""
+    chart, repo, version = chart_ref(folder)
+    return f"CHART={single_quoted(chart)}\nREPO={single_quoted(repo)}\nVERSION={single_quoted(version)}\n"
+
+
+def applies_crds(folder: Folder) -> bool:
+    """Whether the folder gets apply-crds.sh: a registry `ownsCRDs` component on its registry chart."""
+    comp = folder.component
+    entry = comp.entry or {}
+    if folder.local or folder.role != "primary" or not entry.get("ownsCRDs"):
+        return False
+    helm = entry.get("helm") or {}
+    default_chart = (helm.get("defaultChart") or "").rsplit("/", 1)[-1]
+    return comp.source == (helm.get("defaultRepository") or "") and comp.chart_name == (
+        default_chart or comp.name
+    )
+
+
+def apply_crds_script(folder: Folder) -> str:
+    """apply-crds.sh of a CRD-owning upstream folder (values baked in, no upstream.env needed)."""
+    chart, repo, version = chart_ref(folder)
+    return templates.render(
+        "apply-crds.sh",
+        release=folder.name,
+        release_q=single_quoted(folder.name),
+        namespace_q=single_quoted(folder.namespace),
+        chart_q=single_quoted(chart),
+        repo_q=single_quoted(repo),
+        version_q=single_quoted(version),
+    )
+
+
+def install_script(folder: Folder) -> str:
+    """install.sh of a folder."""
+    if folder.local:
+        return templates.render(
+            "install-local.sh",
+            release=shell_quote(folder.name),
+            namespace=shell_quote(folder.namespace),
+            create_namespace=" --create-namespace" if folder.create_namespace else "",
+        )
+    pre_step = "bash ./apply-crds.sh\n" if applies_crds(folder) else ""
+    return templates.render(
+        "install-upstream.sh",
+        release=shell_quote(folder.name),
+        namespace=shell_quote(folder.namespace),
+        pre_step=pre_step,
+    )
+
+
+def folder_values(folder: Folder) -> tuple[str, str]:
+    """(values.yaml, cluster-values.yaml) of a folder; wrapper charts nest under the component."""
+    comp = folder.component
+    if folder.local:
+        static = charts.wrapped(folder, comp.values)
+        dynamic = charts.wrapped(folder, comp.dynamic) if comp.dynamic else {}
+        return charts.values_file(static), charts.values_file(dynamic)
+    return charts.values_file(comp.values), charts.values_file(comp.dynamic)
+
+
+def add_chart_files(tree: BundleTree, folder: Folder, plan: BundlePlan) -> None:
+    """Chart.yaml and templates/* of a wrapper chart folder."""
+    tree.add(f"{folder.dir}/Chart.yaml", charts.wrapper_chart(folder, plan.aicr_version))
+
+
+def add_templates(tree: BundleTree, folder: Folder) -> None:
+    """The folder's manifests, verbatim, under templates/."""
+    for base, text in folder.templates:
+        tree.add(f"{folder.dir}/templates/{base}", text)
+
+
+def add_helm_folder(
+    tree: BundleTree, folder: Folder, plan: BundlePlan, *, scripts: bool, cluster_values: bool, crds: bool
+) -> None:
+    """Write one folder in generation order: chart files, values, templates, then scripts."""
+    values, cluster = folder_values(folder)
+    if folder.local:
+        add_chart_files(tree, folder, plan)
+    tree.add(f"{folder.dir}/values.yaml", values)
+    if cluster_values:
+        tree.add(f"{folder.dir}/cluster-values.yaml", cluster)
+    if folder.local:
+        add_templates(tree, folder)
+    elif scripts:
+        tree.add(f"{folder.dir}/upstream.env", upstream_env(folder))
+    if crds and applies_crds(folder):
+        tree.add(f"{folder.dir}/apply-crds.sh", apply_crds_script(folder), executable=True)
+    if scripts:
+        tree.add(f"{folder.dir}/install.sh", install_script(folder), executable=True)
+
+
+def release_record(folder: Folder, manifest: str = "") -> dict[str, str]:
+    """A bundle-info `layout.releases` entry."""
+    record = {
+        "name": folder.name,
+        "component": folder.component.name,
+        "namespace": folder.namespace,
+        "path": folder.dir,
+    }
+    if manifest:
+        record["manifest"] = manifest
+    return record
+
+
+def components_table(plan: BundlePlan, columns: list[str], row: Callable[[Component], list[str]]) -> str:
+    """A Markdown table, one row per component."""
+    lines = ["| " + " | ".join(columns) + " |", "|" + "|".join("---" for _ in columns) + "|"]
+    for comp in plan.components:
+        cells = row(comp)
+        lines.append("| " + " | ".join(str(c).replace("|", "\\|") for c in cells) + " |")
+    return "\n".join(lines)
+
+
+def source_text(plan: BundlePlan, name: str) -> str:
+    """The Source cell of a README table."""
+    comp = plan.components_by_name()[name]
+    if not comp.is_upstream:
+        return "local chart (manifests)"
+    return f"{comp.chart_name} ({comp.source})"
+
+
+def target_environment(plan: BundlePlan) -> str:
+    """`- service: eks` bullets for the criteria that are set."""
+    lines = []
+    for key in ("service", "accelerator", "intent", "os", "platform"):
+        value = plan.criteria.get(key)
+        if value and value != "any":
+            lines.append(f"- {key}: {value}")
+    return "\n".join(lines) if lines else "- any"

@@ -1,0 +1,243 @@
+"""The bundle as an in-memory tree of files, and the one function that puts it on disk.
+
+`BundleTree` is pure: relative POSIX paths -> bytes + mode, kept in generation order (the order
+checksums.txt lists them in). `write_bundle` is the edge: it writes the whole tree into a temp
+directory beside the target, then swaps it into place with renames. A target that does not exist
+(or is empty) is replaced in one rename; an existing one has its earlier bundle's entries (stale
+`NNN-*` folders, everything its checksums.txt listed, and every top-level name the new bundle
+uses) moved aside and the new entries moved in, rolled back if any rename fails (when nothing
+else is in the target, the two directories are simply swapped). A failure before
+the swap leaves the target untouched and no temp directory behind.
+"""
+
+from __future__ import annotations
+
+import os
+
+from aicr.errors import AicrError, Code
+
+FILE_MODE = 0o600
+SCRIPT_MODE = 0o755
+
+
+class BundleTree:
+    """Files of a bundle in generation order."""
+
+    __slots__ = ("files",)
+
+    def __init__(self) -> None:
+        self.files: dict[str, tuple[bytes, int]] = {}
+
+    def add(self, relpath: str, content: str | bytes, *, executable: bool = False) -> None:
+        """Add (or replace) a file; paths are POSIX and relative to the bundle root."""
+        if relpath.startswith("/") or ".." in relpath.split("/") or not relpath:
+            raise AicrError(Code.INVALID_REQUEST, f"bundle path escapes the bundle root: {relpath}")
+        data = content.encode("utf-8") if isinstance(content, str) else content
+        self.files[relpath] = (data, SCRIPT_MODE if executable else FILE_MODE)
+
+    def remove(self, relpath: str) -> None:
+        """Drop a file if present."""
+        self.files.pop(relpath, None)
+
+    def text(self, relpath: str) -> str:
+        """A file's content as text."""
+        return self.files[relpath][0].decode("utf-8")
+
+    def __contains__(self, relpath: object) -> bool:
+        return relpath in self.files
+
+    def __len__(self) -> int:
+        return len(self.files)
+
+    def top_level(self) -> list[str]:
+        """First path segments of every file, in first-seen order."""
+        seen: dict[str, None] = {}
+        for rel in self.files:
+            seen.setdefault(rel.split("/", 1)[0], None)
+        return list(seen)
+
+    def size(self) -> int:
+        """Total bytes."""
+        return sum(len(data) for data, _mode in self.files.values())
+
+
+def _umask() -> int | None:
+    """The process umask read without changing it (Linux /proc), or None when unknown."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as fh:
+            for line in fh:
+                if line.startswith("Umask:"):
+                    return int(line.split()[1], 8)
+    except (OSError, ValueError):
+        pass
+    return None
+
+
+def _populate(tree: BundleTree, root: str) -> None:
+    mask = _umask()
+    made: set[str] = set()
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0)
+    for rel, (data, mode) in tree.files.items():
+        path = os.path.join(root, *rel.split("/"))
+        parent = os.path.dirname(path)
+        if parent not in made:
+            os.makedirs(parent, exist_ok=True)
+            made.add(parent)
+        fd = os.open(path, flags, mode)
+        try:
+            view = memoryview(data)
+            while view:
+                view = view[os.write(fd, view) :]
+            if mask is None or mode & mask:
+                os.fchmod(fd, mode)
+        finally:
+            os.close(fd)
+
+
+def _mkdir_unique(prefix: str) -> str:
+    for attempt in range(1000):
+        path = f"{prefix}{os.getpid()}-{attempt}"
+        try:
+            os.mkdir(path, 0o700)
+            return path
+        except FileExistsError:
+            continue
+    raise FileExistsError(f"cannot create a scratch directory {prefix}*")
+
+
+def _scratch_dir(target: str, tag: str) -> str:
+    """A new directory on the target's filesystem: beside it, else inside it."""
+    parent = os.path.dirname(target)
+    base = os.path.basename(target) or "bundle"
+    try:
+        return _mkdir_unique(os.path.join(parent, f".{base}.aicr-{tag}-"))
+    except PermissionError:
+        return _mkdir_unique(os.path.join(target, f".aicr-{tag}-"))
+
+
+def remove_tree(path: str) -> None:
+    """Delete a directory tree (best effort; symlinks are removed, never followed)."""
+    try:
+        entries = list(os.scandir(path))
+    except OSError:
+        return
+    for entry in entries:
+        try:
+            if entry.is_dir(follow_symlinks=False):
+                remove_tree(entry.path)
+            else:
+                os.unlink(entry.path)
+        except OSError:
+            pass
+    try:
+        os.rmdir(path)
+    except OSError:
+        pass
+
+
+def _numbered(name: str) -> bool:
+    """An `NNN-` folder name."""
+    return len(name) > 4 and name[3] == "-" and all(c in "0123456789" for c in name[:3])
+
+
+def _previous_entries(target: str) -> set[str]:
+    """Top-level names an earlier bundle owns: NNN-* folders and everything its checksums listed."""
+    names: set[str] = set()
+    try:
+        listing = os.listdir(target)
+    except OSError:
+        return names
+    for name in listing:
+        if _numbered(name) and os.path.isdir(os.path.join(target, name)):
+            names.add(name)
+    try:
+        with open(os.path.join(target, "checksums.txt"), encoding="utf-8") as fh:
+            lines = fh.read().splitlines()
+    except (OSError, UnicodeDecodeError):
+        return names
+    names.add("checksums.txt")
+    for line in lines:
+        _digest, sep, rel = line.partition("  ")
+        first = rel.split("/", 1)[0]
+        if (
+            sep
+            and first
+            and first not in (".", "..")
+            and not rel.startswith("/")
+            and ".." not in rel.split("/")
+        ):
+            names.add(first)
+    return names
+
+
+def write_bundle(tree: BundleTree, target: str) -> None:
+    """Write `tree` to directory `target` atomically (see the module docstring)."""
+    target = os.path.abspath(target)
+    if os.path.exists(target) and not os.path.isdir(target):
+        raise AicrError(Code.INVALID_REQUEST, f"output path is not a directory: {target}", {"path": target})
+    try:
+        os.makedirs(os.path.dirname(target), exist_ok=True)
+        staging = _scratch_dir(target, "new")
+    except OSError as exc:
+        raise AicrError(
+            Code.INVALID_REQUEST, f"cannot create output directory {target}: {exc.strerror}"
+        ) from None
+    try:
+        _populate(tree, staging)
+        os.chmod(staging, 0o755)
+    except BaseException as exc:
+        remove_tree(staging)
+        if isinstance(exc, OSError):
+            raise AicrError(Code.INTERNAL, f"failed to write bundle: {exc}") from None
+        raise
+    try:
+        if not os.path.exists(target) or not os.listdir(target):
+            os.replace(staging, target)
+            return
+        _swap(tree, staging, target)
+    except OSError as exc:
+        raise AicrError(Code.INTERNAL, f"failed to move bundle into {target}: {exc}") from None
+    finally:
+        if os.path.isdir(staging):
+            remove_tree(staging)
+
+
+def _swap_directory(staging: str, target: str) -> None:
+    """The target holds nothing but an earlier bundle: swap whole directories (two renames)."""
+    for attempt in range(1000):
+        trash = f"{os.path.dirname(target)}/.{os.path.basename(target)}.aicr-old-{os.getpid()}-{attempt}"
+        if not os.path.lexists(trash):
+            break
+    os.rename(target, trash)
+    try:
+        os.rename(staging, target)
+    except BaseException:
+        os.rename(trash, target)
+        raise
+    remove_tree(trash)
+
+
+def _swap(tree: BundleTree, staging: str, target: str) -> None:
+    present = set(os.listdir(target))
+    retire = (_previous_entries(target) | set(tree.top_level())) & present
+    if retire == present and os.path.dirname(staging) == os.path.dirname(target):
+        _swap_directory(staging, target)
+        return
+    trash = _scratch_dir(target, "old")
+    retired: list[str] = []
+    placed: list[str] = []
+    try:
+        for name in sorted(retire):
+            os.rename(os.path.join(target, name), os.path.join(trash, name))
+            retired.append(name)
+        for name in tree.top_level():
+            os.rename(os.path.join(staging, name), os.path.join(target, name))
+            placed.append(name)
+    except BaseException:
+        for name in reversed(placed):
+            os.rename(os.path.join(target, name), os.path.join(staging, name))
+        for name in reversed(retired):
+            os.rename(os.path.join(trash, name), os.path.join(target, name))
+        remove_tree(trash)
+        raise
+    remove_tree(trash)

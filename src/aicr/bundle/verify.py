@@ -1,0 +1,195 @@
+"""`aicr.verify_bundle`: check a bundle directory against its checksums.txt and rate its trust.
+
+Edge (reads the bundle) over pure rules. reference/bundle.md §4: every listed file must exist and
+match its SHA-256, no entry may leave the bundle, and (closed world) every file in the bundle
+must be listed (checksums.txt and attestation/ excepted; symlinks and empty directories are
+refused). Trust levels: unknown (checksum problem) < unverified (checksums fine, no attestation)
+< attested < verified. Signatures are not checked yet, so the best a bundle can reach here is
+`unverified`; `max` asks for the best the bundle can reach.
+"""
+
+from __future__ import annotations
+
+import os
+
+from aicr.bundle.checksums import FILENAME, parse, sha256_hex
+from aicr.errors import AicrError, Code
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
+
+LEVELS = ("unknown", "unverified", "attested", "verified")
+POLICY_LEVELS = (*LEVELS, "max")
+
+
+class VerifyResult:
+    """Outcome of verifying one bundle."""
+
+    __slots__ = (
+        "checksum_files",
+        "checksums_passed",
+        "errors",
+        "has_external_data",
+        "minimum",
+        "trust_level",
+    )
+
+    def __init__(self) -> None:
+        self.trust_level = "unknown"
+        self.checksums_passed = False
+        self.checksum_files = 0
+        self.has_external_data = False
+        self.errors: list[str] = []
+        self.minimum = "max"
+
+    @property
+    def verification_failed(self) -> bool:
+        """A checksum or inventory problem was found."""
+        return bool(self.errors)
+
+    @property
+    def policy_failed(self) -> bool:
+        """The trust level is below the requested minimum."""
+        if self.minimum == "max":
+            return False
+        return LEVELS.index(self.trust_level) < LEVELS.index(self.minimum)
+
+    @property
+    def passed(self) -> bool:
+        """Verification succeeded and the policy is met."""
+        return not self.verification_failed and not self.policy_failed
+
+    def to_dict(self) -> dict[str, Any]:
+        """The `--format json` document."""
+        return {
+            "trustLevel": self.trust_level,
+            "checksumsPassed": self.checksums_passed,
+            "checksumFiles": self.checksum_files,
+            "bundleAttested": False,
+            "binaryAttested": False,
+            "identityPinned": False,
+            "bundleCreator": "",
+            "binaryBuilder": "",
+            "toolVersion": "",
+            "hasExternalData": self.has_external_data,
+            "errors": list(self.errors),
+        }
+
+    def to_text(self) -> str:
+        """The text report."""
+        lines = []
+        if self.checksums_passed:
+            lines.append(f"✓ Checksums verified ({self.checksum_files} files)")
+        else:
+            lines.append("✗ Checksums failed")
+            lines.extend(f"  - {e}" for e in self.errors)
+        lines.append("- Bundle attestation: not checked (signatures are not supported yet)")
+        if self.has_external_data:
+            lines.append("⚠ Bundle carries external data (data/)")
+        lines.append(f"Trust level: {self.trust_level}")
+        lines.append(f"Bundle verification: {'PASSED' if self.passed else 'FAILED'}")
+        return "\n".join(lines) + "\n"
+
+    def error(self) -> AicrError | None:
+        """The structured error for a failed verification (policy miss: exit 2; bad bundle: exit 4)."""
+        if self.policy_failed:
+            return AicrError(
+                Code.INVALID_REQUEST,
+                f'trust level "{self.trust_level}" does not meet minimum "{self.minimum}"',
+                {"trustLevel": self.trust_level, "minimum": self.minimum},
+            )
+        if self.verification_failed:
+            return AicrError(
+                Code.UNAUTHORIZED, f"bundle verification failed: {self.errors[0]}", {"errors": self.errors}
+            )
+        return None
+
+
+def check_level(level: str) -> str:
+    """A valid `--min-trust-level` value."""
+    value = (level or "max").strip().lower()
+    if value not in POLICY_LEVELS:
+        raise AicrError(
+            Code.INVALID_REQUEST,
+            f'invalid trust level "{level}": must be one of {", ".join(POLICY_LEVELS)}',
+        )
+    return value
+
+
+def _inventory(root: str) -> tuple[set[str], list[str]]:
+    """(regular files as bundle paths, problems: symlinks and empty directories)."""
+    files: set[str] = set()
+    problems: list[str] = []
+    for base, dirs, names in os.walk(root):
+        rel_base = os.path.relpath(base, root).replace(os.sep, "/")
+        prefix = "" if rel_base == "." else rel_base + "/"
+        for d in list(dirs):
+            if os.path.islink(os.path.join(base, d)):
+                problems.append(f"symlink not allowed in bundle: {prefix}{d}")
+                dirs.remove(d)
+        if not dirs and not names and prefix:
+            problems.append(f"unexpected empty directory: {prefix.rstrip('/')}")
+        for name in names:
+            path = os.path.join(base, name)
+            if os.path.islink(path):
+                problems.append(f"symlink not allowed in bundle: {prefix}{name}")
+            elif os.path.isfile(path):
+                files.add(prefix + name)
+    return files, problems
+
+
+def verify_bundle(directory: str | os.PathLike[str], min_trust_level: str = "max") -> VerifyResult:
+    """Verify the bundle at `directory`; the result says what passed and what did not."""
+    minimum = check_level(min_trust_level)
+    root = os.path.abspath(os.fspath(directory))
+    if not os.path.isdir(root):
+        raise AicrError(Code.NOT_FOUND, f"bundle directory not found: {root}", {"path": root})
+    result = VerifyResult()
+    result.minimum = minimum
+    result.has_external_data = os.path.isdir(os.path.join(root, "data"))
+    errors = result.errors
+    try:
+        with open(os.path.join(root, FILENAME), encoding="utf-8") as fh:
+            text = fh.read()
+    except FileNotFoundError:
+        errors.append(f"{FILENAME} not found in {root}")
+        text = None
+    except (OSError, UnicodeDecodeError) as exc:
+        errors.append(f"failed to read {FILENAME}: {exc}")
+        text = None
+    if text is not None:
+        _check_entries(root, text, result)
+    result.checksums_passed = not errors
+    result.trust_level = "unverified" if not errors else "unknown"
+    return result
+
+
+def _check_entries(root: str, text: str, result: VerifyResult) -> None:
+    errors = result.errors
+    try:
+        entries = parse(text)
+    except AicrError as exc:
+        errors.append(exc.message)
+        return
+    result.checksum_files = len(entries)
+    listed: set[str] = set()
+    for digest, rel in entries:
+        listed.add(rel)
+        path = os.path.join(root, *rel.split("/"))
+        try:
+            if os.path.islink(path):
+                raise OSError(f"{rel} is a symlink")
+            with open(path, "rb") as fh:
+                actual = sha256_hex(fh.read())
+        except OSError as exc:
+            errors.append(f"failed to read {rel}: {getattr(exc, 'strerror', None) or exc}")
+            continue
+        if actual != digest:
+            errors.append(f"checksum mismatch: {rel} (expected {digest}, got {actual})")
+    files, problems = _inventory(root)
+    for rel in sorted(files - listed):
+        if rel == FILENAME or rel.startswith("attestation/"):
+            continue
+        errors.append(f"unexpected file not listed in {FILENAME}: {rel}")
+    errors.extend(problems)

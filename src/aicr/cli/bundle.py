@@ -1,0 +1,221 @@
+"""`aicr bundle`: turn a recipe into Helm / Helmfile / Argo CD / Argo CD Helm / Flux artifacts.
+
+Translation only: parse the flags (reference/bundle.md §1), load the recipe and catalog, call
+`aicr.bundle.api.build_bundle`, print the summary on stdout. `FAST_SPEC` lets the dispatcher
+read the common command lines without argparse (aicr.cli.fastpath); anything else goes through
+the argparse parser `register` builds.
+"""
+
+from __future__ import annotations
+
+from aicr.cli.fastpath import FastSpec
+from aicr.errors import AicrError, Code
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    import argparse
+    from typing import Any
+
+# Flags of the reference surface this build does not implement yet: given -> exit 2.
+_NOT_YET = {
+    "attest": "--attest",
+    "vendor_charts": "--vendor-charts",
+    "readiness_hooks": "--readiness-hooks",
+    "config": "--config",
+    "image_refs": "--image-refs",
+    "shared_storage_class": "--shared-storage-class",
+    "dra_eviction_node_label": "--dra-eviction-node-label",
+}
+_REPEATABLE = (
+    ("--set", "component:path=value (repeatable; component:enabled=false drops a component)"),
+    ("--set-json", "component:path=<JSON> (objects deep-merge, lists and scalars replace)"),
+    ("--set-file", "component:path=<YAML or JSON file>"),
+    ("--dynamic", "component:path left for install time (cluster-values.yaml; not with argocd)"),
+    ("--system-node-selector", "key=value for system components"),
+    ("--system-node-toleration", "key=value:effect or key:effect for system components"),
+    ("--accelerated-node-selector", "key=value for GPU components"),
+    ("--accelerated-node-toleration", "key=value:effect or key:effect for GPU components"),
+    ("--workload-selector", "key=value of workloads node tuning must not evict"),
+)
+_SINGLE = (
+    ("--repo", "Git URL of the repository the bundle is pushed to (argocd, flux)"),
+    ("--app-name", "parent Application name (argocd: nvidia-stack, argocd-helm: aicr-stack)"),
+    ("--flux-namespace", "namespace of the Flux resources (default flux-system)"),
+    ("--flux-oci-source-name", "OCIRepository name for OCI output (flux)"),
+    ("--workload-gate", "taint key[=value]:effect that gates workloads until nodes are tuned"),
+    ("--nodes", "number of GPU nodes (0 = unset)"),
+    ("--storage-class", "StorageClass for components that create PVCs"),
+    ("--certificate-identity-regexp", "identity pattern for attestation (needs --attest)"),
+    ("--config", "AICRConfig file (not supported yet)"),
+    ("--image-refs", "file for the pushed digest (OCI output; not supported yet)"),
+    ("--shared-storage-class", "RWX StorageClass (not supported yet)"),
+    ("--dra-eviction-node-label", "DRA eviction node label (not supported yet)"),
+)
+_SWITCHES = (
+    ("--serial", "install strictly one release at a time"),
+    ("--attest", "sign the bundle (not supported yet)"),
+    ("--vendor-charts", "pull charts into the bundle (not supported yet)"),
+    ("--readiness-hooks", "add readiness gate charts (not supported yet)"),
+    ("--insecure-tls", "skip TLS verification for OCI output"),
+    ("--plain-http", "plain HTTP for OCI output"),
+)
+_OCI_REF = r"^oci://([^/]+)/([^:@]+)(?::([^/]+))?$"
+
+
+def register(sub: Any, common: argparse.ArgumentParser) -> None:
+    """Add the `bundle` subcommand."""
+    from aicr.cli.flags import Once, OnceTrue, add_data, add_kubeconfig
+
+    parser = sub.add_parser(
+        "bundle",
+        parents=[common],
+        help="generate deployment artifacts from a recipe",
+        description="Bundle a recipe into Helm, Helmfile, Argo CD, Argo CD Helm or Flux artifacts.",
+    )
+    parser.add_argument(
+        "-r", "--recipe", action=Once, metavar="URI", help="recipe file, http(s) URL or cm://ns/name"
+    )
+    parser.add_argument(
+        "-o",
+        "--output",
+        action=Once,
+        default=".",
+        metavar="DIR",
+        help="output directory (default: current directory)",
+    )
+    parser.add_argument(
+        "-d",
+        "--deployer",
+        action=Once,
+        default="helm",
+        metavar="NAME",
+        help="helm (default), helmfile, argocd, argocd-helm or flux",
+    )
+    for flag, text in _REPEATABLE:
+        parser.add_argument(flag, action="append", default=[], metavar="VALUE", help=text)
+    for flag, text in _SINGLE:
+        parser.add_argument(flag, action=Once, metavar="VALUE", help=text)
+    for flag, text in _SWITCHES:
+        parser.add_argument(flag, action=OnceTrue, help=text)
+    add_data(parser)
+    add_kubeconfig(parser)
+    parser.set_defaults(_run=run)
+
+
+# Short and long spellings -> destination for the argparse-free reader (mirrors `register`).
+_VALUE_FLAGS: dict[str, str] = {
+    "-r": "recipe", "--recipe": "recipe", "-o": "output", "--output": "output", "-d": "deployer",
+    "--deployer": "deployer", "--data": "data", "-k": "kubeconfig", "--kubeconfig": "kubeconfig",
+    **{flag: flag[2:].replace("-", "_") for flag, _text in _SINGLE},
+}  # fmt: skip
+_LIST_FLAGS = {flag: flag[2:].replace("-", "_") for flag, _text in _REPEATABLE}
+_BOOL_FLAGS = {flag: flag[2:].replace("-", "_") for flag, _text in _SWITCHES}
+
+
+def _defaults() -> dict[str, Any]:
+    values: dict[str, Any] = dict.fromkeys(_VALUE_FLAGS.values())
+    values.update({dest: [] for dest in _LIST_FLAGS.values()})
+    values.update(dict.fromkeys(_BOOL_FLAGS.values(), False))
+    values.update(output=".", deployer="helm")
+    return values
+
+
+FAST_SPEC = FastSpec(
+    "bundle",
+    values=_VALUE_FLAGS,
+    repeated=_LIST_FLAGS,
+    booleans=_BOOL_FLAGS,
+    defaults=_defaults,
+    extra=lambda: {"_run": run},
+)
+
+
+def _check_output(output: str) -> None:
+    if not output.startswith("oci://"):
+        return
+    import re
+
+    match = re.match(_OCI_REF, output)
+    if match is None:
+        raise AicrError(
+            Code.INVALID_REQUEST, f'invalid OCI reference "{output}": expected oci://host[:port]/repo[:tag]'
+        )
+    if match.group(2) != match.group(2).lower() or match.group(1) != match.group(1).lower():
+        raise AicrError(
+            Code.INVALID_REQUEST, f'invalid OCI reference "{output}": repository must be lowercase'
+        )
+    raise AicrError(
+        Code.INVALID_REQUEST, "OCI output (-o oci://...) is not supported yet; write to a directory"
+    )
+
+
+def _check_unsupported(args: Any) -> None:
+    pattern = args.certificate_identity_regexp
+    if (
+        pattern is not None
+        and "://github.com/NVIDIA/aicr/" not in pattern
+        and r"://github\.com/NVIDIA/aicr/" not in pattern
+    ):
+        raise AicrError(
+            Code.INVALID_REQUEST,
+            f'--certificate-identity-regexp "{pattern}" must contain "://github.com/NVIDIA/aicr/"',
+        )
+    for dest, flag in _NOT_YET.items():
+        value = getattr(args, dest)
+        if value not in (None, False, ""):
+            raise AicrError(Code.INVALID_REQUEST, f"{flag} is not supported yet")
+    if pattern is not None:
+        raise AicrError(
+            Code.INVALID_REQUEST, "--certificate-identity-regexp is not supported yet (needs --attest)"
+        )
+
+
+def options_from_args(args: Any, deployer: str) -> dict[str, Any]:
+    """Library options (aicr.build_bundle) from the parsed flags."""
+    options: dict[str, Any] = {
+        "set": args.set,
+        "set_json": args.set_json,
+        "set_file": args.set_file,
+        "dynamic": args.dynamic,
+        "system_node_selector": args.system_node_selector,
+        "system_node_toleration": args.system_node_toleration,
+        "accelerated_node_selector": args.accelerated_node_selector,
+        "accelerated_node_toleration": args.accelerated_node_toleration,
+        "workload_selector": args.workload_selector,
+        "serial": bool(args.serial),
+    }
+    for dest in ("workload_gate", "nodes", "storage_class", "app_name", "flux_namespace", "data"):
+        value = getattr(args, dest)
+        if value is not None:
+            options[dest] = value
+    if args.repo is not None:
+        if deployer not in ("argocd", "argocd-helm", "flux"):
+            raise AicrError(
+                Code.INVALID_REQUEST, "--repo is only valid with --deployer argocd, argocd-helm or flux"
+            )
+        options["repo"] = args.repo
+    if args.flux_oci_source_name is not None and deployer != "flux":
+        raise AicrError(Code.INVALID_REQUEST, "--flux-oci-source-name is only valid with --deployer flux")
+    return options
+
+
+def run(args: Any) -> int:
+    """Bundle the recipe and print the summary."""
+    import sys
+
+    from aicr.bundle.api import build_bundle
+    from aicr.bundle.options import parse_deployer
+    from aicr.catalog.catalog import load_catalog
+    from aicr.recipe.document import load_recipe
+
+    deployer = parse_deployer(args.deployer)
+    _check_output(args.output)
+    _check_unsupported(args)
+    options = options_from_args(args, deployer)
+    if not args.recipe:
+        raise AicrError(Code.INVALID_REQUEST, "--recipe is required")
+    recipe = load_recipe(args.recipe, kubeconfig=args.kubeconfig)
+    catalog = load_catalog(data=args.data)
+    result = build_bundle(recipe, args.output, deployer=deployer, catalog=catalog, options=options)
+    sys.stdout.write(result.summary())
+    return 0
