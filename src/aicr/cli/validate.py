@@ -1,0 +1,325 @@
+"""`aicr validate`: check a recipe against a snapshot and run its validator phases as Jobs.
+
+Translation only: parse and check flags (every bad flag exits 2 before anything is read or
+created), call `aicr.validate.api.validate`, render the merged CTRF report (json by default,
+yaml, or a table) to stdout, a file or `cm://`, write evidence, and turn failing phases into
+exit 8 when `--fail-on-error` is on (the default). Progress goes to stderr on a terminal only.
+"""
+
+from __future__ import annotations
+
+import argparse
+
+from aicr.cli.flags import Once, OnceTrue, add_data, add_format, add_kubeconfig, add_output, env_default
+from aicr.errors import AicrError, Code
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
+
+    from aicr.snapshot.agent_spec import AgentOptions
+
+FEATURES = ("dra-support", "gang-scheduling", "secure-access", "accelerator-metrics", "inference-gateway",
+            "robust-operator", "pod-autoscaling", "cluster-autoscaling")  # fmt: skip
+FEATURE_ALIASES = {"dra": "dra-support", "gang": "gang-scheduling", "secure": "secure-access",
+                   "metrics": "accelerator-metrics", "gateway": "inference-gateway", "operator": "robust-operator",
+                   "hpa": "pod-autoscaling"}  # fmt: skip
+
+
+class Append(argparse.Action):
+    """A repeatable flag collecting its values in order."""
+
+    def __call__(
+        self,
+        parser: argparse.ArgumentParser,
+        namespace: argparse.Namespace,
+        values: Any,
+        option_string: str | None = None,
+    ) -> None:
+        current = list(getattr(namespace, self.dest, None) or [])
+        current.append(values)
+        setattr(namespace, self.dest, current)
+
+
+def register(sub: Any, common: argparse.ArgumentParser) -> None:
+    """Add the `validate` subcommand."""
+    parser = sub.add_parser(
+        "validate",
+        parents=[common],
+        help="check a recipe against a cluster: readiness gate, then validator phases as Jobs",
+        description=(
+            "Evaluate the recipe's readiness constraints against a snapshot, then run the recipe's "
+            "declared checks phase by phase (deployment, conformance, performance) as Kubernetes Jobs "
+            "and print a CTRF report. Without --snapshot the snapshot agent runs first; --no-cluster "
+            "checks readiness only and reports every check skipped."
+        ),
+    )
+    parser.add_argument(
+        "-r", "--recipe", action=Once, metavar="URI", help="RecipeResult: file, URL or cm://ns/name"
+    )
+    parser.add_argument(
+        "-s",
+        "--snapshot",
+        action=Once,
+        metavar="URI",
+        help="Snapshot: file, URL or cm://ns/name (default: capture one with the agent)",
+    )
+    parser.add_argument(
+        "--phase",
+        action=Append,
+        dest="phases",
+        metavar="PHASE",
+        help="deployment, conformance, performance or all (repeatable; order kept)",
+    )
+    parser.add_argument(
+        "--fail-on-error",
+        action=OnceTrue,
+        default=True,
+        help="exit 8 when a phase fails or ends inconclusive (default true)",
+    )
+    parser.add_argument(
+        "--fail-fast",
+        action=OnceTrue,
+        default=False,
+        help="stop after the first failing phase; later phases are reported skipped",
+    )
+    parser.add_argument(
+        "--no-cluster",
+        action=OnceTrue,
+        default=False,
+        help="touch no cluster: readiness only, every check reported skipped",
+    )
+    parser.add_argument(
+        "--skip-check",
+        action=Append,
+        dest="skip_checks",
+        metavar="NAME",
+        help="report this declared check skipped instead of running it (repeatable)",
+    )
+    parser.add_argument(
+        "-n",
+        "--namespace",
+        action=Once,
+        default=env_default("AICR_NAMESPACE", "aicr-validation"),
+        help="namespace for the validator Jobs (default aicr-validation; env AICR_NAMESPACE)",
+    )
+    parser.add_argument(
+        "--image",
+        action=Once,
+        default=env_default("AICR_VALIDATOR_IMAGE", None),
+        help="snapshot agent image when no --snapshot is given (env AICR_VALIDATOR_IMAGE)",
+    )
+    parser.add_argument(
+        "--image-pull-secret",
+        action=Append,
+        dest="image_pull_secrets",
+        metavar="NAME",
+        help="image pull secret for the agent and validator pods (repeatable)",
+    )
+    parser.add_argument(
+        "--job-name", action=Once, default="aicr-validate", help="snapshot agent Job name prefix"
+    )
+    parser.add_argument(
+        "--service-account-name",
+        action=Once,
+        default="aicr",
+        help="snapshot agent ServiceAccount name prefix",
+    )
+    parser.add_argument(
+        "--node-selector",
+        action=Append,
+        dest="node_selectors",
+        metavar="KEY=VALUE",
+        help="node selector for the agent and for the workloads checks start (repeatable)",
+    )
+    parser.add_argument(
+        "--toleration",
+        action=Append,
+        dest="tolerations",
+        metavar="KEY=VALUE:EFFECT",
+        help="toleration for the agent and validator pods (repeatable; default tolerates all)",
+    )
+    parser.add_argument("--timeout", action=Once, default="5m", help="snapshot agent timeout (default 5m)")
+    parser.add_argument(
+        "--no-cleanup",
+        action="store_true",
+        default=False,
+        help="keep the Jobs, ServiceAccount, binding and ConfigMaps of the run",
+    )
+    parser.add_argument(
+        "--require-gpu",
+        action=OnceTrue,
+        default=False,
+        help="the snapshot agent fails when the node has no GPU",
+    )
+    parser.add_argument(
+        "--evidence-dir",
+        action=Once,
+        metavar="DIR",
+        help="write CNCF AI conformance evidence (Markdown) from the report to DIR",
+    )
+    parser.add_argument(
+        "--cncf-submission",
+        action="store_true",
+        default=False,
+        help="collect the full CNCF submission evidence (needs --evidence-dir; not available yet)",
+    )
+    parser.add_argument(
+        "-f",
+        "--feature",
+        action=Append,
+        dest="features",
+        metavar="NAME",
+        help="limit --cncf-submission to these features (repeatable)",
+    )
+    add_output(parser, "CTRF report")
+    add_format(parser, default="json", choices=("json", "yaml", "table"))
+    add_data(parser)
+    add_kubeconfig(parser)
+    parser.set_defaults(_run=run)
+
+
+def check_submission_flags(args: argparse.Namespace) -> None:
+    """The evidence flag rules of reference/validate.md §6 (all INVALID_REQUEST)."""
+    features = args.features or []
+    if features and not args.cncf_submission:
+        raise AicrError(Code.INVALID_REQUEST, "--feature requires --cncf-submission")
+    if args.cncf_submission and not args.evidence_dir:
+        raise AicrError(Code.INVALID_REQUEST, "--cncf-submission requires --evidence-dir")
+    for name in features:
+        if name != "all" and name not in FEATURES and name not in FEATURE_ALIASES:
+            raise AicrError(
+                Code.INVALID_REQUEST,
+                f'invalid feature "{name}": must be one of: {", ".join(FEATURES)}, all',
+            )
+    if args.skip_checks and args.evidence_dir:
+        raise AicrError(
+            Code.INVALID_REQUEST,
+            "--skip-check cannot be combined with --evidence-dir: evidence must cover every declared check",
+        )
+    if args.cncf_submission:
+        raise AicrError(
+            Code.INVALID_REQUEST,
+            "--cncf-submission is not supported by this version of aicr; "
+            "use --evidence-dir alone for evidence from the validation report",
+        )
+
+
+def agent_options(
+    args: argparse.Namespace, selector: dict[str, str], tolerations: list[dict[str, Any]] | None
+) -> AgentOptions:
+    """AgentOptions for the snapshot agent run before validation (no --snapshot)."""
+    from aicr.cli.snapshot import parse_duration
+    from aicr.snapshot.agent_spec import DEFAULT_IMAGE, AgentOptions
+
+    return AgentOptions(
+        namespace=args.namespace,
+        image=args.image or DEFAULT_IMAGE,
+        image_pull_secrets=args.image_pull_secrets or [],
+        job_name=args.job_name,
+        service_account=args.service_account_name,
+        node_selector=selector,
+        tolerations=tolerations,
+        timeout=parse_duration(args.timeout),
+        cleanup=not args.no_cleanup,
+        require_gpu=bool(args.require_gpu),
+    )
+
+
+def run(args: argparse.Namespace) -> int:
+    """Validate and write the report; exit 8 for failing phases with --fail-on-error."""
+    from aicr.cli.options import check_format
+    from aicr.snapshot.agent_spec import parse_node_selector, parse_toleration
+    from aicr.validate.phases import parse_phases
+
+    fmt = check_format(args)
+    phases = parse_phases(args.phases)
+    selector = parse_node_selector(args.node_selectors or [])
+    tolerations = [parse_toleration(t) for t in args.tolerations] if args.tolerations else None
+    check_submission_flags(args)
+    if not args.recipe:
+        raise AicrError(
+            Code.INVALID_REQUEST, "--recipe is required: a file, an http(s) URL or cm://namespace/name"
+        )
+
+    from aicr.io.uris import parse_target
+    from aicr.recipe.document import load_recipe
+
+    target = parse_target(args.output)  # a bad -o fails before anything runs
+    recipe = load_recipe(args.recipe, kubeconfig=args.kubeconfig)
+    snapshot = None
+    if args.snapshot:
+        from aicr.validate.api import load_snapshot
+
+        snapshot = load_snapshot(args.snapshot, kubeconfig=args.kubeconfig)
+    report = _validate(args, recipe, snapshot, phases, selector, tolerations)
+    text = report.render(fmt)
+    if target.kind == "configmap":
+        from aicr.k8s.validation_reports import write_report_configmap
+
+        write_report_configmap(target.namespace, target.name, text, fmt=fmt, kubeconfig=args.kubeconfig)
+    else:
+        from aicr.io.documents import write_text
+
+        write_text(args.output, text, fmt=fmt)
+    if args.evidence_dir:
+        from aicr import logs
+        from aicr.validate.evidence import write_evidence
+
+        written = write_evidence(args.evidence_dir, report.ctrf)
+        logs.info("evidence written", directory=args.evidence_dir, files=len(written))
+    if report.failed and args.fail_on_error:
+        raise AicrError(
+            Code.INTERNAL,
+            "validation failed: one or more phases did not pass",
+            {"phases": {p.phase: p.status for p in report.phases}},
+        )
+    return 0
+
+
+def _validate(
+    args: argparse.Namespace,
+    recipe: Any,
+    snapshot: dict[str, Any] | None,
+    phases: list[str],
+    selector: dict[str, str],
+    tolerations: list[dict[str, Any]] | None,
+) -> Any:
+    from aicr import version as build
+    from aicr.validate.api import validate
+    from aicr.validate.images import overrides_from_env
+    from aicr.validate.manifests import JobOptions
+    from aicr.validate.orchestrator import RunOptions
+
+    registry, tag = overrides_from_env()
+    opts = RunOptions(
+        namespace=args.namespace,
+        cleanup=not args.no_cleanup,
+        fail_fast=bool(args.fail_fast),
+        skip_checks=args.skip_checks or [],
+        job=JobOptions(
+            tolerations=tolerations,
+            node_selector=selector,
+            image_pull_secrets=args.image_pull_secrets or [],
+            version=build.VERSION,
+            registry=registry,
+            tag=tag,
+        ),
+        commit=str(getattr(build, "COMMIT", "")),
+    )
+    agent = None if snapshot is not None or args.no_cluster else agent_options(args, selector, tolerations)
+    if args.no_cluster:
+        return validate(recipe, snapshot, phases=phases, no_cluster=True, data=args.data, options=opts)
+    from aicr.validate.progress import ValidateProgress
+
+    with ValidateProgress() as progress:
+        opts.on_event = progress
+        return validate(
+            recipe,
+            snapshot,
+            phases=phases,
+            data=args.data,
+            kubeconfig=args.kubeconfig,
+            options=opts,
+            agent=agent,
+        )

@@ -1,0 +1,71 @@
+"""Validation progress on stderr: a live status line (phase, check, elapsed) on a terminal only.
+
+Edge module (writes to stderr). rich is imported only when stderr is a TTY; off a terminal the
+run's own log lines already say what happens, so nothing extra is written. stdout is never
+touched, so the CTRF report stays clean when piped.
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any, TextIO
+
+
+class ValidateProgress:
+    """An `on_event` sink for `RunOptions`; use as a context manager."""
+
+    def __init__(self, stream: TextIO | None = None) -> None:
+        self._stream = stream or sys.stderr
+        self._tty = bool(getattr(self._stream, "isatty", lambda: False)())
+        self._status: Any = None
+        self._phase = ""
+        self._check = ""
+        self._position = ""
+        self._started = time.monotonic()
+        self.events: list[tuple[str, dict[str, Any]]] = []
+
+    @property
+    def active(self) -> bool:
+        """Whether a live display is shown."""
+        return self._status is not None
+
+    def __enter__(self) -> ValidateProgress:
+        if self._tty:
+            from rich.console import Console
+
+            console = Console(file=self._stream, stderr=True)
+            self._status = console.status("preparing validation")
+            self._status.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self._status is not None:
+            self._status.stop()
+            self._status = None
+
+    def __call__(self, event: str, fields: dict[str, Any]) -> None:
+        self.events.append((event, fields))
+        if event == "phase":
+            self._phase = str(fields.get("phase", ""))
+            self._check = ""
+            self._position = ""
+        elif event == "check":
+            self._check = str(fields.get("check", ""))
+            self._position = f"{fields.get('index', '?')}/{fields.get('total', '?')}"
+            self._started = time.monotonic()
+        elif event == "check-done":
+            self._check = f"{fields.get('check', '')}: {fields.get('status', '')}"
+        if self._status is not None:
+            self._status.update(self.line(time.monotonic() - self._started))
+
+    def line(self, elapsed: float) -> str:
+        """The status text: `phase deployment · check operator-health (1/4) · 12s`."""
+        parts = [f"phase {self._phase}" if self._phase else "validation"]
+        if self._check:
+            parts.append(f"check {self._check}" + (f" ({self._position})" if self._position else ""))
+            parts.append(f"{elapsed:.0f}s")
+        return " · ".join(parts)
