@@ -1,0 +1,159 @@
+"""The OpenAPI 3.1 document of aicrd: Litestar's paths and parameters plus the models' schemas.
+
+Litestar generates the paths, operations and query parameters from the handler signatures; the
+request and response bodies come from the msgspec Structs in `aicr.server.models` (their JSON
+Schemas become `components.schemas`). The result is served at GET /openapi.json and committed
+as `api/openapi.json`; `python -m aicr.server.openapi --write` refreshes the committed copy and a
+test fails when the two drift.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import msgspec
+
+from aicr.server import models
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
+
+    from litestar import Litestar
+
+REF = "#/components/schemas/{name}"
+COMMITTED = Path("api") / "openapi.json"
+YAML_TYPES = ("application/x-yaml", "application/yaml", "text/yaml")
+
+_ERRORS = {
+    "400": "Invalid request (bad criteria, parameters or body)",
+    "404": "Not found (unknown selector path or catalog entry)",
+    "413": "Request body exceeds the size limit (1 MiB recipe/query, 8 MiB bundle)",
+    "429": "Rate limit exceeded (see Retry-After and X-RateLimit-* headers)",
+    "500": "Internal error",
+    "503": "Service unavailable (catalog still loading)",
+    "504": "Handler timed out",
+}
+_GET_ERRORS = ("400", "404", "429", "500", "503", "504")
+_POST_ERRORS = ("400", "404", "413", "429", "500", "503", "504")
+
+# (path, method) -> responses and request body. A model name refers to models.COMPONENTS.
+_OPERATIONS: dict[tuple[str, str], dict[str, Any]] = {
+    ("/", "get"): {"200": ("RootInfo", "Service name, version and application routes"), "errors": ("429",)},
+    ("/health", "get"): {"200": ("Health", "The process is alive")},
+    ("/ready", "get"): {"200": ("Readiness", "Ready for traffic"), "503": ("Readiness", "Not ready")},
+    ("/metrics", "get"): {"200": ("text/plain", "Prometheus text exposition")},
+    ("/openapi.json", "get"): {"200": ("object", "This document"), "errors": ("429",)},
+    ("/v1/recipe", "get"): {"200": ("RecipeResult", "The resolved recipe"), "errors": _GET_ERRORS},
+    ("/v1/recipe", "post"): {
+        "200": ("RecipeResult", "The resolved recipe"),
+        "errors": _POST_ERRORS,
+        "body": ("RecipeCriteria", YAML_TYPES),
+    },
+    ("/v1/query", "get"): {"200": ("any", "The selected value"), "errors": _GET_ERRORS},
+    ("/v1/query", "post"): {
+        "200": ("any", "The selected value"),
+        "errors": _POST_ERRORS,
+        "body": ("QueryRequest", ("application/x-yaml",)),
+    },
+    ("/v1/bundle", "post"): {
+        "200": ("zip", "The bundle as a zip archive"),
+        "errors": _POST_ERRORS,
+        "body": ("RecipeResult", ()),
+    },
+}
+_REQUIRED_PARAMS = {("/v1/query", "get"): {"selector"}}
+
+
+def build_openapi(app: Litestar) -> dict[str, Any]:
+    """The OpenAPI document as plain data."""
+    doc: dict[str, Any] = app.openapi_schema.to_schema()
+    _schemas, components = msgspec.json.schema_components(models.COMPONENTS, ref_template=REF)
+    doc["info"]["description"] = (
+        "AICR REST API: resolve cluster criteria to version-locked recipes, query their values and "
+        "generate deployment bundles. Errors are {code, message, details, requestId, timestamp, retryable}."
+    )
+    for (path, method), spec in _OPERATIONS.items():
+        operation = doc["paths"][path][method]
+        operation["responses"] = _responses(spec)
+        if "body" in spec:
+            model, extra_types = spec["body"]
+            schema = {"$ref": REF.format(name=model)}
+            content = {"application/json": {"schema": schema}}
+            content.update({media: {"schema": schema} for media in extra_types})
+            operation["requestBody"] = {"required": True, "content": content}
+        for param in operation.get("parameters", []):
+            _plain_parameter(param, _REQUIRED_PARAMS.get((path, method), set()))
+    doc["components"] = {"schemas": dict(sorted(components.items()))}
+    return doc
+
+
+def _responses(spec: dict[str, Any]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for status in ("200", "503"):
+        if status in spec:
+            kind, description = spec[status]
+            out[status] = {"description": description, "content": _content(kind)}
+    for status in spec.get("errors", ()):
+        error = {"application/json": {"schema": {"$ref": REF.format(name="ErrorBody")}}}
+        out[status] = {"description": _ERRORS[status], "content": error}
+    return dict(sorted(out.items()))
+
+
+def _content(kind: str) -> dict[str, Any]:
+    if kind == "text/plain":
+        return {"text/plain": {"schema": {"type": "string"}}}
+    if kind == "zip":
+        return {"application/zip": {"schema": {"type": "string", "contentMediaType": "application/zip"}}}
+    if kind == "any":
+        return {"application/json": {"schema": {}}}
+    if kind == "object":
+        return {"application/json": {"schema": {"type": "object"}}}
+    return {"application/json": {"schema": {"$ref": REF.format(name=kind)}}}
+
+
+def _plain_parameter(param: dict[str, Any], required: set[str]) -> None:
+    """A query parameter is a string (or a list of strings), never null."""
+    schema = param.get("schema", {})
+    variants = schema.pop("oneOf", None)
+    if variants:
+        kept = [v for v in variants if v.get("type") != "null"]
+        schema.update(kept[0] if len(kept) == 1 else {"oneOf": kept})
+    if param["name"] in required:
+        param["required"] = True
+
+
+def render_openapi(app: Litestar, *, compact: bool = False) -> bytes:
+    """The document as JSON bytes (pretty, with a trailing newline, unless `compact`)."""
+    doc = build_openapi(app)
+    if compact:
+        return json.dumps(doc, separators=(",", ":"), ensure_ascii=False).encode()
+    return (json.dumps(doc, indent=2, ensure_ascii=False) + "\n").encode()
+
+
+def generate() -> bytes:
+    """The pretty document for an app with default settings (no catalog needed)."""
+    from aicr.server.app import create_app
+    from aicr.server.settings import Settings
+
+    app = create_app(settings=Settings())
+    return render_openapi(app.litestar)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """`python -m aicr.server.openapi [--write]`: print or refresh api/openapi.json."""
+    args = sys.argv[1:] if argv is None else argv
+    body = generate()
+    if "--write" in args:
+        COMMITTED.parent.mkdir(parents=True, exist_ok=True)
+        COMMITTED.write_bytes(body)
+        sys.stderr.write(f"wrote {COMMITTED}\n")
+    else:
+        sys.stdout.write(body.decode())
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,106 @@
+"""Server settings: every knob aicrd reads from its environment, parsed once at start-up.
+
+Pure apart from reading the mapping it is given. A malformed value is an INVALID_REQUEST error
+naming the variable, and aicrd refuses to start on it (reference/surface.md §3; the allowlist
+variables are parsed by `aicr.recipe.allowlist`, which rejects unknown values).
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+
+from aicr.errors import AicrError, Code
+from aicr.recipe.allowlist import Allowlist
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Iterable, Mapping
+
+MIB = 1024 * 1024
+LOG_LEVELS = ("debug", "info", "warn", "warning", "error")
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    """aicrd configuration. Defaults follow the reference server (surface.md §3)."""
+
+    address: str = "0.0.0.0"  # containers: listen on every interface
+    port: int = 8080
+    log_level: str = "info"
+    shutdown_timeout: float = 30.0
+    rate_limit: float = 100.0  # tokens per second per client address; 0 disables limiting
+    rate_burst: int = 200
+    recipe_body_limit: int = 1 * MIB
+    bundle_body_limit: int = 8 * MIB
+    recipe_timeout: float = 30.0
+    bundle_timeout: float = 60.0
+    keep_alive_timeout: float = 120.0
+    cache_entries: int = 2048
+    cache_bytes: int = 128 * MIB
+    bundle_concurrency: int = 4
+    allowlist: Allowlist = field(default_factory=Allowlist)
+
+    @classmethod
+    def from_env(
+        cls,
+        environ: Mapping[str, str] | None = None,
+        valid: Mapping[str, Iterable[str]] | None = None,
+    ) -> Settings:
+        """Read the environment; `valid` lists the criteria values allowlists may name."""
+        env = os.environ if environ is None else environ
+        return cls(
+            address=env.get("AICR_SERVER_ADDRESS", "").strip() or "0.0.0.0",
+            port=_integer(env, "PORT", 8080, low=1, high=65535),
+            log_level=log_level(env),
+            shutdown_timeout=_number(env, "SHUTDOWN_TIMEOUT_SECONDS", 30.0, low=0.0),
+            rate_limit=_number(env, "AICR_RATE_LIMIT", 100.0, low=0.0),
+            rate_burst=_integer(env, "AICR_RATE_BURST", 200, low=1),
+            cache_entries=_integer(env, "AICR_CACHE_ENTRIES", 2048, low=1),
+            allowlist=Allowlist.from_env(env, valid),
+        )
+
+    @property
+    def rate_limited(self) -> bool:
+        """Whether requests are rate limited at all."""
+        return self.rate_limit > 0
+
+
+def log_level(env: Mapping[str, str]) -> str:
+    """AICR_LOG_LEVEL (or the v0.11 name LOG_LEVEL); anything unknown means info, as in the reference."""
+    level = (env.get("AICR_LOG_LEVEL") or env.get("LOG_LEVEL") or "info").strip().lower()
+    return level if level in LOG_LEVELS else "info"
+
+
+def _raw(env: Mapping[str, str], name: str) -> str | None:
+    value = env.get(name)
+    if value is None or not value.strip():
+        return None
+    return value.strip()
+
+
+def _integer(env: Mapping[str, str], name: str, default: int, *, low: int, high: int | None = None) -> int:
+    raw = _raw(env, name)
+    if raw is None:
+        return default
+    try:
+        value = int(raw, 10)
+    except ValueError:
+        raise AicrError(Code.INVALID_REQUEST, f"invalid {name}: {raw!r} is not an integer") from None
+    if value < low or (high is not None and value > high):
+        bounds = f"between {low} and {high}" if high is not None else f">= {low}"
+        raise AicrError(Code.INVALID_REQUEST, f"invalid {name}: {value} (must be {bounds})")
+    return value
+
+
+def _number(env: Mapping[str, str], name: str, default: float, *, low: float) -> float:
+    raw = _raw(env, name)
+    if raw is None:
+        return default
+    try:
+        value = float(raw)
+    except ValueError:
+        raise AicrError(Code.INVALID_REQUEST, f"invalid {name}: {raw!r} is not a number") from None
+    if not value >= low or value == float("inf"):  # also rejects NaN
+        raise AicrError(Code.INVALID_REQUEST, f"invalid {name}: {raw} (must be a finite number >= {low:g})")
+    return value
