@@ -213,3 +213,25 @@ def test_completion_unknown_shell_is_exit_2() -> None:
     proc = aicr("completion", "tcsh")
     assert proc.returncode == 2
     assert "unsupported shell" in proc.stderr
+
+
+@pytest.mark.parametrize(
+    ("content", "fragment"),
+    [
+        ("apiVersion: [x]\nspec: {service: eks}\n", "apiVersion must be a string"),
+        ("spec: {service: eks, nodes: 1.5}\n", "invalid nodes value: 1.5"),
+        ("spec: {service: 7}\n", "invalid service in criteria spec"),
+    ],
+)
+def test_mistyped_criteria_files_are_exit_2(tmp_path: Path, content: str, fragment: str) -> None:
+    crit = tmp_path / "c.yaml"
+    crit.write_text(content)
+    proc = aicr("recipe", "-c", str(crit))
+    assert proc.returncode == 2, proc.stderr
+    assert fragment in proc.stderr
+
+
+def test_an_explicit_any_is_a_choice_not_missing_criteria() -> None:
+    proc = aicr("recipe", "--accelerator", "any")
+    assert proc.returncode == 0, proc.stderr
+    assert yaml.safe_load(proc.stdout)["metadata"]["appliedOverlays"][0] == "base"

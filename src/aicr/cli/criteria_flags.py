@@ -68,45 +68,10 @@ def add_criteria_flags(parser: argparse.ArgumentParser) -> None:
 
 def load_criteria_file(uri: str, kubeconfig: str | None = None) -> dict[str, Any]:
     """The `spec` of a RecipeCriteria document (kind/apiVersion checked when present)."""
-    from aicr.documents import KIND_CRITERIA, READ_API_VERSIONS
     from aicr.io.documents import load_document
+    from aicr.recipe.criteria_document import criteria_spec
 
-    doc = load_document(uri, what="criteria", kubeconfig=kubeconfig)
-    unknown = sorted(set(doc) - {"kind", "apiVersion", "metadata", "spec"})
-    if unknown:
-        raise AicrError(Code.INVALID_REQUEST, f'criteria file: unknown field "{unknown[0]}"')
-    kind = doc.get("kind") or ""
-    if kind and kind != KIND_CRITERIA:
-        raise AicrError(Code.INVALID_REQUEST, f'invalid kind "{kind}", expected "{KIND_CRITERIA}"')
-    version = doc.get("apiVersion") or ""
-    if version and version not in READ_API_VERSIONS:
-        raise AicrError(
-            Code.INVALID_REQUEST,
-            f'invalid apiVersion "{version}" for {KIND_CRITERIA}, expected one of: {", ".join(sorted(READ_API_VERSIONS))}',
-        )
-    spec = doc.get("spec") or {}
-    if not isinstance(spec, dict):
-        raise AicrError(Code.INVALID_REQUEST, "criteria file: spec must be a mapping")
-    return spec
-
-
-def spec_to_values(spec: dict[str, Any], allowed: dict[str, frozenset[str]]) -> dict[str, Any]:
-    """Validate a RecipeCriteria spec; errors carry the reference's `in criteria spec` wrapper."""
-    unknown = sorted(set(spec) - {*FIELDS, "nodes"})
-    if unknown:
-        raise AicrError(Code.INVALID_REQUEST, f'criteria spec: unknown field "{unknown[0]}"')
-    values: dict[str, Any] = {}
-    for field in FIELDS:
-        raw = spec.get(field)
-        if raw is None:
-            continue
-        try:
-            values[field] = parse_value(field, str(raw), allowed)
-        except AicrError as exc:
-            raise exc.wrap(f"invalid {field} in criteria spec") from None
-    if spec.get("nodes") is not None:
-        values["nodes"] = parse_nodes(spec["nodes"])
-    return values
+    return criteria_spec(load_document(uri, what="criteria", kubeconfig=kubeconfig), "criteria file")
 
 
 def build_criteria(args: Any, catalog: Catalog, snapshot: dict[str, Any] | None) -> Criteria:
@@ -118,16 +83,16 @@ def build_criteria(args: Any, catalog: Catalog, snapshot: dict[str, Any] | None)
 
         values.update(criteria_from_snapshot(snapshot, allowed))
     if args.criteria:
-        values.update(
-            spec_to_values(load_criteria_file(args.criteria, getattr(args, "kubeconfig", None)), allowed)
-        )
-    for field in FIELDS:
-        raw = getattr(args, field)
-        if raw is not None:
-            values[field] = parse_value(field, raw, allowed)
+        from aicr.recipe.criteria_document import spec_values
+
+        values.update(spec_values(load_criteria_file(args.criteria, getattr(args, "kubeconfig", None)), allowed))
+    given = [field for field in FIELDS if getattr(args, field) is not None]
+    for field in given:
+        values[field] = parse_value(field, getattr(args, field), allowed)
     if args.nodes is not None:
         values["nodes"] = parse_nodes(args.nodes)
-    criteria = Criteria(**values)
-    if snapshot is None and not args.criteria and criteria.specificity() == 0:
+    # The API's rule too: refuse only when nothing at all describes the cluster (an explicit
+    # `--accelerator any` is a choice, and resolves to the base recipe).
+    if snapshot is None and not args.criteria and not given and args.nodes is None:
         raise AicrError(Code.INVALID_REQUEST, NO_CRITERIA)
-    return criteria
+    return Criteria(**values)

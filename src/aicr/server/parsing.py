@@ -1,7 +1,7 @@
 """Request parsing: query strings and JSON/YAML bodies into library inputs (Criteria, selector).
 
 Translation only; every value check is the library's (`aicr.recipe.criteria.parse_value`,
-`parse_nodes`, `aicr.cli.criteria_flags.spec_to_values`), so the API accepts and rejects exactly
+`parse_nodes`, `aicr.recipe.criteria_document`), so the API accepts and rejects exactly
 what the CLI does, with the same texts. Errors are raised as AicrError; handlers put the HTTP
 message on top (reference/surface.md §3: "Invalid recipe criteria" + `details.error`).
 """
@@ -25,7 +25,6 @@ YAML_MEDIA_TYPES = frozenset({"application/x-yaml", "application/yaml", "text/ya
 NO_CRITERIA = (
     "no criteria provided: specify at least one of service, accelerator, intent, os, platform, nodes"
 )
-_DOCUMENT_FIELDS = frozenset({"kind", "apiVersion", "metadata", "spec"})
 _QUERY_FIELDS = frozenset({"criteria", "selector"})
 
 
@@ -120,34 +119,14 @@ def _has_alias(body: bytes) -> bool:
 
 def criteria_from_document(doc: Any, allowed: Mapping[str, frozenset[str]]) -> Criteria:
     """Criteria from a RecipeCriteria document (`kind`/`apiVersion` optional but checked)."""
-    from aicr.documents import KIND_CRITERIA, READ_API_VERSIONS
+    from aicr.recipe.criteria_document import criteria_spec
 
-    if not isinstance(doc, dict):
-        raise AicrError(Code.INVALID_REQUEST, "request body must be a RecipeCriteria mapping")
-    unknown = sorted(set(doc) - _DOCUMENT_FIELDS)
-    if unknown:
-        raise AicrError(Code.INVALID_REQUEST, f'criteria document: unknown field "{unknown[0]}"')
-    for field in ("kind", "apiVersion"):
-        if doc.get(field) is not None and not isinstance(doc[field], str):
-            raise AicrError(Code.INVALID_REQUEST, f"criteria document: {field} must be a string")
-    kind = doc.get("kind") or ""
-    if kind and kind != KIND_CRITERIA:
-        raise AicrError(Code.INVALID_REQUEST, f'invalid kind "{kind}", expected "{KIND_CRITERIA}"')
-    version = doc.get("apiVersion") or ""
-    if version and version not in READ_API_VERSIONS:
-        raise AicrError(
-            Code.INVALID_REQUEST,
-            f'invalid apiVersion "{version}" for {KIND_CRITERIA}, expected one of: {", ".join(sorted(READ_API_VERSIONS))}',
-        )
-    metadata = doc.get("metadata")
-    if metadata is not None and not isinstance(metadata, dict):
-        raise AicrError(Code.INVALID_REQUEST, "criteria document: metadata must be a mapping")
-    return criteria_from_spec(doc.get("spec"), allowed)
+    return criteria_from_spec(criteria_spec(doc, "request body"), allowed)
 
 
 def criteria_from_spec(spec: Any, allowed: Mapping[str, frozenset[str]]) -> Criteria:
     """Criteria from a `spec` (or query `criteria`) mapping; NO_CRITERIA when it states nothing."""
-    from aicr.cli.criteria_flags import spec_to_values
+    from aicr.recipe.criteria_document import spec_values
 
     if spec is None:
         spec = {}
@@ -155,10 +134,7 @@ def criteria_from_spec(spec: Any, allowed: Mapping[str, frozenset[str]]) -> Crit
         raise AicrError(Code.INVALID_REQUEST, "criteria spec must be a mapping")
     if all(spec.get(f) in (None, "") for f in (*FIELDS, "nodes")) and not set(spec) - {*FIELDS, "nodes"}:
         raise NoCriteriaError
-    nodes = spec.get("nodes")
-    if nodes is not None and (isinstance(nodes, bool) or not isinstance(nodes, int | str)):
-        raise AicrError(Code.INVALID_REQUEST, f"invalid nodes value: {nodes}")
-    values: dict[str, Any] = spec_to_values(spec, dict(allowed))
+    values: dict[str, Any] = spec_values(spec, allowed)
     return Criteria(**values)
 
 
