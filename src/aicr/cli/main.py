@@ -78,6 +78,21 @@ def main(argv: Sequence[str] | None = None) -> int:
         )
 
 
+def console() -> None:
+    """Console-script entry: run, flush, and exit without interpreter teardown (~5 ms).
+
+    Every command finishes its own cleanup (Kubernetes objects, temp trees) before `main`
+    returns, so nothing is left for atexit handlers or finalizers.
+    """
+    code = main()
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (BrokenPipeError, ValueError):
+            pass
+    os._exit(code)
+
+
 def _env_true(name: str) -> bool:
     return os.environ.get(name, "").strip().lower() in ("1", "true", "yes", "on")
 
