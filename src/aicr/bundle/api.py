@@ -62,28 +62,6 @@ def _aicr_version() -> str:
     return recipe_version()
 
 
-def _warm_values(doc: dict[str, Any], catalog: Catalog) -> None:
-    """Parse the values files this recipe needs with the fast subset reader when possible."""
-    from aicr.bundle.yamlsubset import Unsupported, load
-
-    cache = catalog.values_cache
-    for ref in doc.get("componentRefs") or []:
-        values_file = ref.get("valuesFile") or ""
-        if not values_file:
-            continue
-        for relpath in (f"components/{ref['name']}/values.yaml", values_file):
-            if relpath in cache or not catalog.has_file(relpath):
-                continue
-            try:
-                parsed = load(catalog.read_text(relpath))
-            except (Unsupported, OSError, UnicodeDecodeError):
-                continue  # the strict loader will read (or reject) it
-            if isinstance(parsed, dict):
-                cache[relpath] = parsed
-            elif parsed is None:
-                cache[relpath] = {}
-
-
 def plan_bundle(
     doc: dict[str, Any], catalog: Catalog, opts: BundleOptions, aicr_version: str | None = None
 ) -> tuple[BundleTree, DeployerOutput, BundlePlan]:
@@ -95,7 +73,6 @@ def plan_bundle(
     version = aicr_version or _aicr_version()
     enabled, order, excluded = components.select(doc, catalog, opts)
     components.check_absent_overrides(doc, catalog, opts, enabled, excluded)
-    _warm_values(doc, catalog)
     comps = []
     for ref in components.order_refs(enabled, order):
         layout.check_name(ref["name"])

@@ -106,8 +106,7 @@ def load_compiled(files: FileSet, compile_fn: Callable[[FileSet], dict[str, Any]
     for directory in directories:
         blob = _load(os.path.join(directory, name))
         if blob is not None:
-            catalog: dict[str, Any] = blob["catalog"]
-            return catalog
+            return _unpack(blob)
     content = files.content_hash()
     for directory in directories:
         if not os.path.isdir(directory):
@@ -123,11 +122,19 @@ def load_compiled(files: FileSet, compile_fn: Callable[[FileSet], dict[str, Any]
                 and blob.get("code") == code
             ):
                 _store(blob, name, directories)
-                catalog = blob["catalog"]
-                return catalog
+                return _unpack(blob)
     compiled = compile_fn(files)
-    _store({"contentHash": content, "roots": _roots(files), "code": code, "catalog": compiled}, name, directories)
-    return compiled
+    values = marshal.dumps(compiled.pop("values", {}))
+    blob = {"contentHash": content, "roots": _roots(files), "code": code, "catalog": compiled, "values": values}
+    _store(blob, name, directories)
+    return _unpack(blob)
+
+
+def _unpack(blob: dict[str, Any]) -> dict[str, Any]:
+    """The catalog of a cache blob; its parsed values files stay marshalled until first needed."""
+    catalog: dict[str, Any] = blob["catalog"]
+    catalog["valuesBlob"] = blob.get("values")
+    return catalog
 
 
 def _roots(files: FileSet) -> list[str]:

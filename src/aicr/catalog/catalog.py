@@ -32,7 +32,8 @@ class Catalog:
             for key in entry.get("valueOverrideKeys") or ():
                 self._by_key.setdefault(key, entry)
         self._allowed: dict[str, frozenset[str]] | None = None
-        self.values_cache: dict[str, dict[str, Any]] = {}
+        self._values_blob: bytes | None = data.pop("valuesBlob", None)
+        self.values_cache: dict[str, dict[str, Any]] = dict(data.pop("values", None) or {})
 
     @property
     def overlays(self) -> dict[str, dict[str, Any]]:
@@ -74,6 +75,16 @@ class Catalog:
             declared = self.data["criteriaValues"]
             self._allowed = {f: STATIC_VALUES[f] | frozenset(declared[f]) for f in FIELDS}
         return self._allowed
+
+    def load_preparsed_values(self) -> None:
+        """Fill `values_cache` with the values files parsed at compile time (once, lazily)."""
+        if self._values_blob is not None:
+            import marshal
+
+            parsed: dict[str, dict[str, Any]] = marshal.loads(self._values_blob)
+            self._values_blob = None
+            for relpath, doc in parsed.items():
+                self.values_cache.setdefault(relpath, doc)
 
     def has_file(self, relpath: str) -> bool:
         """Whether the catalog provides `relpath` (e.g. a values file)."""

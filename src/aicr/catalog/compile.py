@@ -77,6 +77,7 @@ def compile_catalog(files: FileSet) -> dict[str, Any]:
         "validators": validators,
         "healthChecks": health,
         "files": {rel: path for rel, path in sorted(resolved.items())},
+        "values": _parse_values_files(resolved),
         "criteriaValues": {f: sorted(v) for f, v in values.items()},
         "embeddedCriteriaValues": {f: sorted(v) for f, v in embedded_values.items()},
     }
@@ -300,6 +301,29 @@ def _compile_validators(files: FileSet) -> list[dict[str, Any]]:
                 index[entry.name] = len(entries)
                 entries.append(plain)
     return entries
+
+
+def _parse_values_files(resolved: dict[str, str]) -> dict[str, Any]:
+    """Pre-parsed `components/<name>/*.yaml` files (values), so bundles skip YAML at run time.
+
+    A file that does not parse is left out: it is read, and rejected, when a recipe uses it.
+    """
+    from aicr.io.yamlin import plain
+
+    out: dict[str, Any] = {}
+    for rel, path in resolved.items():
+        parts = rel.split("/")
+        if len(parts) != 3 or parts[0] != "components" or not rel.endswith((".yaml", ".yml")):
+            continue
+        try:
+            doc = plain(_read(path, rel))
+        except (AicrError, OSError, UnicodeDecodeError):
+            continue
+        if isinstance(doc, dict):
+            out[rel] = doc
+        elif doc is None:
+            out[rel] = {}
+    return dict(sorted(out.items()))
 
 
 def _health_checks(registry: list[dict[str, Any]], resolved: dict[str, str]) -> dict[str, str]:

@@ -136,8 +136,22 @@ def quote(s: str) -> str:
     return '"' + "".join(out) + '"'
 
 
+_STRINGS: dict[str, str] = {}  # rendered strings; keys and values repeat a lot in values files
+
+
+def _string(s: str) -> str:
+    rendered = _STRINGS.get(s)
+    if rendered is None:
+        rendered = s if _plain_ok(s) else quote(s)
+        if len(_STRINGS) < 8192:
+            _STRINGS[s] = rendered
+    return rendered
+
+
 def scalar(value: Any) -> str:
     """One-line YAML form of a scalar (strings with newlines come back double-quoted)."""
+    if type(value) is str:
+        return _string(value)
     if value is None:
         return "null"
     if value is True:
@@ -149,7 +163,7 @@ def scalar(value: Any) -> str:
     if isinstance(value, float):
         return _float(float(value))
     if isinstance(value, str):
-        return value if _plain_ok(value) else quote(value)
+        return _string(value)
     raise TypeError(f"cannot write {type(value).__name__} as YAML")
 
 
@@ -192,11 +206,13 @@ def _literal(s: str, indent: int) -> list[str]:
 
 
 def _key(k: Any) -> str:
-    if not isinstance(k, str):
-        raise TypeError(f"YAML mapping keys must be strings, found {type(k).__name__}")
+    if type(k) is not str:
+        if not isinstance(k, str):
+            raise TypeError(f"YAML mapping keys must be strings, found {type(k).__name__}")
+        k = str.__str__(k)
     if "\n" in k:
         return quote(k)
-    return scalar(k)
+    return _string(k)
 
 
 def _emit(value: Any, indent: int, out: list[str], prefix: str) -> None:

@@ -24,6 +24,9 @@ def load_values_file(catalog: Catalog, relpath: str) -> dict[str, Any]:
     cache = catalog.values_cache
     cached = cache.get(relpath)
     if cached is None:
+        catalog.load_preparsed_values()
+        cached = cache.get(relpath)
+    if cached is None:
         from aicr.io.yamlin import load_yaml, plain
 
         try:
