@@ -245,7 +245,7 @@ def run(args: argparse.Namespace) -> int:
     from aicr.io.uris import parse_target
     from aicr.recipe.document import load_recipe
 
-    target = parse_target(args.output)  # a bad -o fails before anything runs
+    parse_target(args.output)  # a bad -o fails before anything runs
     recipe = load_recipe(args.recipe, kubeconfig=args.kubeconfig)
     snapshot = None
     if args.snapshot:
@@ -254,14 +254,9 @@ def run(args: argparse.Namespace) -> int:
         snapshot = load_snapshot(args.snapshot, kubeconfig=args.kubeconfig)
     report = _validate(args, recipe, snapshot, phases, selector, tolerations)
     text = report.render(fmt)
-    if target.kind == "configmap":
-        from aicr.k8s.validation_reports import write_report_configmap
+    from aicr.io.documents import write_text
 
-        write_report_configmap(target.namespace, target.name, text, fmt=fmt, kubeconfig=args.kubeconfig)
-    else:
-        from aicr.io.documents import write_text
-
-        write_text(args.output, text, fmt=fmt)
+    write_text(args.output, text, fmt=fmt, doc=report.ctrf, kubeconfig=args.kubeconfig)
     if args.evidence_dir:
         from aicr import logs
         from aicr.validate.evidence import write_evidence

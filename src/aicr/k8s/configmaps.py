@@ -24,8 +24,10 @@ if TYPE_CHECKING:
 MAX_CONFIGMAP_BYTES = 1024 * 1024
 EXTENSIONS = {"yaml": "yaml", "json": "json", "table": "txt"}
 # Document kind -> data key prefix; anything else is stored under "document".
-KEY_PREFIXES = {"Snapshot": "snapshot", "RecipeResult": "recipe"}
-_READ_ORDER = tuple(f"{p}.{e}" for p in ("snapshot", "recipe", "document") for e in ("yaml", "json", "txt"))
+KEY_PREFIXES = {"Snapshot": "snapshot", "RecipeResult": "recipe", "CTRF": "report"}
+_READ_ORDER = tuple(
+    f"{p}.{e}" for p in ("snapshot", "recipe", "report", "document") for e in ("yaml", "json", "txt")
+)
 _LABEL_VALUE = re.compile(r"^(?:[A-Za-z0-9](?:[-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?)?$")
 
 
@@ -44,6 +46,8 @@ def _document_facts(doc: Any) -> tuple[str, str, str]:
     def text(value: Any) -> str:
         return value if isinstance(value, str) else ""
 
+    if doc.get("reportFormat") == "CTRF":  # a validation report carries no kind
+        return "CTRF", text(meta.get("version")), text(doc.get("timestamp"))
     return text(doc.get("kind")), text(meta.get("version")), text(meta.get("timestamp"))
 
 
@@ -62,19 +66,18 @@ def build_document_configmap(
             f"{MAX_CONFIGMAP_BYTES} bytes; write it to a file instead",
             {"size": size, "limit": MAX_CONFIGMAP_BYTES},
         )
+    labels = {
+        "app.kubernetes.io/name": "aicr",
+        "app.kubernetes.io/managed-by": "aicr",
+        "app.kubernetes.io/component": _label_value(kind, "document"),
+        "app.kubernetes.io/version": _label_value(version, "unknown"),
+    }
+    if kind == "CTRF":
+        labels["aicr.nvidia.com/report-type"] = "ctrf"
     return {
         "apiVersion": "v1",
         "kind": "ConfigMap",
-        "metadata": {
-            "name": name,
-            "namespace": namespace,
-            "labels": {
-                "app.kubernetes.io/name": "aicr",
-                "app.kubernetes.io/managed-by": "aicr",
-                "app.kubernetes.io/component": _label_value(kind, "document"),
-                "app.kubernetes.io/version": _label_value(version, "unknown"),
-            },
-        },
+        "metadata": {"name": name, "namespace": namespace, "labels": labels},
         "data": {
             key: text,
             "format": fmt,
