@@ -144,14 +144,6 @@ def load_yaml(text: str | bytes, source: str = "<input>") -> Any:
         raise _error(source, exc) from None
 
 
-def load_yaml_all(text: str | bytes, source: str = "<input>") -> list[Any]:
-    """Parse every document of a YAML stream (empty documents are dropped)."""
-    try:
-        return [doc for doc in yaml.load_all(text, Loader=_StrictLoader) if doc is not None]
-    except yaml.YAMLError as exc:
-        raise _error(source, exc) from None
-
-
 def plain(value: Any) -> Any:
     """Return `value` with ScalarInt/ScalarFloat replaced by plain int/float, recursively."""
     if isinstance(value, dict):

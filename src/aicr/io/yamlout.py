@@ -16,9 +16,12 @@ if TYPE_CHECKING:
     from typing import Any
 
 # Plain words that some YAML 1.1 or 1.2 reader resolves to a bool, null, merge key or value key.
-_WORDS = frozenset(
-    ["y", "Y", "yes", "Yes", "YES", "n", "N", "no", "No", "NO", "true", "True", "TRUE", "false", "False", "FALSE", "on", "On", "ON", "off", "Off", "OFF", "~", "null", "Null", "NULL", "<<", "="]
-)
+_WORDS = frozenset([
+    "y", "Y", "yes", "Yes", "YES", "n", "N", "no", "No", "NO",
+    "true", "True", "TRUE", "false", "False", "FALSE",
+    "on", "On", "ON", "off", "Off", "OFF",
+    "~", "null", "Null", "NULL", "<<", "=",
+])  # fmt: skip
 _DIGITS = frozenset("0123456789_")
 _HEX = frozenset("0123456789abcdefABCDEF_")
 

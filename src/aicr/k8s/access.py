@@ -31,6 +31,7 @@ class Permission:
         self.subresource = subresource
 
     def describe(self, namespace: str) -> str:
+        """`verb resource[/sub][.group] in namespace "ns"` (or `cluster-wide`), for error messages."""
         what = f"{self.resource}/{self.subresource}" if self.subresource else self.resource
         if self.group:
             what = f"{what}.{self.group}"

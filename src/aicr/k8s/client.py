@@ -84,6 +84,7 @@ class ApiClient:
         return cls(http, str(config.cluster.server), config.namespace or "default", source)
 
     def close(self) -> None:
+        """Close the underlying HTTP client."""
         self._http.close()
 
     def __enter__(self) -> ApiClient:
@@ -344,11 +345,3 @@ def api_error(status: int, body: bytes, what: str) -> AicrError:
     if message:
         text += f": {message}"
     return AicrError(code, text, {"status": status})
-
-
-def connect_optional(kubeconfig: str | None = None) -> ApiClient | None:
-    """A client when a configuration exists (flag, env, file or in-cluster), else None."""
-    from aicr.k8s.config import find_config
-
-    source = find_config(kubeconfig)
-    return None if source is None else ApiClient.from_source(source)

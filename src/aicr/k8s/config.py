@@ -11,6 +11,10 @@ import os
 from aicr.errors import AicrError, Code
 
 SERVICE_ACCOUNT_DIR = "/var/run/secrets/kubernetes.io/serviceaccount"
+NO_CONFIG_MESSAGE = (
+    "no Kubernetes configuration found (tried --kubeconfig, KUBECONFIG, ~/.kube/config and the "
+    "in-cluster service account)"
+)
 
 
 class ConfigSource:
@@ -55,9 +59,5 @@ def require_config(kubeconfig: str | None = None) -> ConfigSource:
     """`find_config`, but a missing configuration is an INVALID_REQUEST with a hint."""
     source = find_config(kubeconfig)
     if source is None:
-        raise AicrError(
-            Code.INVALID_REQUEST,
-            "no Kubernetes configuration found (tried --kubeconfig, KUBECONFIG, ~/.kube/config and the "
-            "in-cluster service account)",
-        )
+        raise AicrError(Code.INVALID_REQUEST, NO_CONFIG_MESSAGE)
     return source

@@ -148,14 +148,15 @@ class LogFollower:
         self._poll = poll
         self._ready_timeout = ready_timeout
         self._stop = threading.Event()
-        self.streamed = False
         self._thread = threading.Thread(target=self._run, name=f"logs-{name}", daemon=True)
 
     def start(self) -> LogFollower:
+        """Start following in the background; returns self."""
         self._thread.start()
         return self
 
     def stop(self) -> None:
+        """Ask the follower to stop at its next line or poll (does not wait)."""
         self._stop.set()
 
     def finish(self, timeout: float) -> None:
@@ -177,7 +178,6 @@ class LogFollower:
                             return
                         self._out.write(line.rstrip("\n") + "\n")
                         self._out.flush()
-                        self.streamed = True
                     return
                 self._stop.wait(self._poll)
         except (AicrError, OSError, ValueError) as exc:  # streaming is best effort

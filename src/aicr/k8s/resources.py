@@ -27,10 +27,6 @@ class Resource:
     def __repr__(self) -> str:
         return f"Resource({self.api_version}/{self.plural})"
 
-    @property
-    def group(self) -> str:
-        return self.api_version.rpartition("/")[0]
-
     def path(
         self, namespace: str | None = None, name: str | None = None, subresource: str | None = None
     ) -> str:

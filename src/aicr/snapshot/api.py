@@ -112,15 +112,14 @@ def _take_with_agent(
         text = run_agent(client, opts, on_progress=on_progress, err=log_stream)
     else:
         from aicr.k8s.client import ApiClient
-        from aicr.k8s.config import find_config
+        from aicr.k8s.config import NO_CONFIG_MESSAGE, find_config
 
-        if find_config(kubeconfig) is None:
+        source = find_config(kubeconfig)
+        if source is None:
             raise AicrError(
-                Code.INVALID_REQUEST,
-                "no Kubernetes configuration found (tried --kubeconfig, KUBECONFIG, ~/.kube/config and the "
-                "in-cluster service account); use --local to snapshot this host instead",
+                Code.INVALID_REQUEST, f"{NO_CONFIG_MESSAGE}; use --local to snapshot this host instead"
             )
-        with ApiClient.connect(kubeconfig) as owned:
+        with ApiClient.from_source(source) as owned:
             text = run_agent(owned, opts, on_progress=on_progress, err=log_stream)
     return parse_snapshot(text, "agent result")
 

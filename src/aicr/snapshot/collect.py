@@ -17,6 +17,7 @@ from aicr import logs
 from aicr.errors import AicrError
 from aicr.snapshot.collectors import gpu, k8s, systemd, topology
 from aicr.snapshot.collectors import os as os_collector
+from aicr.snapshot.collectors.files import host_path
 from aicr.snapshot.model import Snapshot, new_metadata
 
 TYPE_CHECKING = False
@@ -104,11 +105,10 @@ def _run_os(src: Sources) -> Measurement:
 
 
 def _run_systemd(src: Sources) -> Measurement:
-    if src.systemd_socket is not None:
-        return systemd.collect(socket_path=src.systemd_socket)
-    if src.root not in ("", "/"):
-        return systemd.collect(socket_path=os.path.join(src.root, systemd.SOCKET.lstrip("/")))
-    return systemd.collect()
+    socket_path = src.systemd_socket
+    if socket_path is None:
+        socket_path = host_path(src.root, systemd.SOCKET)
+    return systemd.collect(socket_path=socket_path)
 
 
 def _run_k8s(src: Sources) -> Measurement:

@@ -1,7 +1,8 @@
 """The Snapshot document envelope: reading and checking `kind`, `apiVersion` and `measurements`.
 
-Edge (reads through `aicr.io.documents`) plus a pure shape check. The measurement model and
-collectors live beside this module; resolution only needs the plain document.
+Edge (reads through `aicr.io.documents`) plus pure shape checks. The measurement model and
+collectors live beside this module; resolution only needs the plain document. `check_envelope`
+is also the kind/apiVersion check of the strict `model.Snapshot.from_dict`.
 """
 
 from __future__ import annotations
@@ -11,17 +12,24 @@ from aicr.errors import AicrError, Code
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from collections.abc import Mapping
     from typing import Any
 
 
-def check_snapshot_document(doc: dict[str, Any], source: str) -> dict[str, Any]:
-    """Raise INVALID_REQUEST unless `doc` is a Snapshot with well-formed measurements."""
+def check_envelope(doc: Mapping[str, Any], source: str) -> str:
+    """The apiVersion of a Snapshot document; INVALID_REQUEST for another kind or version."""
     kind = doc.get("kind")
     if kind != KIND_SNAPSHOT:
         raise AicrError(Code.INVALID_REQUEST, f'{source}: invalid kind "{kind}", expected "{KIND_SNAPSHOT}"')
     version = doc.get("apiVersion")
     if version not in READ_API_VERSIONS:
         raise AicrError(Code.INVALID_REQUEST, f'{source}: unsupported apiVersion "{version}" for Snapshot')
+    return str(version)
+
+
+def check_snapshot_document(doc: dict[str, Any], source: str) -> dict[str, Any]:
+    """Raise INVALID_REQUEST unless `doc` is a Snapshot with well-formed measurements."""
+    check_envelope(doc, source)
     measurements = doc.get("measurements")
     if measurements is None:
         measurements = doc["measurements"] = []

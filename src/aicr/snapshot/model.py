@@ -9,8 +9,9 @@ are INVALID_REQUEST errors naming the field path.
 
 from __future__ import annotations
 
-from aicr.documents import API_VERSION, KIND_SNAPSHOT, READ_API_VERSIONS
+from aicr.documents import API_VERSION, KIND_SNAPSHOT
 from aicr.errors import AicrError, Code
+from aicr.snapshot.document import check_envelope
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -36,6 +37,7 @@ class Item:
         self.data: dict[str, Reading] = dict(data or {})
 
     def to_dict(self) -> dict[str, Any]:
+        """Plain data: `context` and `data`, keys sorted."""
         return {"context": _sorted(self.context), "data": _sorted(self.data)}
 
 
@@ -58,6 +60,7 @@ class Subtype:
         self.items: list[Item] = list(items or [])
 
     def to_dict(self) -> dict[str, Any]:
+        """Plain data; `subtype`, `context` and `items` only when non-empty, `data` always."""
         out: dict[str, Any] = {}
         if self.name:
             out["subtype"] = self.name
@@ -83,6 +86,7 @@ class Measurement:
         return next((s for s in self.subtypes if s.name == name), None)
 
     def to_dict(self) -> dict[str, Any]:
+        """Plain data; `subtypes` only when there are any."""
         out: dict[str, Any] = {"type": self.type}
         if self.subtypes:
             out["subtypes"] = [s.to_dict() for s in self.subtypes]
@@ -199,12 +203,7 @@ def _readings(obj: Any, source: str, path: str) -> dict[str, Reading]:
 def _decode(doc: Mapping[str, Any], source: str) -> Snapshot:
     allowed = ("kind", "apiVersion", "metadata", "measurements", *_PASSTHROUGH_FIELDS)
     _check_fields(doc, allowed, source, "")
-    kind = doc.get("kind")
-    if kind != KIND_SNAPSHOT:
-        raise AicrError(Code.INVALID_REQUEST, f'{source}: invalid kind "{kind}", expected "{KIND_SNAPSHOT}"')
-    version = doc.get("apiVersion")
-    if version not in READ_API_VERSIONS:
-        raise AicrError(Code.INVALID_REQUEST, f'{source}: unsupported apiVersion "{version}" for Snapshot')
+    version = check_envelope(doc, source)
     metadata = _string_map(doc.get("metadata"), source, "metadata")
     raw = doc.get("measurements")
     if raw is None:
@@ -224,7 +223,7 @@ def _decode(doc: Mapping[str, Any], source: str) -> Snapshot:
         seen.add(mtype)
         measurements.append(Measurement(mtype, _decode_subtypes(m.get("subtypes"), source, path)))
     extra = {k: doc[k] for k in _PASSTHROUGH_FIELDS if k in doc}
-    return Snapshot(measurements, metadata=metadata, api_version=str(version), extra=extra)
+    return Snapshot(measurements, metadata=metadata, api_version=version, extra=extra)
 
 
 def _decode_subtypes(raw: Any, source: str, path: str) -> list[Subtype]:

@@ -13,10 +13,6 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Any
 
-FORMATS = ("yaml", "json", "table")
-# Extension used for the ConfigMap data key of each format (reference/snapshot.md §5.3).
-EXTENSIONS = {"yaml": "yaml", "json": "json", "table": "txt"}
-
 
 def render(doc: dict[str, Any], fmt: str) -> str:
     """`doc` (plain Snapshot data) in format `fmt`."""

@@ -102,10 +102,12 @@ class Writer:
         self.start = start
 
     def align(self, n: int) -> None:
+        """Pad with zero bytes to the next multiple of `n` (counted from the message start)."""
         pad = (-(self.start + len(self.buf))) % n
         self.buf.extend(b"\0" * pad)
 
     def write(self, sig: str, value: Any) -> None:
+        """Append `value` marshalled as the single complete type `sig`."""
         c = sig[0]
         if c in _FIXED:
             self.align(_ALIGN[c])
@@ -164,6 +166,7 @@ class Reader:
         self.order = "<" if little else ">"
 
     def align(self, n: int) -> None:
+        """Skip padding to the next multiple of `n`."""
         self.pos += (-self.pos) % n
 
     def _unpack(self, fmt: str, size: int) -> Any:
@@ -174,6 +177,7 @@ class Reader:
         return value
 
     def read(self, sig: str) -> Any:
+        """The next value of the single complete type `sig`; DBusError when truncated."""
         c = sig[0]
         if c in _FIXED:
             self.align(_ALIGN[c])
@@ -275,6 +279,7 @@ class Connection:
             raise
 
     def close(self) -> None:
+        """Close the socket."""
         self.sock.close()
 
     def __enter__(self) -> Connection:

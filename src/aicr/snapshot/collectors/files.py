@@ -1,7 +1,8 @@
-"""The shared line parser for small text files under /proc, /sys and /etc.
+"""The shared line parser for small text files under /proc, /sys and /etc, and host paths.
 
 Edge module (reads files). reference/snapshot.md §2 "File parser": whole-file read capped at
 1 MiB, UTF-8 only, split on a delimiter, every part trimmed, blank and `#` parts dropped.
+`host_path` maps a host path below the root the collectors read (`/`, or a fixture tree).
 """
 
 from __future__ import annotations
@@ -16,6 +17,11 @@ class FileTooLarge(OSError):
 
 
 _CHUNK = 64 * 1024
+
+
+def host_path(root: str, path: str) -> str:
+    """`path` (absolute, as on the host) below `root`; unchanged when `root` is `/` or empty."""
+    return path if root in ("", "/") else os.path.join(root, path.lstrip("/"))
 
 
 def read_text(path: str) -> str:

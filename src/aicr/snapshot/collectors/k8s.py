@@ -93,17 +93,12 @@ def _redact_env(item: Any) -> Any:
 
 
 def _leaf(value: Any) -> str:
-    if value is True:
-        return "true"
-    if value is False:
-        return "false"
-    if value is None:
-        return "<nil>"
-    if isinstance(value, float):
-        from aicr.validate.constraints import format_reading
+    """A JSON scalar as Go `%v` text (`true`, `<nil>`, `1e+06`); strings stay untrimmed."""
+    if isinstance(value, str):
+        return value
+    from aicr.validate.constraints import format_reading
 
-        return format_reading(value)
-    return str(value)
+    return format_reading(value)
 
 
 def flatten_policy(
@@ -160,6 +155,7 @@ def node_readings(node: dict[str, Any], node_name: str) -> dict[str, Reading]:
 
 
 def collect_server(client: ApiClient) -> dict[str, Reading]:
+    """The `server` subtype: the API server's version, platform and Go version."""
     info = client.version()
     return {
         "version": str(info.get("gitVersion", "")),
@@ -169,11 +165,13 @@ def collect_server(client: ApiClient) -> dict[str, Reading]:
 
 
 def collect_images(client: ApiClient) -> dict[str, Reading]:
+    """The `image` subtype over every pod in every namespace, page by page."""
     pods = [pod for page in client.list_pages("Pod", None, limit=PAGE_SIZE) for pod in page]
     return image_readings(pods)
 
 
 def collect_policy(client: ApiClient) -> dict[str, Reading]:
+    """The `policy` subtype: every served ClusterPolicy's spec, redacted and flattened."""
     data: dict[str, Reading] = {}
     for resource in client.discover("ClusterPolicy"):
         try:
@@ -189,6 +187,7 @@ def collect_policy(client: ApiClient) -> dict[str, Reading]:
 
 
 def collect_node(client: ApiClient, node_name: str) -> dict[str, Reading]:
+    """The `node` subtype of this node (empty when the node name is unknown)."""
     if not node_name:
         return {}
     return node_readings(client.get("Node", node_name), node_name)

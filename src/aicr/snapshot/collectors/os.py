@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 
 from aicr import logs
-from aicr.snapshot.collectors.files import read_lines, read_text, split_kv, split_parts
+from aicr.snapshot.collectors.files import host_path, read_lines, read_text, split_kv, split_parts
 from aicr.snapshot.collectors.patterns import is_filtered
 from aicr.snapshot.model import Measurement, Subtype
 
@@ -28,14 +28,10 @@ SYSCTL_SKIPPED_DIRS = ("/proc/sys/net",)
 RELEASE_FILES = ("/etc/os-release", "/usr/lib/os-release")
 
 
-def _host_path(root: str, path: str) -> str:
-    return path if root in ("", "/") else os.path.join(root, path.lstrip("/"))
-
-
 def collect_grub(root: str = "/") -> Subtype:
     """Kernel parameters from /proc/cmdline; bare flags read as "", `root` dropped."""
     data: dict[str, Reading] = {}
-    for token in read_lines(_host_path(root, "/proc/cmdline"), " "):
+    for token in read_lines(host_path(root, "/proc/cmdline"), " "):
         key, value = split_kv(token)
         if key and key not in GRUB_FILTERED:
             data[key] = value
@@ -45,7 +41,7 @@ def collect_grub(root: str = "/") -> Subtype:
 def collect_sysctl(root: str = "/") -> Subtype:
     """Every readable file under /proc/sys except /proc/sys/net, keyed by its /proc/sys path."""
     data: dict[str, Reading] = {}
-    base = _host_path(root, SYSCTL_ROOT)
+    base = host_path(root, SYSCTL_ROOT)
     _walk_sysctl(base, SYSCTL_ROOT, data)
     return Subtype("sysctl", {k: v for k, v in data.items() if not is_filtered(k, SYSCTL_FILTERED)})
 
@@ -84,7 +80,7 @@ def _all_key_value(lines: list[str]) -> bool:
 def collect_kmod(root: str = "/") -> Subtype:
     """Loaded kernel modules from /proc/modules, each reading `true`."""
     data: dict[str, Reading] = {}
-    for line in read_lines(_host_path(root, "/proc/modules")):
+    for line in read_lines(host_path(root, "/proc/modules")):
         name = line.split()[0]
         data[name] = True
     return Subtype("kmod", data)
@@ -92,7 +88,7 @@ def collect_kmod(root: str = "/") -> Subtype:
 
 def collect_release(root: str = "/") -> Subtype:
     """/etc/os-release (or /usr/lib/os-release when the first is missing) as KEY → value."""
-    primary, fallback = (_host_path(root, p) for p in RELEASE_FILES)
+    primary, fallback = (host_path(root, p) for p in RELEASE_FILES)
     path = primary if os.path.exists(primary) else fallback
     return Subtype("release", parse_os_release(read_text(path)))
 

@@ -45,6 +45,7 @@ class Aggregator:
         self.labels: dict[tuple[str, str], list[str]] = {}
 
     def add(self, nodes: Iterable[dict[str, Any]]) -> None:
+        """Count `nodes` (one page of Node objects) and record their taints and labels."""
         taints, labels = self.taints, self.labels
         for node in nodes:
             self.node_count += 1
@@ -57,6 +58,7 @@ class Aggregator:
                 labels.setdefault((key, str(value)), []).append(name)
 
     def measurement(self, max_nodes: int = 0) -> Measurement:
+        """The NodeTopology measurement of everything added so far (node lists sorted)."""
         for names in self.taints.values():
             names.sort()
         for names in self.labels.values():
