@@ -1,9 +1,10 @@
 """`aicr.build_bundle`: turn a recipe into a deployment bundle directory.
 
-`plan_bundle` is pure over its inputs (recipe document, catalog, options) and returns the whole
-bundle as an in-memory tree; `build_bundle` adds the edges - loading the recipe and catalog when
-given by name, and writing the tree atomically with `tree.write_bundle`. The same recipe, catalog
-and options always give a byte-identical tree.
+`plan_bundle` works over its inputs (recipe document, catalog, options) and returns the whole
+bundle as an in-memory tree; its only reads are catalog files and a `--data` directory copied
+into `data/`. `build_bundle` adds the edges - loading the recipe and catalog when given by name,
+and writing the tree atomically with `tree.write_bundle`. The same recipe, catalog and options
+always give a byte-identical tree.
 """
 
 from __future__ import annotations
@@ -12,9 +13,10 @@ import os
 
 from aicr.bundle import bundleinfo, checksums, components, layout, manifests, validations
 from aicr.bundle.model import BundlePlan
-from aicr.bundle.options import BundleOptions
+from aicr.bundle.options import BundleOptions, is_dns_label
 from aicr.bundle.tree import BundleTree, write_bundle
 from aicr.errors import AicrError, Code
+from aicr.io.yamlout import dump
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -89,7 +91,7 @@ def plan_bundle(
     tree = BundleTree()
     output: DeployerOutput = import_module(MODULES[opts.deployer]).generate(plan, tree)
     output.notes = [f"⚠ Warning: {note}" for note in notes] + output.notes
-    recipe_text = _recipe_yaml(filtered)
+    recipe_text = dump(filtered)
     tree.add("recipe.yaml", recipe_text)
     if opts.data_dir:
         _add_data_files(tree, opts.data_dir)
@@ -99,8 +101,6 @@ def plan_bundle(
 
 
 def _check_namespace(comp: components.Component) -> None:
-    from aicr.bundle.options import is_dns_label
-
     ns = comp.namespace
     if not is_dns_label(ns):
         raise AicrError(
@@ -116,12 +116,6 @@ def _filtered_recipe(doc: dict[str, Any], enabled: list[dict[str, Any]], order: 
     if "deploymentOrder" in doc:
         out["deploymentOrder"] = order
     return out
-
-
-def _recipe_yaml(doc: dict[str, Any]) -> str:
-    from aicr.io.yamlout import dump
-
-    return dump(doc)
 
 
 def _add_data_files(tree: BundleTree, data_dir: str) -> None:

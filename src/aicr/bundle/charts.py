@@ -44,7 +44,7 @@ def values_file(values: dict[str, Any]) -> str:
 
 def chart_version(aicr_version: str) -> str:
     """The AICR version as a SemVer chart version (no leading `v`; a dev build gets a fixed one)."""
-    version = aicr_version[1:] if aicr_version.startswith("v") else aicr_version
+    version = normalize_version(aicr_version)
     if not version or version == "dev" or not version[0].isdigit():
         return DEV_CHART_VERSION
     return version

@@ -70,29 +70,28 @@ def plan(components: list[Component]) -> list[Folder]:
             )
         if comp.pre:
             _check_injected(comp.name, "-pre", declared, "has pre-manifests")
-            pre = Folder(len(folders) + 1, comp.name + "-pre", comp, "pre", local=True)
-            pre.templates = comp.pre
-            pre.create_namespace = not any(defines_namespace(t) for _, t in comp.pre)
-            folders.append(pre)
+            folders.append(_wrapper(len(folders) + 1, comp.name + "-pre", comp, "pre", comp.pre))
         if comp.is_upstream:
             folders.append(Folder(len(folders) + 1, comp.name, comp, "primary", local=False))
             if comp.post:
                 _check_injected(comp.name, "-post", declared, "is mixed (helm + manifests)")
-                post = Folder(len(folders) + 1, comp.name + "-post", comp, "post", local=True)
-                post.templates = comp.post
-                post.create_namespace = not any(defines_namespace(t) for _, t in comp.post)
-                folders.append(post)
+                folders.append(_wrapper(len(folders) + 1, comp.name + "-post", comp, "post", comp.post))
         else:
-            primary = Folder(len(folders) + 1, comp.name, comp, "primary", local=True)
-            primary.templates = comp.post
-            primary.create_namespace = not any(defines_namespace(t) for _, t in comp.post)
-            folders.append(primary)
+            folders.append(_wrapper(len(folders) + 1, comp.name, comp, "primary", comp.post))
         if len(folders) > MAX_FOLDERS:
             raise AicrError(
                 Code.INVALID_REQUEST,
                 f"too many components ({len(components)}): NNN- folder prefix supports at most {MAX_FOLDERS} entries",
             )
     return folders
+
+
+def _wrapper(index: int, name: str, comp: Component, role: str, templates: list[tuple[str, str]]) -> Folder:
+    """A wrapper-chart folder holding `templates`; it creates the namespace unless one of them does."""
+    folder = Folder(index, name, comp, role, local=True)
+    folder.templates = templates
+    folder.create_namespace = not any(defines_namespace(text) for _, text in templates)
+    return folder
 
 
 def _check_injected(name: str, suffix: str, declared: set[str], why: str) -> None:

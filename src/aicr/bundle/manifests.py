@@ -1,7 +1,6 @@
-"""Component manifests (`preManifestFiles`, `manifestFiles`): read them and get them ready to be
-placed verbatim as templates of a small wrapper chart.
+"""Component manifests (`preManifestFiles`, `manifestFiles`), made ready as wrapper-chart templates.
 
-Pure over catalog file contents. The manifests are Helm templates; they are NOT rendered here
+`load` reads them through the catalog; everything else is pure text processing. The manifests are Helm templates; they are NOT rendered here
 (no Go-template engine in this project): Helm, Argo CD or Flux renders the wrapper chart at
 install time with the component's values under `.Values.<component>`. What is done at bundle
 time, per reference/bundle.md §2: files holding only blanks, comments and `---` are dropped (so

@@ -49,10 +49,6 @@ class BundlePlan:
         """Distinct component namespaces, sorted."""
         return sorted({c.namespace for c in self.components})
 
-    def components_by_name(self) -> dict[str, Component]:
-        """Component name -> component."""
-        return {c.name: c for c in self.components}
-
 
 class DeployerOutput:
     """A deployer's report: what was produced and how to deploy it."""

@@ -27,7 +27,7 @@ _LOWER_ALNUM = frozenset("abcdefghijklmnopqrstuvwxyz0123456789")
 _SPECIAL_FLOATS = {"inf": float("inf"), "+inf": float("inf"), "-inf": float("-inf"), "infinity": float("inf"),
                    "+infinity": float("inf"), "-infinity": float("-inf"), "nan": float("nan")}  # fmt: skip
 
-# Library option name -> (kind, default). Kinds: list (repeatable strings), str, bool.
+# Library option name -> kind: list (repeatable strings), str or bool.
 OPTION_KINDS: dict[str, str] = {
     "set": "list",
     "set_json": "list",
@@ -92,7 +92,7 @@ def parse_deployer(raw: str | None) -> str:
     return name
 
 
-def split_override(entry: str, *, flag: str = "--set") -> tuple[str, str, str]:
+def split_override(entry: str) -> tuple[str, str, str]:
     """`component:path=value` -> (component, path, value), with the reference's messages."""
     key, sep, rest = entry.partition(":")
     path, eq, value = rest.partition("=")
@@ -176,14 +176,13 @@ def parse_typed(entry: str, flag: str) -> tuple[str, str, Any]:
     """`--set-json c:path=<json>` or `--set-file c:path=<file>` -> (component, path, value)."""
     import json
 
-    key, path, raw = split_override(entry, flag=flag)
+    key, path, raw = split_override(entry)
     if path == ENABLED_KEY:
         raise AicrError(
             Code.INVALID_REQUEST,
             f'component "{key}": "{ENABLED_KEY}" is the enable/disable toggle and must be set with --set '
             f"(e.g. --set {key}:{ENABLED_KEY}=false), not {flag}",
         )
-    source = raw
     if flag == "--set-file":
         from aicr.io.yamlin import load_yaml, plain
 
@@ -196,7 +195,7 @@ def parse_typed(entry: str, flag: str) -> tuple[str, str, Any]:
             ) from None
         return key, path, plain(load_yaml(text, raw))
     try:
-        return key, path, json.loads(source)
+        return key, path, json.loads(raw)
     except ValueError as exc:
         raise AicrError(Code.INVALID_REQUEST, f"{flag} {entry}: invalid JSON: {exc}") from None
 
@@ -290,7 +289,6 @@ class BundleOptions:
         "nodes",
         "repo",
         "serial",
-        "set_order",
         "set_values",
         "storage_class",
         "system_selector",
@@ -304,7 +302,6 @@ class BundleOptions:
     def __init__(self, deployer: str = "helm") -> None:
         self.deployer = parse_deployer(deployer)
         self.set_values: dict[str, dict[str, str]] = {}
-        self.set_order: list[tuple[str, str]] = []
         self.typed_values: dict[str, dict[str, Any]] = {}
         self.dynamic: dict[str, list[str]] = {}
         self.system_selector: dict[str, str] = {}
@@ -338,7 +335,6 @@ class BundleOptions:
         for entry in lists["set"]:
             key, path, value = split_override(entry)
             opts.set_values.setdefault(key, {})[path] = value
-            opts.set_order.append((key, path))
         for flag, name in (("--set-json", "set_json"), ("--set-file", "set_file")):
             for entry in lists[name]:
                 key, path, typed = parse_typed(entry, flag)
@@ -419,12 +415,6 @@ class BundleOptions:
                     Code.INVALID_REQUEST, f'invalid --flux-namespace "{name}": must be a DNS-1123 label'
                 )
             self.flux_namespace = name
-
-    def component_keys_used(self) -> set[str]:
-        """Every component key any override names (the reserved `deployer` key excluded)."""
-        keys = set(self.set_values) | set(self.typed_values) | set(self.dynamic)
-        keys.discard(DEPLOYER_KEY)
-        return keys
 
 
 def _as_list(name: str, value: Any) -> list[str]:

@@ -1,10 +1,10 @@
-"""Node-scheduling injection: write selectors, tolerations, taints, node counts and storage classes
-into a component's values at the paths its registry entry names.
+"""Node-scheduling injection: selectors, tolerations, taints, node counts, storage classes into values.
 
-Pure. reference/bundle.md §2 step 4: selectors replace the map at each path, tolerations replace
-the list (duplicates written once), the workload gate goes in as a `key[=value]:effect` string,
-`--nodes` as an int and `--storage-class` wherever `--set` did not already name the path.
-Components the registry does not know get no injection.
+Pure. Each setting goes at the paths the component's registry entry names (reference/bundle.md
+§2 step 4): selectors replace the map at each path, tolerations replace the list (duplicates
+written once), the workload gate goes in as a `key[=value]:effect` string, `--nodes` as an int
+and `--storage-class` wherever `--set` did not already name the path. Components the registry
+does not know get no injection.
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ from aicr.errors import AicrError, Code
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from collections.abc import Callable
     from typing import Any
 
     from aicr.bundle.options import BundleOptions
@@ -46,12 +47,15 @@ def _dedup(tolerations: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return out
 
 
-def _replace(values: dict[str, Any], paths: list[str], value: Any, skip: set[str]) -> None:
+def _replace(
+    values: dict[str, Any], paths: list[str], setting: Any, copy: Callable[[Any], Any], skip: set[str]
+) -> None:
+    """Write a fresh `copy(setting)` at every path not in `skip` (intermediate maps created)."""
     for path in paths:
         if path in skip:
             continue
         parent, key = parent_of(values, path, strict=False)
-        parent[key] = value() if callable(value) else value
+        parent[key] = copy(setting)
 
 
 def inject(
@@ -65,31 +69,17 @@ def inject(
     """Apply every scheduling setting to `values` in place (no-op for unregistered components)."""
     if entry is None:
         return
-    skip = dynamic_paths
-    if opts.system_selector:
-        _replace(
-            values, _paths(entry, "system", "nodeSelectorPaths"), lambda: dict(opts.system_selector), skip
-        )
-    if opts.system_tolerations:
-        _replace(
-            values, _paths(entry, "system", "tolerationPaths"), lambda: _dedup(opts.system_tolerations), skip
-        )
-    if opts.accelerated_selector:
-        _replace(
-            values,
-            _paths(entry, "accelerated", "nodeSelectorPaths"),
-            lambda: dict(opts.accelerated_selector),
-            skip,
-        )
-    if opts.accelerated_tolerations:
-        _replace(
-            values,
-            _paths(entry, "accelerated", "tolerationPaths"),
-            lambda: _dedup(opts.accelerated_tolerations),
-            skip,
-        )
+    replacements: tuple[tuple[Any, str, str, Callable[[Any], Any]], ...] = (
+        (opts.system_selector, "system", "nodeSelectorPaths", dict),
+        (opts.system_tolerations, "system", "tolerationPaths", _dedup),
+        (opts.accelerated_selector, "accelerated", "nodeSelectorPaths", dict),
+        (opts.accelerated_tolerations, "accelerated", "tolerationPaths", _dedup),
+    )
+    for setting, group, field, copy in replacements:
+        if setting:
+            _replace(values, _paths(entry, group, field), setting, copy, dynamic_paths)
     if opts.workload_selector:
-        _replace(values, workload_selector_paths(entry), lambda: dict(opts.workload_selector), skip)
+        _replace(values, workload_selector_paths(entry), opts.workload_selector, dict, dynamic_paths)
     scalars: list[tuple[str, Any]] = []
     if opts.workload_gate:
         scalars += [(p, opts.workload_gate) for p in _paths(entry, "accelerated", "taintStrPaths")]

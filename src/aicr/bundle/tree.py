@@ -35,10 +35,6 @@ class BundleTree:
         data = content.encode("utf-8") if isinstance(content, str) else content
         self.files[relpath] = (data, SCRIPT_MODE if executable else FILE_MODE)
 
-    def remove(self, relpath: str) -> None:
-        """Drop a file if present."""
-        self.files.pop(relpath, None)
-
     def text(self, relpath: str) -> str:
         """A file's content as text."""
         return self.files[relpath][0].decode("utf-8")

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from aicr import logs
 from aicr.errors import AicrError, Code
+from aicr.recipe.criteria import FIELDS
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -86,7 +87,7 @@ NOT_IMPLEMENTED = frozenset(
 def conditions_match(criteria: dict[str, Any], conditions: dict[str, list[str]] | None) -> bool:
     """Every condition field's actual criteria value is one of the listed values (or `any`)."""
     for field, allowed in (conditions or {}).items():
-        if field not in ("service", "accelerator", "intent", "os", "platform"):
+        if field not in FIELDS:
             continue
         actual = str(criteria.get(field) or "any").lower()
         if not any(str(v).lower() in (actual, "any", "") for v in allowed):

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import os
 
-from aicr.bundle.checksums import FILENAME, parse, sha256_hex
+from aicr.bundle.checksums import EXCLUDED_PREFIXES, FILENAME, parse, sha256_hex
 from aicr.errors import AicrError, Code
 
 TYPE_CHECKING = False
@@ -189,7 +189,7 @@ def _check_entries(root: str, text: str, result: VerifyResult) -> None:
             errors.append(f"checksum mismatch: {rel} (expected {digest}, got {actual})")
     files, problems = _inventory(root)
     for rel in sorted(files - listed):
-        if rel == FILENAME or rel.startswith("attestation/"):
+        if rel == FILENAME or rel.startswith(EXCLUDED_PREFIXES):
             continue
         errors.append(f"unexpected file not listed in {FILENAME}: {rel}")
     errors.extend(problems)

@@ -61,8 +61,6 @@ def number_kind(text: str) -> str | None:
         return "float" if exponent else "int"
     if (whole and not _digits(whole)) or (fraction and not _digits(fraction)) or not (whole or fraction):
         return None
-    if not whole and not fraction:
-        return None
     return "float"
 
 
@@ -132,6 +130,7 @@ class _Parser:
         return end
 
     def document(self) -> Any:
+        """The whole text's single root node (None for an empty document)."""
         pos = self._skip_header()
         if pos >= len(self.contents):
             return None
@@ -166,8 +165,7 @@ class _Parser:
         if _split_key(content) is not None:
             return self._mapping(self.indents[pos])
         self.pos = pos + 1
-        value = self._inline(content, indent)
-        return value
+        return self._inline(content, indent)
 
     def _mapping(self, indent: int) -> dict[str, Any]:
         out: dict[str, Any] = {}
@@ -426,7 +424,7 @@ def _quoted(text: str, start: int) -> tuple[str, int]:
                 continue
             width = _HEX_ESCAPES.get(code)
             digits = text[pos + 2 : pos + 2 + width] if width else ""
-            if not width or len(digits) != width or not all(c in "0123456789abcdefABCDEF" for c in digits):
+            if not width or len(digits) != width or not all(c in _HEXDIGITS for c in digits):
                 raise Unsupported("unknown escape")
             parts.append(chr(int(digits, 16)))
             pos += 2 + width
@@ -481,8 +479,7 @@ def _flow_scalar(text: str, pos: int, closer: str, *, is_key: bool) -> tuple[Any
     if pos >= len(text):
         raise Unsupported("multi-line flow collection")
     if text[pos] in "\"'":
-        value, end = _quoted(text, pos)
-        return value, end
+        return _quoted(text, pos)
     if text[pos] in "[{" or text[pos] in _BAD_FIRST or text[pos] == "#":
         raise Unsupported("nested or unusual flow content")
     end = pos

@@ -6,7 +6,7 @@ report on stdout, and exit 0 (passed), 2 (trust policy not met) or 4 (verificati
 
 from __future__ import annotations
 
-from aicr.cli.flags import Once
+from aicr.cli.flags import Once, add_format, check_format
 from aicr.errors import AicrError, Code
 
 TYPE_CHECKING = False
@@ -34,9 +34,7 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
         metavar="LEVEL",
         help="required trust: verified, attested, unverified, unknown or max (default: max achievable)",
     )
-    parser.add_argument(
-        "-t", "--format", action=Once, default="text", metavar="FORMAT", help="text (default) or json"
-    )
+    add_format(parser, default="text", choices=("text", "json"))
     for flag in _NOT_YET:
         parser.add_argument(flag, action=Once, metavar="VALUE", help="not supported yet")
     parser.set_defaults(_run=run)
@@ -48,11 +46,7 @@ def run(args: argparse.Namespace) -> int:
 
     from aicr.bundle.verify import check_level, verify_bundle
 
-    fmt = str(args.format).strip().lower()
-    if fmt not in ("text", "json"):
-        raise AicrError(
-            Code.INVALID_REQUEST, f'unknown output format: "{args.format}", valid formats are: text, json'
-        )
+    fmt = check_format(args)
     for flag in _NOT_YET:
         if getattr(args, flag.lstrip("-").replace("-", "_")) is not None:
             raise AicrError(

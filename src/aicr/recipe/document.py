@@ -13,6 +13,7 @@ from __future__ import annotations
 import os
 
 from aicr.errors import AicrError, Code
+from aicr.recipe.criteria import FIELDS
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -27,7 +28,7 @@ _TOP = ("kind", "apiVersion", "metadata", "criteria", "constraints", "componentR
         "validation", "configuration")  # fmt: skip
 _METADATA = ("name", "version", "appliedOverlays", "excludedOverlays", "constraintWarnings", "selectedProfile",
              "gpuDriverState", "mariaDBOperatorState", "profile")  # fmt: skip
-_CRITERIA = ("service", "accelerator", "intent", "os", "platform", "nodes")
+_CRITERIA = (*FIELDS, "nodes")
 _CONSTRAINT = ("name", "value", "severity", "remediation", "unit")
 _REF_STRINGS = ("name", "namespace", "chart", "type", "source", "version", "tag", "valuesFile", "path",
                 "healthCheckAsserts")  # fmt: skip

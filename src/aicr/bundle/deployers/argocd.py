@@ -9,7 +9,6 @@ are not written. Without `--repo` a placeholder URL is used and a note says to r
 
 from __future__ import annotations
 
-from aicr.bundle import templates
 from aicr.bundle.charts import normalize_version, sort_keys, yaml_document
 from aicr.bundle.deployers import folders as common
 from aicr.bundle.model import DeployerOutput
@@ -128,21 +127,24 @@ def generate(plan: BundlePlan, tree: BundleTree) -> DeployerOutput:
     return out
 
 
-def _readme(plan: BundlePlan, app_name: str, repo: str, revision: str) -> str:
+def applications_table(plan: BundlePlan, name_prefix: str) -> str:
+    """The README's Markdown table of child Applications, one row per folder (sync wave order)."""
     lines = ["| Application | Type | Version | Sync Wave | Namespace |", "|---|---|---|---|---|"]
     for folder in plan.folders:
         kind = "local chart" if folder.local else "Helm chart"
         lines.append(
-            f"| {plan.opts.argo.name_prefix}{folder.name} | {kind} | {folder.component.version or '-'} | "
+            f"| {name_prefix}{folder.name} | {kind} | {folder.component.version or '-'} | "
             f"{folder.index - 1} | {folder.namespace} |"
         )
+    return "\n".join(lines)
+
+
+def _readme(plan: BundlePlan, app_name: str, repo: str, revision: str) -> str:
     hint = "" if plan.opts.repo else f"\n   The bundle was built without `--repo`: {REPO_NOTE.lower()}."
-    return templates.render(
+    return common.readme(
+        plan,
         "README-argocd.md",
-        recipe_version=plan.recipe_version or "unknown",
-        aicr_version=plan.aicr_version,
-        environment=common.target_environment(plan),
-        table="\n".join(lines),
+        table=applications_table(plan, plan.opts.argo.name_prefix),
         app_name=app_name,
         repo_url=repo,
         target_revision=revision,

@@ -15,7 +15,7 @@ import json
 
 from aicr.bundle import charts, templates
 from aicr.bundle.deployers import folders as common
-from aicr.bundle.deployers.argocd import IN_CLUSTER, upstream_source
+from aicr.bundle.deployers.argocd import FINALIZER, IN_CLUSTER, applications_table, upstream_source
 from aicr.bundle.model import DeployerOutput
 from aicr.io.yamlout import dump, scalar
 
@@ -31,7 +31,7 @@ LABEL = "Argo CD Helm chart app-of-apps"
 CHART_NAME = "aicr-bundle"
 DEFAULT_APP_NAME = "aicr-stack"
 PARENT_TEMPLATE = "templates/aicr-stack.yaml"
-_FINALIZERS = "\n  finalizers:\n    - resources-finalizer.argocd.argoproj.io"
+_FINALIZERS = f"\n  finalizers:\n    - {FINALIZER}"
 
 
 def values_schema() -> str:
@@ -161,25 +161,17 @@ def generate(plan: BundlePlan, tree: BundleTree) -> DeployerOutput:
 
 
 def _readme(plan: BundlePlan) -> str:
-    lines = ["| Application | Type | Version | Sync Wave | Namespace |", "|---|---|---|---|---|"]
-    for folder in plan.folders:
-        kind = "local chart" if folder.local else "Helm chart"
-        lines.append(
-            f"| {folder.name} | {kind} | {folder.component.version or '-'} | {folder.index - 1} | {folder.namespace} |"
-        )
     dynamic = [c.override_key for c in plan.components if c.dynamic]
     dynamic_text = (
         "; the install-time component values live under " + ", ".join(f"`{k}`" for k in dynamic)
         if dynamic
         else ""
     )
-    return templates.render(
+    return common.readme(
+        plan,
         "README-argocd-helm.md",
-        recipe_version=plan.recipe_version or "unknown",
-        aicr_version=plan.aicr_version,
         chart_name=CHART_NAME,
         chart_version=charts.chart_version(plan.recipe_version or plan.aicr_version),
-        environment=common.target_environment(plan),
-        table="\n".join(lines),
+        table=applications_table(plan, ""),
         dynamic_text=dynamic_text,
     )

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import itertools
 
-from aicr.bundle import charts, templates
+from aicr.bundle import charts
 from aicr.bundle.charts import normalize_version, sort_keys, yaml_document
 from aicr.bundle.deployers import folders as common
 from aicr.bundle.deployers.helmfile import repo_alias
@@ -213,12 +213,10 @@ def _readme(plan: BundlePlan, git_url: str, deps: dict[str, list[str]]) -> str:
             f"{', '.join(deps[folder.name]) or '-'} |"
         )
     hint = "" if plan.opts.repo else f"\n   The bundle was built without `--repo`: {REPO_NOTE.lower()}."
-    return templates.render(
+    return common.readme(
+        plan,
         "README-flux.md",
-        recipe_version=plan.recipe_version or "unknown",
-        aicr_version=plan.aicr_version,
         flux_namespace=plan.opts.flux_namespace,
-        environment=common.target_environment(plan),
         repo_url=git_url,
         branch=BRANCH,
         table="\n".join(lines),

@@ -1,5 +1,5 @@
-"""Per-folder files shared by the deployers that use the numbered layout (helm, helmfile, argocd,
-argocd-helm): values files, wrapper-chart files, upstream.env and the install scripts.
+"""Per-folder files and README pieces shared by the numbered-layout deployers (helm, helmfile, argocd,
+argocd-helm): values files, wrapper-chart files, upstream.env, the install scripts, README tables.
 
 Pure: builds file bodies into a BundleTree. reference/bundle.md §3.1: `upstream.env` holds
 single-quoted CHART / REPO / VERSION (OCI: CHART is `<source>/<chart>`, REPO empty); install.sh
@@ -10,11 +10,10 @@ installs `./` and omits `--create-namespace` when a template owns the Namespace.
 from __future__ import annotations
 
 from aicr.bundle import charts, templates
+from aicr.recipe.criteria import FIELDS
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from collections.abc import Callable
-
     from aicr.bundle.components import Component
     from aicr.bundle.layout import Folder
     from aicr.bundle.model import BundlePlan
@@ -27,7 +26,7 @@ def shell_quote(value: str) -> str:
     """`value` as one shell word: bare when it is plainly safe, else single-quoted."""
     if value and all(c in _SHELL_SAFE for c in value):
         return value
-    return "'" + value.replace("'", "'\\''") + "'"
+    return single_quoted(value)
 
 
 def single_quoted(value: str) -> str:
@@ -148,18 +147,17 @@ def release_record(folder: Folder, manifest: str = "") -> dict[str, str]:
     return record
 
 
-def components_table(plan: BundlePlan, columns: list[str], row: Callable[[Component], list[str]]) -> str:
-    """A Markdown table, one row per component."""
-    lines = ["| " + " | ".join(columns) + " |", "|" + "|".join("---" for _ in columns) + "|"]
+def components_table(plan: BundlePlan) -> str:
+    """The README's Markdown table: Component | Version | Namespace | Source, one row per component."""
+    lines = ["| Component | Version | Namespace | Source |", "|---|---|---|---|"]
     for comp in plan.components:
-        cells = row(comp)
-        lines.append("| " + " | ".join(str(c).replace("|", "\\|") for c in cells) + " |")
+        cells = [comp.name, comp.version or "-", comp.namespace, source_text(comp)]
+        lines.append("| " + " | ".join(c.replace("|", "\\|") for c in cells) + " |")
     return "\n".join(lines)
 
 
-def source_text(plan: BundlePlan, name: str) -> str:
+def source_text(comp: Component) -> str:
     """The Source cell of a README table."""
-    comp = plan.components_by_name()[name]
     if not comp.is_upstream:
         return "local chart (manifests)"
     return f"{comp.chart_name} ({comp.source})"
@@ -168,8 +166,19 @@ def source_text(plan: BundlePlan, name: str) -> str:
 def target_environment(plan: BundlePlan) -> str:
     """`- service: eks` bullets for the criteria that are set."""
     lines = []
-    for key in ("service", "accelerator", "intent", "os", "platform"):
+    for key in FIELDS:
         value = plan.criteria.get(key)
         if value and value != "any":
             lines.append(f"- {key}: {value}")
     return "\n".join(lines) if lines else "- any"
+
+
+def readme(plan: BundlePlan, template: str, **values: str) -> str:
+    """A README template with the recipe version, AICR version and target environment filled in."""
+    return templates.render(
+        template,
+        recipe_version=plan.recipe_version or "unknown",
+        aicr_version=plan.aicr_version,
+        environment=target_environment(plan),
+        **values,
+    )

@@ -42,19 +42,12 @@ def render_deploy(plan: BundlePlan) -> str:
 
 def render_readme(plan: BundlePlan) -> str:
     """README.md."""
-    table = common.components_table(
-        plan,
-        ["Component", "Version", "Namespace", "Source"],
-        lambda c: [c.name, c.version or "-", c.namespace, common.source_text(plan, c.name)],
-    )
     releases = "\n".join(f"{i}. `{f.dir}/` - {f.name} ({f.namespace})" for i, f in enumerate(plan.folders, 1))
     uninstall = "\n".join(f"helm uninstall {f.name} -n {f.namespace}" for f in reversed(plan.folders))
-    return templates.render(
+    return common.readme(
+        plan,
         "README-helm.md",
-        recipe_version=plan.recipe_version or "unknown",
-        aicr_version=plan.aicr_version,
-        environment=common.target_environment(plan),
-        table=table,
+        table=common.components_table(plan),
         releases=releases,
         uninstall=uninstall,
     )

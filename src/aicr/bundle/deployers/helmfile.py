@@ -9,10 +9,10 @@ in order, so helmfile applies one level fully before rendering the next.
 
 from __future__ import annotations
 
-from aicr.bundle import templates
 from aicr.bundle.charts import yaml_document
 from aicr.bundle.deployers import folders as common
 from aicr.bundle.model import DeployerOutput
+from aicr.errors import AicrError, Code
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -62,8 +62,6 @@ def dependency_levels(components: list[Component]) -> dict[str, int]:
         if name in levels:
             return levels[name]
         if name in trail:
-            from aicr.errors import AicrError, Code
-
             raise AicrError(Code.INVALID_REQUEST, f"circular dependency detected: {[*trail, name]}")
         deps = [d for d in names[name].dependency_refs if d in names]
         value = 1 + max((level(d, (*trail, name)) for d in deps), default=-1)
@@ -166,11 +164,6 @@ def generate(plan: BundlePlan, tree: BundleTree) -> DeployerOutput:
 
 
 def _readme(plan: BundlePlan, level_count: int) -> str:
-    table = common.components_table(
-        plan,
-        ["Component", "Version", "Namespace", "Source"],
-        lambda c: [c.name, c.version or "-", c.namespace, common.source_text(plan, c.name)],
-    )
     if level_count > 1:
         levels_row = "; with dependency levels it lists `level-<i>.yaml` files, applied in order"
         levels_text = (
@@ -180,12 +173,10 @@ def _readme(plan: BundlePlan, level_count: int) -> str:
     else:
         levels_row = ""
         levels_text = "All releases are in `helmfile.yaml`."
-    return templates.render(
+    return common.readme(
+        plan,
         "README-helmfile.md",
-        recipe_version=plan.recipe_version or "unknown",
-        aicr_version=plan.aicr_version,
-        environment=common.target_environment(plan),
-        table=table,
+        table=common.components_table(plan),
         levels_row=levels_row,
         levels_text=levels_text,
     )
