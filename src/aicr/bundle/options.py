@@ -8,8 +8,8 @@ file; that is the only I/O, and it happens while parsing.
 
 from __future__ import annotations
 
-from aicr.bundle.yamlsubset import number_kind
 from aicr.errors import AicrError, Code
+from aicr.io.yamlsubset import number_kind
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:

@@ -49,7 +49,7 @@ def parse_text(text: str, source: str) -> Any:
             return json.loads(text)
         except ValueError:
             pass
-    from aicr.bundle.yamlsubset import Unsupported, load
+    from aicr.io.yamlsubset import Unsupported, load
 
     try:
         return load(text)

@@ -11,9 +11,9 @@ import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from aicr.bundle.yamlsubset import Unsupported, load
 from aicr.io import yamlin
 from aicr.io.yamlout import dump
+from aicr.io.yamlsubset import Unsupported, load
 
 ROOTS = [
     os.path.join(os.path.dirname(__file__), "..", "..", "fixtures", "bundle-catalog"),
