@@ -26,21 +26,6 @@ FEATURE_ALIASES = {"dra": "dra-support", "gang": "gang-scheduling", "secure": "s
                    "hpa": "pod-autoscaling"}  # fmt: skip
 
 
-class Append(argparse.Action):
-    """A repeatable flag collecting its values in order."""
-
-    def __call__(
-        self,
-        parser: argparse.ArgumentParser,
-        namespace: argparse.Namespace,
-        values: Any,
-        option_string: str | None = None,
-    ) -> None:
-        current = list(getattr(namespace, self.dest, None) or [])
-        current.append(values)
-        setattr(namespace, self.dest, current)
-
-
 def register(sub: Any, common: argparse.ArgumentParser) -> None:
     """Add the `validate` subcommand."""
     parser = sub.add_parser(
@@ -66,7 +51,7 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
     )
     parser.add_argument(
         "--phase",
-        action=Append,
+        action="append",
         dest="phases",
         metavar="PHASE",
         help="deployment, conformance, performance or all (repeatable; order kept)",
@@ -91,7 +76,7 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
     )
     parser.add_argument(
         "--skip-check",
-        action=Append,
+        action="append",
         dest="skip_checks",
         metavar="NAME",
         help="report this declared check skipped instead of running it (repeatable)",
@@ -111,7 +96,7 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
     )
     parser.add_argument(
         "--image-pull-secret",
-        action=Append,
+        action="append",
         dest="image_pull_secrets",
         metavar="NAME",
         help="image pull secret for the agent and validator pods (repeatable)",
@@ -127,14 +112,14 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
     )
     parser.add_argument(
         "--node-selector",
-        action=Append,
+        action="append",
         dest="node_selectors",
         metavar="KEY=VALUE",
         help="node selector for the agent and for the workloads checks start (repeatable)",
     )
     parser.add_argument(
         "--toleration",
-        action=Append,
+        action="append",
         dest="tolerations",
         metavar="KEY=VALUE:EFFECT",
         help="toleration for the agent and validator pods (repeatable; default tolerates all)",
@@ -167,7 +152,7 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "-f",
         "--feature",
-        action=Append,
+        action="append",
         dest="features",
         metavar="NAME",
         help="limit --cncf-submission to these features (repeatable)",

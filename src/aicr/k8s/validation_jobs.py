@@ -1,6 +1,7 @@
 """Kubernetes operations of a validation run: namespace, validator Job wait, pod, logs, deletes.
 
-Edge module (every call goes through an `ApiClient`). The wait polls the Job (every second by
+Edge module (every call goes through an `ApiClient`); Job conditions are read with
+`aicr.k8s.jobs.job_state`, shared with the snapshot agent. The wait polls the Job (every second by
 default, so a deadline or Ctrl-C takes effect promptly) until its Complete or Failed condition
 is True, and reports — rather than raises — a deadline or a Job that vanished, because a
 validator that does not finish is a CTRF result, not a run failure (reference/validate.md §2).
@@ -12,6 +13,7 @@ import time
 
 from aicr import logs
 from aicr.errors import AicrError, Code
+from aicr.k8s.jobs import job_state
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -49,18 +51,6 @@ def apply_configmap(client: ApiClient, manifest: dict[str, Any]) -> dict[str, An
     return client.apply(manifest)
 
 
-def job_terminal(job: dict[str, Any]) -> str:
-    """`complete`, `failed`, or "" while the Job is still running."""
-    for cond in (job.get("status") or {}).get("conditions") or []:
-        if cond.get("status") != "True":
-            continue
-        if cond.get("type") in ("Complete", "SuccessCriteriaMet"):
-            return "complete"
-        if cond.get("type") in ("Failed", "FailureTarget"):
-            return "failed"
-    return ""
-
-
 def wait_for_job(
     client: ApiClient,
     name: str,
@@ -85,7 +75,7 @@ def wait_for_job(
             if exc.code is Code.NOT_FOUND:
                 return None, False
             raise
-        if job_terminal(job):
+        if job_state(job)[0] != "running":
             return job, True
         if on_tick is not None:
             on_tick(job, time.monotonic() - start)

@@ -4,12 +4,11 @@ Each handler follows the reference's contract (reference/surface.md §3): messag
 "Invalid recipe criteria" sit on top and the library's own text goes into `details.error`.
 Query parameters are declared in the signatures for OpenAPI; the handlers read the raw query
 string with `aicr.server.parsing` so the gateway's cache fast path and the handlers can never
-parse a request differently.
+parse a request differently. Translation only: no criteria, recipe or bundle logic lives here.
 """
 
 from __future__ import annotations
 
-import datetime
 from typing import Annotated, Any
 
 from litestar import Request, Response, get, post
@@ -19,7 +18,8 @@ from litestar.response import Stream
 from aicr.errors import AicrError, Code
 from aicr.server import parsing
 from aicr.server.bundles import bundle_options, format_duration, parse_bool
-from aicr.server.errorbody import ApiError, encode
+from aicr.server.errorbody import ApiError, encode, timestamp
+from aicr.server.metrics import CONTENT_TYPE as METRICS_CONTENT_TYPE
 from aicr.server.state import STATE_KEY, ServerState
 
 JSON = "application/json"
@@ -38,10 +38,6 @@ def _json(body: bytes, *, status: int = 200, cache: bool = False) -> Response[by
     return Response(
         content=body, status_code=status, media_type=JSON, headers=CACHE_CONTROL if cache else None
     )
-
-
-def _now() -> str:
-    return datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
 def _criteria_error(exc: AicrError, message: str) -> Exception:
@@ -77,7 +73,7 @@ def root(request: Request[Any, Any, Any]) -> Response[bytes]:
 @get("/health", operation_id="getHealth", summary="Liveness", tags=["service"], sync_to_thread=False)
 def health() -> Response[bytes]:
     """Always 200 while the process serves requests."""
-    return _json(encode({"status": "healthy", "timestamp": _now()}))
+    return _json(encode({"status": "healthy", "timestamp": timestamp()}))
 
 
 @get("/ready", operation_id="getReady", summary="Readiness", tags=["service"], sync_to_thread=False)
@@ -85,7 +81,7 @@ def ready(request: Request[Any, Any, Any]) -> Response[bytes]:
     """200 once the catalog is loaded; 503 before that and while shutting down."""
     state = _state(request)
     if state.ready:
-        return _json(encode({"status": "ready", "timestamp": _now()}))
+        return _json(encode({"status": "ready", "timestamp": timestamp()}))
     reason = "service is shutting down" if state.draining else "service is initializing"
     return _json(encode({"status": "not_ready", "reason": reason}), status=503)
 
@@ -100,7 +96,7 @@ def ready(request: Request[Any, Any, Any]) -> Response[bytes]:
 def metrics(request: Request[Any, Any, Any]) -> Response[bytes]:
     """Prometheus text exposition (route-template `path` labels)."""
     body = _state(request).metrics.render()
-    return Response(content=body, media_type="text/plain; version=0.0.4; charset=utf-8")
+    return Response(content=body, media_type=METRICS_CONTENT_TYPE)
 
 
 @get("/openapi.json", operation_id="getOpenAPI", summary="This API's OpenAPI 3.1 document", tags=["service"],

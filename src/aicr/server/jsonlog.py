@@ -30,6 +30,7 @@ class JsonFormatter(logging.Formatter):
     """Render a record as one JSON object."""
 
     def format(self, record: logging.LogRecord) -> str:
+        """The record as one line of JSON: the fixed fields, its `extra=` fields, any exception."""
         seconds = time.gmtime(record.created)
         stamp = time.strftime("%Y-%m-%dT%H:%M:%S", seconds) + f".{int(record.msecs):03d}Z"
         level = "WARN" if record.levelno == logging.WARNING else record.levelname

@@ -15,7 +15,7 @@ BUCKETS: tuple[float, ...] = (
 )  # fmt: skip
 METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS", "CONNECT", "TRACE"})
 UNMATCHED = "unmatched"
-CONTENT_TYPE = b"text/plain; version=0.0.4; charset=utf-8"
+CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8"  # of the exposition `render` returns
 
 
 class _Histogram:

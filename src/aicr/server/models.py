@@ -12,8 +12,6 @@ from typing import Any, Literal
 
 import msgspec
 
-CRITERIA_VALUE = "Criteria value; `any` or empty means any. Aliases and case are normalised."
-
 
 class CriteriaSpec(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True):
     """The criteria of a RecipeCriteria document (`spec`) or of a query request."""

@@ -163,11 +163,9 @@ def validate(
     readiness: list[ConstraintResult] = []
     if snapshot_doc is not None or no_cluster:
         readiness = check_readiness(recipe_doc, snapshot_doc)
-        plan = plan_run(validators, wanted, recipe_doc, opts)
-        if no_cluster:
-            return Report(no_cluster_phases(plan), readiness=readiness, snapshot=snapshot_doc)
-    else:
-        plan = plan_run(validators, wanted, recipe_doc, opts)
+    plan = plan_run(validators, wanted, recipe_doc, opts)
+    if no_cluster:
+        return Report(no_cluster_phases(plan), readiness=readiness, snapshot=snapshot_doc)
     owned = None
     if client is None:
         client = owned = _connect(kubeconfig)

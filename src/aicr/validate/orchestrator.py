@@ -98,13 +98,13 @@ class PhaseResult:
 
 
 class Plan:
-    """What a run will do: the phases, the checks each phase runs, and the skip list."""
+    """What a run will do: the phases, each phase's checks (with their pod affinity), the skip list."""
 
     def __init__(
         self,
         validators: Sequence[dict[str, Any]],
         phases: list[str],
-        checks: dict[str, list[tuple[dict[str, Any], CheckSpec]]],
+        checks: dict[str, list[tuple[CheckSpec, dict[str, Any]]]],
         skips: list[str],
     ) -> None:
         self.validators = list(validators)
@@ -121,11 +121,11 @@ def plan_run(
     for name in preflight_skip_checks(validators, phases, recipe_doc, opts.skip_checks):
         logs.warn("skip-check has no effect on this run: no requested phase declares it", check=name)
     refs = [r for r in recipe_doc.get("componentRefs") or [] if isinstance(r, dict)]
-    checks: dict[str, list[tuple[dict[str, Any], CheckSpec]]] = {}
+    checks: dict[str, list[tuple[CheckSpec, dict[str, Any]]]] = {}
     for phase in phases:
         selected = []
         for entry in select_entries(validators, phase, recipe_doc):
-            manifests.dependency_affinity(entry, refs)  # a missing required dependency fails here
+            affinity = manifests.dependency_affinity(entry, refs)  # a missing required dependency fails here
             spec = CheckSpec(
                 entry,
                 version=opts.job.version,
@@ -133,7 +133,7 @@ def plan_run(
                 registry=opts.job.registry,
                 tag=opts.job.tag,
             )
-            selected.append((entry, spec))
+            selected.append((spec, affinity))
         checks[phase] = selected
     return Plan(validators, phases, checks, opts.skip_checks)
 
@@ -187,7 +187,7 @@ def _permissions() -> list[Any]:
 
 
 class ClusterRun:
-    """One run against a cluster: prepare, run phases, clean up (use as a context manager)."""
+    """One run against a cluster: `prepare`, `run_phases`, then `cleanup` on every exit path."""
 
     def __init__(self, client: ApiClient, plan: Plan, opts: RunOptions, run_id: str) -> None:
         from aicr.k8s.runs import RunObjects
@@ -197,7 +197,6 @@ class ClusterRun:
         self.opts = opts
         self.names = manifests.RunNames(run_id, opts.namespace)
         self.objects: RunObjects = RunObjects()
-        self.refs: list[dict[str, Any]] = []
 
     # -- preparation and cleanup -------------------------------------------------------------
 
@@ -225,7 +224,6 @@ class ClusterRun:
             self.client,
             manifests.data_configmap(names, names.recipe_configmap, manifests.RECIPE_KEY, dump(recipe_doc)),
         )
-        self.refs = [r for r in recipe_doc.get("componentRefs") or [] if isinstance(r, dict)]
         logs.info("validation run prepared", runID=names.run_id, namespace=names.namespace)
 
     def cleanup(self, *, failing: bool) -> None:
@@ -275,7 +273,7 @@ class ClusterRun:
             logs.warn("phase declares no checks; reporting it skipped", phase=phase)
         self.opts.emit("phase", phase=phase, checks=len(checks))
         tests: list[dict[str, Any]] = []
-        for index, (entry, spec) in enumerate(checks, 1):
+        for index, (spec, affinity) in enumerate(checks, 1):
             if spec.name in self.plan.skips:
                 logs.info("skipping validator: named in --skip-check", name=spec.name, phase=phase)
                 tests.append(
@@ -289,7 +287,7 @@ class ClusterRun:
                 )
                 continue
             self.opts.emit("check", phase=phase, check=spec.name, index=index, total=len(checks))
-            test = outcome_test(spec, self.run_check(entry, spec))
+            test = outcome_test(spec, self.run_check(spec, affinity))
             tests.append(test)
             logs.info("validator completed", name=spec.name, status=test["status"])
             self.opts.emit("check-done", phase=phase, check=spec.name, status=test["status"])
@@ -319,13 +317,12 @@ class ClusterRun:
 
     # -- one check -----------------------------------------------------------------------------
 
-    def run_check(self, entry: dict[str, Any], spec: CheckSpec) -> capture.CheckOutcome:
+    def run_check(self, spec: CheckSpec, affinity: dict[str, Any]) -> capture.CheckOutcome:
         """Deploy, wait, extract, delete: the outcome of one validator Job."""
         from aicr.k8s.validation_jobs import delete_job, find_job_pod, pod_logs, wait_for_job
 
         names, ns = self.names, self.names.namespace
         name = manifests.job_name(spec.name)
-        affinity = manifests.dependency_affinity(entry, self.refs)
         manifest = manifests.job_manifest(names, spec, name, self.opts.job, pod_affinity=affinity)
         record = self.objects.expect("Job", name, ns)
         try:

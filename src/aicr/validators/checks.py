@@ -38,7 +38,7 @@ def workload_issue(kind: str, obj: dict[str, Any]) -> str | None:
     spec = obj.get("spec") or {}
     status = obj.get("status") or {}
     if kind == "Deployment":
-        want = _int(spec.get("replicas"), 1) if spec.get("replicas") is not None else 1
+        want = _int(spec.get("replicas"), 1)
         have = _int(status.get("availableReplicas"))
         return None if have >= want else f"{have}/{want} replicas available"
     if kind == "DaemonSet":
@@ -48,7 +48,7 @@ def workload_issue(kind: str, obj: dict[str, Any]) -> str | None:
             return "no pods scheduled (desiredNumberScheduled is 0)"
         return None if ready == desired else f"{ready}/{desired} pods ready"
     if kind == "StatefulSet":
-        want = _int(spec.get("replicas"), 1) if spec.get("replicas") is not None else 1
+        want = _int(spec.get("replicas"), 1)
         have = _int(status.get("readyReplicas"))
         return None if have >= want else f"{have}/{want} replicas ready"
     return None
@@ -65,10 +65,6 @@ def workload_state(kind: str, obj: dict[str, Any]) -> str:
     if kind == "StatefulSet":
         return f"ready {_int(status.get('readyReplicas'))}/{_int(spec.get('replicas'), 1)}"
     return "present"
-
-
-def _get(ctx: CheckContext, kind: str, name: str, namespace: str) -> dict[str, Any] | None:
-    return ctx.client.find(kind, name, namespace)
 
 
 def _namespace_exists(ctx: CheckContext, name: str, cache: dict[str, bool]) -> bool:
@@ -103,7 +99,7 @@ def resource_problems(
         if not namespaces.get(namespace, True):
             ctx.print(f"{label}: namespace not found")
             continue
-        obj = _get(ctx, kind, name, namespace)
+        obj = ctx.client.find(kind, name, namespace)
         if obj is None:
             problems.append(f"{label}: not found")
             ctx.print(f"{label}: not found")

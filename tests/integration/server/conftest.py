@@ -121,3 +121,23 @@ def server(catalog: Catalog) -> Iterator[Running]:
 def client(server: Running) -> Iterator[httpx.Client]:
     with server.client() as http:
         yield http
+
+
+class _FrozenMonotonic:
+    """The `time` module as the gateway sees it, with the monotonic clock stopped."""
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(time, name)
+
+    @staticmethod
+    def monotonic() -> float:
+        return 1_000_000.0
+
+
+@pytest.fixture
+def frozen_rate_clock(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Stop the rate limiter's clock so token buckets never refill during a test, however slowly a
+    loaded machine sends the requests (the limiter itself is unit-tested with explicit times)."""
+    from aicr.server import gateway
+
+    monkeypatch.setattr(gateway, "time", _FrozenMonotonic())

@@ -243,6 +243,7 @@ def test_case26_allowlist_applies_to_bundle_body_criteria(serve: Any, catalog: A
         assert body["details"] == {"requested": "eks", "allowed": ["gke"]}
 
 
+@pytest.mark.usefixtures("frozen_rate_clock")
 def test_case27_rate_limit_burst(serve: Any) -> None:
     running = serve(Settings(rate_limit=100, rate_burst=200))
     with running.client() as client:

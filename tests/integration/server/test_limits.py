@@ -82,6 +82,7 @@ def test_concurrent_misses_share_one_resolution(serve: Any, catalog: Catalog) ->
     assert slow.calls == 1
 
 
+@pytest.mark.usefixtures("frozen_rate_clock")
 def test_rate_limits_are_per_client_address(serve: Any) -> None:
     running = serve(Settings(rate_limit=1, rate_burst=3))
     first = httpx.Client(base_url=running.url, transport=httpx.HTTPTransport(local_address="127.0.0.1"))
