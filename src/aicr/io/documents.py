@@ -66,14 +66,36 @@ def _read_http(url: str, what: str) -> bytes:
     return data
 
 
+def parse_text(text: str, source: str) -> Any:
+    """Parse JSON or YAML text: `json` and the YAML subset reader first (no PyYAML import), the
+    strict YAML loader for anything they do not cover (and for every error message)."""
+    if text.lstrip().startswith("{"):
+        import json
+
+        try:
+            return json.loads(text)
+        except ValueError:
+            pass
+    from aicr.io.yamlsubset import Unsupported, load
+
+    try:
+        return load(text)
+    except Unsupported:
+        from aicr.io.yamlin import load_yaml, plain
+
+        return plain(load_yaml(text, source))
+
+
 def load_document(uri: str, *, what: str = "input", kubeconfig: str | None = None) -> dict[str, Any]:
     """Parse the YAML or JSON document at `uri` into a mapping."""
-    from aicr.io.yamlin import load_yaml, plain
-
     data, source = read_bytes(uri, what=what, kubeconfig=kubeconfig)
-    if not data.strip():
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        raise AicrError(Code.INVALID_REQUEST, f"{what} {source} is not UTF-8 text", {"source": source}) from None
+    if not text.strip():
         raise AicrError(Code.INVALID_REQUEST, f"{what} is empty: {source}", {"source": source})
-    doc = plain(load_yaml(data, source))
+    doc = parse_text(text, source)
     if not isinstance(doc, dict):
         raise AicrError(
             Code.INVALID_REQUEST, f"{what} must be a YAML or JSON mapping: {source}", {"source": source}

@@ -39,29 +39,9 @@ _PHASES = ("readiness", "deployment", "performance", "conformance")
 _PHASE = ("timeout", "constraints", "checks", "nodeSelection", "infrastructure")
 
 
-def parse_text(text: str, source: str) -> Any:
-    """Parse JSON or YAML text (fast paths first)."""
-    stripped = text.lstrip()
-    if stripped.startswith("{"):
-        import json
-
-        try:
-            return json.loads(text)
-        except ValueError:
-            pass
-    from aicr.io.yamlsubset import Unsupported, load
-
-    try:
-        return load(text)
-    except Unsupported:
-        from aicr.io.yamlin import load_yaml, plain
-
-        return plain(load_yaml(text, source))
-
-
 def load_recipe(uri: str, *, kubeconfig: str | None = None) -> RecipeResult:
     """Load and validate the RecipeResult at a file path, http(s) URL or cm://namespace/name."""
-    from aicr.io.documents import read_bytes
+    from aicr.io.documents import parse_text, read_bytes
     from aicr.io.uris import parse_target
     from aicr.recipe.result import RecipeResult
 

@@ -93,26 +93,10 @@ def _recipe_doc(recipe: Any, kubeconfig: str | None) -> dict[str, Any]:
 
 
 def load_snapshot(uri: str, *, kubeconfig: str | None = None) -> dict[str, Any]:
-    """The Snapshot document at a file, URL or `cm://` location, checked like `aicr snapshot` writes it.
+    """The Snapshot document at a file, URL or `cm://` location, checked like `aicr snapshot` writes it."""
+    from aicr.snapshot.document import load_snapshot_document
 
-    JSON and the plain YAML the tools write go through the fast parsers; anything else falls back
-    to the strict YAML loader, so no PyYAML import is paid on the usual path.
-    """
-    from aicr.io.documents import read_bytes
-    from aicr.recipe.document import parse_text
-    from aicr.snapshot.document import check_snapshot_document
-
-    data, source = read_bytes(uri, what="snapshot", kubeconfig=kubeconfig)
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError:
-        raise AicrError(Code.INVALID_REQUEST, f"snapshot {source} is not UTF-8 text") from None
-    if not text.strip():
-        raise AicrError(Code.INVALID_REQUEST, f"snapshot is empty: {source}", {"source": source})
-    doc = parse_text(text, source)
-    if not isinstance(doc, dict):
-        raise AicrError(Code.INVALID_REQUEST, f"snapshot must be a YAML or JSON mapping: {source}")
-    return check_snapshot_document(doc, uri)
+    return load_snapshot_document(uri, kubeconfig=kubeconfig)
 
 
 def _snapshot_doc(snapshot: Any, kubeconfig: str | None) -> dict[str, Any] | None:
