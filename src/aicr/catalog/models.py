@@ -291,6 +291,21 @@ class DependencyAffinity(_Doc):
     topology_key: str = ""
 
 
+class RbacRule(_Doc):
+    """One RBAC rule a check needs (least privilege: the run grants the union of its checks' rules).
+
+    `scope` says where the rule is granted: `namespace` (a Role in the validation namespace),
+    `run-namespaces` (a Role in each per-run namespace the check creates) or `cluster`
+    (a ClusterRole, only for cluster-scoped resources or reads across namespaces).
+    """
+
+    api_groups: list[str]
+    resources: list[str]
+    verbs: list[str]
+    resource_names: list[str] | None = None
+    scope: str = "namespace"
+
+
 class ValidatorEntry(_Doc):
     """One check of `validators/catalog.yaml`."""
 
@@ -303,6 +318,7 @@ class ValidatorEntry(_Doc):
     env: list[EnvVar] | None = None
     resources: ValidatorResources | None = None
     dependency_affinity: list[DependencyAffinity] | None = None
+    rbac: list[RbacRule] | None = None
 
 
 class ValidatorCatalogMeta(_Doc):

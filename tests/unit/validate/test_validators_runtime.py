@@ -16,7 +16,7 @@ import pytest
 
 from aicr.errors import AicrError, Code
 from aicr.validate.capture import process_logs, result_summaries
-from aicr.validators.checks import pod_summary, workload_issue
+from aicr.validators.deployment import pod_summary, workload_issue
 from aicr.validators.runtime import CheckContext, CheckFailed, CheckSkipped, main, run_check
 
 

@@ -1,0 +1,183 @@
+"""Deployment-phase checks: are the recipe's components installed and running?
+
+Edge (reads the cluster through the context's `ApiClient`) over pure judges (`workload_issue`,
+`pod_summary`). reference/validate.md §4.1:
+- operator-health: pods labelled `app=gpu-operator` in the GPU Operator's namespace (the
+  recipe's gpu-operator namespace, else `gpu-operator`); none → fail; at least one Running →
+  pass; each pod's phase and `Running: n/m` are printed.
+- expected-resources: for every component ref, its namespace must exist and every
+  `expectedResources` entry must be healthy — Deployment `availableReplicas >= replicas`
+  (unset replicas = 1), DaemonSet desired > 0 and ready == desired, StatefulSet
+  `readyReplicas >= replicas`, Service/ConfigMap/Secret present; any other kind is
+  "unsupported". Every problem is reported together. Components without expectedResources are
+  listed as not checked here (their Chainsaw health checks come with the later checks).
+"""
+
+from __future__ import annotations
+
+from aicr.errors import AicrError, Code
+from aicr.validators.runtime import CheckContext, CheckFailed, CheckSkipped
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Callable
+    from typing import Any
+
+GPU_OPERATOR = "gpu-operator"
+GPU_OPERATOR_LABELS = {"app": "gpu-operator"}
+PRESENCE_KINDS = ("Service", "ConfigMap", "Secret")
+WORKLOAD_KINDS = ("Deployment", "DaemonSet", "StatefulSet")
+
+
+def _int(value: Any, default: int = 0) -> int:
+    return value if isinstance(value, int) and not isinstance(value, bool) else default
+
+
+def workload_issue(kind: str, obj: dict[str, Any]) -> str | None:
+    """Why a workload is not healthy, or None when it is (pure)."""
+    spec = obj.get("spec") or {}
+    status = obj.get("status") or {}
+    if kind == "Deployment":
+        want = _int(spec.get("replicas"), 1)
+        have = _int(status.get("availableReplicas"))
+        return None if have >= want else f"{have}/{want} replicas available"
+    if kind == "DaemonSet":
+        desired = _int(status.get("desiredNumberScheduled"))
+        ready = _int(status.get("numberReady"))
+        if desired <= 0:
+            return "no pods scheduled (desiredNumberScheduled is 0)"
+        return None if ready == desired else f"{ready}/{desired} pods ready"
+    if kind == "StatefulSet":
+        want = _int(spec.get("replicas"), 1)
+        have = _int(status.get("readyReplicas"))
+        return None if have >= want else f"{have}/{want} replicas ready"
+    return None
+
+
+def workload_state(kind: str, obj: dict[str, Any]) -> str:
+    """A short `ready n/m` description for the evidence log (pure)."""
+    status = obj.get("status") or {}
+    spec = obj.get("spec") or {}
+    if kind == "Deployment":
+        return f"available {_int(status.get('availableReplicas'))}/{_int(spec.get('replicas'), 1)}"
+    if kind == "DaemonSet":
+        return f"ready {_int(status.get('numberReady'))}/{_int(status.get('desiredNumberScheduled'))}"
+    if kind == "StatefulSet":
+        return f"ready {_int(status.get('readyReplicas'))}/{_int(spec.get('replicas'), 1)}"
+    return "present"
+
+
+def _namespace_exists(ctx: CheckContext, name: str, cache: dict[str, bool]) -> bool:
+    if name not in cache:
+        cache[name] = ctx.client.find("Namespace", name) is not None
+    return cache[name]
+
+
+def resource_problems(
+    ctx: CheckContext, ref: dict[str, Any], namespaces: dict[str, bool]
+) -> tuple[list[str], int, int]:
+    """(problems, resources checked, resources healthy) for one component ref."""
+    component = str(ref.get("name") or "")
+    problems: list[str] = []
+    home = str(ref.get("namespace") or "")
+    if home and not _namespace_exists(ctx, home, namespaces):
+        problems.append(f"{component}: namespace {home} not found")
+    checked = healthy = 0
+    for res in ref.get("expectedResources") or []:
+        kind, name = str(res.get("kind") or ""), str(res.get("name") or "")
+        namespace = str(res.get("namespace") or home or "default")
+        label = f"{component}: {kind} {namespace}/{name}"
+        checked += 1
+        if kind not in WORKLOAD_KINDS + PRESENCE_KINDS:
+            problems.append(f"{label}: unsupported kind")
+            ctx.print(f"{label}: unsupported kind")
+            continue
+        if namespace != home and not _namespace_exists(ctx, namespace, namespaces):
+            problems.append(f"{label}: namespace {namespace} not found")
+            ctx.print(f"{label}: namespace not found")
+            continue
+        if not namespaces.get(namespace, True):
+            ctx.print(f"{label}: namespace not found")
+            continue
+        obj = ctx.client.find(kind, name, namespace)
+        if obj is None:
+            problems.append(f"{label}: not found")
+            ctx.print(f"{label}: not found")
+            continue
+        issue = workload_issue(kind, obj)
+        ctx.print(f"{label}: {workload_state(kind, obj)}" + (f" (NOT READY: {issue})" if issue else ""))
+        if issue:
+            problems.append(f"{label}: {issue}")
+        else:
+            healthy += 1
+    return problems, checked, healthy
+
+
+def expected_resources(ctx: CheckContext) -> None:
+    """Every declared component's expected resources exist and are ready."""
+    refs = [r for r in ctx.recipe.get("componentRefs") or [] if isinstance(r, dict)]
+    if not refs:
+        raise CheckSkipped("the recipe declares no components")
+    namespaces: dict[str, bool] = {}
+    problems: list[str] = []
+    checked = healthy = 0
+    unchecked: list[str] = []
+    for ref in refs:
+        if not ref.get("expectedResources"):
+            unchecked.append(str(ref.get("name")))
+            continue
+        found, count, good = resource_problems(ctx, ref, namespaces)
+        problems += found
+        checked += count
+        healthy += good
+    if unchecked:
+        ctx.print(f"components without expectedResources (not checked here): {', '.join(unchecked)}")
+    if checked == 0:
+        raise CheckSkipped("no component of the recipe declares expectedResources")
+    ctx.result(f"expected resources healthy: {healthy}/{checked}")
+    if problems:
+        raise CheckFailed(f"{len(problems)} expected resource problem(s):\n- " + "\n- ".join(problems))
+
+
+def pod_summary(pods: list[dict[str, Any]]) -> tuple[int, list[str]]:
+    """(running pods, one `name: Phase` line per pod) — pure."""
+    lines = []
+    running = 0
+    for pod in pods:
+        phase = str((pod.get("status") or {}).get("phase") or "Unknown")
+        running += phase == "Running"
+        lines.append(f"{(pod.get('metadata') or {}).get('name', '?')}: {phase}")
+    return running, lines
+
+
+def operator_health(ctx: CheckContext) -> None:
+    """At least one GPU Operator pod is Running."""
+    namespace = GPU_OPERATOR
+    try:
+        ref = next((r for r in ctx.recipe.get("componentRefs") or [] if r.get("name") == GPU_OPERATOR), None)
+    except CheckFailed:
+        ref = None
+    if ref and ref.get("namespace"):
+        namespace = str(ref["namespace"])
+    try:
+        pods = ctx.client.list("Pod", namespace, labels=GPU_OPERATOR_LABELS)
+    except AicrError as exc:
+        if exc.code is Code.NOT_FOUND:
+            pods = []
+        else:
+            raise
+    running, lines = pod_summary(pods)
+    for line in lines:
+        ctx.print(line)
+    ctx.print(f"Running: {running}/{len(pods)}")
+    if not pods:
+        raise CheckFailed(f"no GPU Operator pods (label app=gpu-operator) found in namespace {namespace}")
+    ctx.result(f"GPU Operator pods running: {running}/{len(pods)}")
+    if running == 0:
+        raise CheckFailed(f"no GPU Operator pod is Running in namespace {namespace} ({len(pods)} found)")
+
+
+CHECKS: dict[str, Callable[[CheckContext], None]] = {
+    "operator-health": operator_health,
+    "expected-resources": expected_resources,
+}

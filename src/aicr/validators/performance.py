@@ -1,0 +1,11 @@
+"""Performance-phase checks: does the cluster reach the numbers the recipe states?"""
+
+from __future__ import annotations
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from aicr.validators.runtime import CheckContext
+
+CHECKS: dict[str, Callable[[CheckContext], None]] = {}
