@@ -40,6 +40,7 @@ unit: setup
 
 test: setup
 	$(BIN)/ruff check src tests benchmarks
+	$(BIN)/ruff format --check src tests benchmarks
 	$(BIN)/mypy --strict src/
 	$(BIN)/pytest
 

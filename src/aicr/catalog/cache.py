@@ -125,7 +125,13 @@ def load_compiled(files: FileSet, compile_fn: Callable[[FileSet], dict[str, Any]
                 return _unpack(blob)
     compiled = compile_fn(files)
     values = marshal.dumps(compiled.pop("values", {}))
-    blob = {"contentHash": content, "roots": _roots(files), "code": code, "catalog": compiled, "values": values}
+    blob = {
+        "contentHash": content,
+        "roots": _roots(files),
+        "code": code,
+        "catalog": compiled,
+        "values": values,
+    }
     _store(blob, name, directories)
     return _unpack(blob)
 

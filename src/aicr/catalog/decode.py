@@ -33,9 +33,10 @@ _TYPE_NAMES = {
 
 
 def _type_text(spec: str) -> str:
-    names = [_TYPE_NAMES.get(part.strip(), part.strip()) for part in spec.split("|") if part.strip() != "null"]
+    names = [
+        _TYPE_NAMES.get(part.strip(), part.strip()) for part in spec.split("|") if part.strip() != "null"
+    ]
     return " or ".join(names) or "null"
-
 
 
 def _fix(value: Any, info: mi.Type) -> Any:

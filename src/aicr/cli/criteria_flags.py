@@ -85,7 +85,9 @@ def build_criteria(args: Any, catalog: Catalog, snapshot: dict[str, Any] | None)
     if args.criteria:
         from aicr.recipe.criteria_document import spec_values
 
-        values.update(spec_values(load_criteria_file(args.criteria, getattr(args, "kubeconfig", None)), allowed))
+        values.update(
+            spec_values(load_criteria_file(args.criteria, getattr(args, "kubeconfig", None)), allowed)
+        )
     given = [field for field in FIELDS if getattr(args, field) is not None]
     for field in given:
         values[field] = parse_value(field, getattr(args, field), allowed)

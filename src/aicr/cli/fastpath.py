@@ -62,7 +62,9 @@ class FastSpec:
 def _is_negative_number(token: str) -> bool:
     body = token[1:]
     whole, _, fraction = body.partition(".")
-    return bool(body) and body != "." and (whole.isdigit() or not whole) and (not fraction or fraction.isdigit())
+    return (
+        bool(body) and body != "." and (whole.isdigit() or not whole) and (not fraction or fraction.isdigit())
+    )
 
 
 def _takes_as_value(token: str) -> bool:

@@ -92,7 +92,9 @@ def load_document(uri: str, *, what: str = "input", kubeconfig: str | None = Non
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError:
-        raise AicrError(Code.INVALID_REQUEST, f"{what} {source} is not UTF-8 text", {"source": source}) from None
+        raise AicrError(
+            Code.INVALID_REQUEST, f"{what} {source} is not UTF-8 text", {"source": source}
+        ) from None
     if not text.strip():
         raise AicrError(Code.INVALID_REQUEST, f"{what} is empty: {source}", {"source": source})
     doc = parse_text(text, source)

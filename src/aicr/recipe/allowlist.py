@@ -23,7 +23,12 @@ ENV_VARS = {
     "intent": "AICR_ALLOWED_INTENTS",
     "os": "AICR_ALLOWED_OS",
 }
-_LABELS = {"service": "service type", "accelerator": "accelerator type", "intent": "intent type", "os": "OS type"}
+_LABELS = {
+    "service": "service type",
+    "accelerator": "accelerator type",
+    "intent": "intent type",
+    "os": "OS type",
+}
 
 
 class Allowlist:
@@ -51,7 +56,9 @@ class Allowlist:
                 try:
                     value = parse_value(field, item, valid)
                 except AicrError as exc:
-                    raise AicrError(Code.INVALID_REQUEST, f"invalid {var}: {exc.message}", {"variable": var}) from None
+                    raise AicrError(
+                        Code.INVALID_REQUEST, f"invalid {var}: {exc.message}", {"variable": var}
+                    ) from None
                 if value != ANY and value not in values:
                     values.append(value)
             if values:

@@ -63,7 +63,9 @@ def spec_values(spec: Mapping[str, Any], allowed: Mapping[str, Iterable[str]]) -
         if raw is None:
             continue
         if not isinstance(raw, str):
-            raise AicrError(Code.INVALID_REQUEST, f"invalid {field} in criteria spec: invalid {field} type: {raw}")
+            raise AicrError(
+                Code.INVALID_REQUEST, f"invalid {field} in criteria spec: invalid {field} type: {raw}"
+            )
         try:
             values[field] = parse_value(field, raw, allowed)
         except AicrError as exc:

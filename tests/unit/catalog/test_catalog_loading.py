@@ -292,6 +292,8 @@ def test_external_override_key_wins_over_an_embedded_alias(embedded: Path, tmp_p
 
 
 def test_override_key_clash_inside_one_registry_is_an_error(embedded: Path, tmp_path: Path) -> None:
-    ext = _external(tmp_path, registry=[helm("x", valueOverrideKeys=["k"]), helm("y", valueOverrideKeys=["k"])])
+    ext = _external(
+        tmp_path, registry=[helm("x", valueOverrideKeys=["k"]), helm("y", valueOverrideKeys=["k"])]
+    )
     with pytest.raises(AicrError, match='valueOverrideKey "k" is used by both "x" and "y"'):
         load_catalog(data=ext)
