@@ -117,7 +117,7 @@ def test_tampered_bundle_fails_verification(recipe: Path, tmp_path: Path) -> Non
         (["--set", "c:=x"], 2, "path and value cannot be empty"),
         (["-d", "bogus"], 2, 'invalid deployer type "bogus"'),
         (["--flux-namespace", "x"], 2, "--flux-namespace is only valid with --deployer flux"),
-        (["--app-name", "foo"], 2, "--app-name is only valid with --deployer argocd or argocd-helm"),
+        (["--app-name", "foo"], 2, "--app-name is only valid with --deployer argocd, argocd-helm or fleet"),
         (["-d", "argocd", "--app-name", "Bad_Name"], 2, "DNS-1123"),
         (["--accelerated-node-toleration", "k=v:Bad"], 2, 'invalid taint effect "Bad"'),
         (["--system-node-selector", "nokv"], 2, "expected key=value"),

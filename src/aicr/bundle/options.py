@@ -16,13 +16,16 @@ if TYPE_CHECKING:
     from collections.abc import Iterable
     from typing import Any
 
-DEPLOYERS = ("argocd", "argocd-helm", "flux", "helm", "helmfile")
+DEPLOYERS = ("argocd", "argocd-helm", "fleet", "flux", "helm", "helmfile")
 ARGO_DEPLOYERS = frozenset({"argocd", "argocd-helm"})
 DEPLOYER_KEY = "deployer"  # reserved --set key for Argo deployer options
 ENABLED_KEY = "enabled"
 EFFECTS = ("NoSchedule", "PreferNoSchedule", "NoExecute")
 DEFAULT_TOLERATIONS: tuple[dict[str, Any], ...] = ({"operator": "Exists"},)
 DEFAULT_FLUX_NAMESPACE = "flux-system"
+DEFAULT_FLEET_NAMESPACE = "fleet-default"
+FLEET_MODES = ("gitrepo", "helmop")
+APP_NAME_DEPLOYERS = frozenset({"argocd", "argocd-helm", "fleet"})
 _LOWER_ALNUM = frozenset("abcdefghijklmnopqrstuvwxyz0123456789")
 _SPECIAL_FLOATS = {"inf": float("inf"), "+inf": float("inf"), "-inf": float("-inf"), "infinity": float("inf"),
                    "+infinity": float("inf"), "-infinity": float("-inf"), "nan": float("nan")}  # fmt: skip
@@ -44,6 +47,8 @@ OPTION_KINDS: dict[str, str] = {
     "repo": "str",
     "app_name": "str",
     "flux_namespace": "str",
+    "fleet_mode": "str",
+    "fleet_namespace": "str",
     "data": "str",
     "serial": "bool",
 }
@@ -285,6 +290,8 @@ class BundleOptions:
         "data_dir",
         "deployer",
         "dynamic",
+        "fleet_mode",
+        "fleet_namespace",
         "flux_namespace",
         "nodes",
         "repo",
@@ -316,6 +323,8 @@ class BundleOptions:
         self.repo = ""
         self.app_name = ""
         self.flux_namespace = DEFAULT_FLUX_NAMESPACE
+        self.fleet_mode = FLEET_MODES[0]
+        self.fleet_namespace = DEFAULT_FLEET_NAMESPACE
         self.serial = False
         self.data_dir = ""
         self.argo = ArgoOptions()
@@ -393,9 +402,10 @@ class BundleOptions:
     def _check_deployer_flags(self, raw: dict[str, Any]) -> None:
         app_name = raw.get("app_name")
         if app_name is not None:
-            if self.deployer not in ARGO_DEPLOYERS:
+            if self.deployer not in APP_NAME_DEPLOYERS:
                 raise AicrError(
-                    Code.INVALID_REQUEST, "--app-name is only valid with --deployer argocd or argocd-helm"
+                    Code.INVALID_REQUEST,
+                    "--app-name is only valid with --deployer argocd, argocd-helm or fleet",
                 )
             name = _as_str("app_name", app_name)
             if not is_dns_subdomain(name):
@@ -415,6 +425,30 @@ class BundleOptions:
                     Code.INVALID_REQUEST, f'invalid --flux-namespace "{name}": must be a DNS-1123 label'
                 )
             self.flux_namespace = name
+        self._check_fleet_flags(raw)
+
+    def _check_fleet_flags(self, raw: dict[str, Any]) -> None:
+        mode = raw.get("fleet_mode")
+        if mode is not None:
+            if self.deployer != "fleet":
+                raise AicrError(Code.INVALID_REQUEST, "--fleet-mode is only valid with --deployer fleet")
+            text = _as_str("fleet_mode", mode)
+            if text not in FLEET_MODES:
+                raise AicrError(
+                    Code.INVALID_REQUEST,
+                    f'invalid --fleet-mode "{text}": must be one of {", ".join(FLEET_MODES)}',
+                )
+            self.fleet_mode = text
+        namespace = raw.get("fleet_namespace")
+        if namespace is not None:
+            if self.deployer != "fleet":
+                raise AicrError(Code.INVALID_REQUEST, "--fleet-namespace is only valid with --deployer fleet")
+            name = _as_str("fleet_namespace", namespace)
+            if not is_dns_label(name):
+                raise AicrError(
+                    Code.INVALID_REQUEST, f'invalid --fleet-namespace "{name}": must be a DNS-1123 label'
+                )
+            self.fleet_namespace = name
 
 
 def _as_list(name: str, value: Any) -> list[str]:

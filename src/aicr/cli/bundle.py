@@ -38,9 +38,11 @@ _REPEATABLE = (
     ("--workload-selector", "key=value of workloads node tuning must not evict"),
 )
 _SINGLE = (
-    ("--repo", "Git URL of the repository the bundle is pushed to (argocd, flux)"),
-    ("--app-name", "parent Application name (argocd: nvidia-stack, argocd-helm: aicr-stack)"),
+    ("--repo", "Git URL of the repository the bundle is pushed to (argocd, flux, fleet)"),
+    ("--app-name", "parent Application name (argocd: nvidia-stack, argocd-helm: aicr-stack, fleet: aicr)"),
     ("--flux-namespace", "namespace of the Flux resources (default flux-system)"),
+    ("--fleet-mode", "Fleet output: gitrepo (fleet.yaml per folder + GitRepo, default) or helmop"),
+    ("--fleet-namespace", "Fleet workspace of the GitRepo/HelmOps (default fleet-default)"),
     ("--flux-oci-source-name", "OCIRepository name for OCI output (flux)"),
     ("--workload-gate", "taint key[=value]:effect that gates workloads until nodes are tuned"),
     ("--nodes", "number of GPU nodes (0 = unset)"),
@@ -184,14 +186,24 @@ def options_from_args(args: Any, deployer: str) -> dict[str, Any]:
         "workload_selector": args.workload_selector,
         "serial": bool(args.serial),
     }
-    for dest in ("workload_gate", "nodes", "storage_class", "app_name", "flux_namespace", "data"):
+    for dest in (
+        "workload_gate",
+        "nodes",
+        "storage_class",
+        "app_name",
+        "flux_namespace",
+        "fleet_mode",
+        "fleet_namespace",
+        "data",
+    ):
         value = getattr(args, dest)
         if value is not None:
             options[dest] = value
     if args.repo is not None:
-        if deployer not in ("argocd", "argocd-helm", "flux"):
+        if deployer not in ("argocd", "argocd-helm", "flux", "fleet"):
             raise AicrError(
-                Code.INVALID_REQUEST, "--repo is only valid with --deployer argocd, argocd-helm or flux"
+                Code.INVALID_REQUEST,
+                "--repo is only valid with --deployer argocd, argocd-helm, flux or fleet",
             )
         options["repo"] = args.repo
     if args.flux_oci_source_name is not None and deployer != "flux":

@@ -15,7 +15,7 @@ TESTS = HERE.parent.parent
 FIXTURE_CATALOG = TESTS / "fixtures" / "bundle-catalog"
 SCHEMAS = TESTS / "schemas"
 GOLDEN = TESTS / "golden" / "bundle"
-DEPLOYERS = ("helm", "helmfile", "argocd", "argocd-helm", "flux")
+DEPLOYERS = ("helm", "helmfile", "argocd", "argocd-helm", "flux", "fleet")
 
 # Embedded-catalog leaves used for goldens and rendering (skipped while the catalog lacks them).
 EMBEDDED_LEAVES = {
