@@ -122,7 +122,8 @@ class Registry:
 
         self.host = host
         self.base = f"{'http' if plain_http else 'https'}://{host}"
-        self._credentials = credentials if credentials is not None else docker_credentials(host)
+        found = credentials if credentials is not None else docker_credentials(host)
+        self._credentials = found if found and any(found) else None  # ("", "") means anonymous
         self._token = ""
         self._http = httpx.Client(verify=not insecure_tls, timeout=TIMEOUT_S, transport=transport)
 
