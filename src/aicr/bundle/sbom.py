@@ -45,7 +45,7 @@ def _component(ref: dict[str, Any]) -> dict[str, Any]:
 
 def image_purl(image: str) -> str:
     """`pkg:oci/<name>@<digest or tag>?repository_url=<registry/path>` for an image reference."""
-    base, digest = (image.split("@", 1) + [""])[:2]
+    base, _, digest = image.partition("@")
     last = base.rsplit("/", 1)[-1]
     tag = ""
     if ":" in last:
