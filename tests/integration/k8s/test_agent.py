@@ -148,7 +148,7 @@ def test_rbac_denials_are_all_listed_in_one_unauthorized_error(
     assert "missing 3 permission(s)" in err
     assert 'create jobs.batch in namespace "default"' in err
     assert "create clusterroles.rbac.authorization.k8s.io cluster-wide" in err
-    assert 'delete configmaps in namespace "default"' in err
+    assert 'delete configmaps "aicr-agent-snapshot-' in err
     assert run_objects(kube) == [] and not kube.objects("v1/serviceaccounts")
 
 
