@@ -240,3 +240,39 @@ def _agent_snapshot(
     )
     doc: dict[str, Any] = snap.to_dict()
     return doc
+
+
+PREVIEW_RUN_ID = "preview"
+
+
+def rbac_preview(
+    recipe: Any = None,
+    *,
+    phases: str | Sequence[str] | None = None,
+    catalog: Catalog | None = None,
+    data: str | None = None,
+    options: RunOptions | None = None,
+) -> str:
+    """The RBAC objects a run would create, as multi-document YAML (touches no cluster).
+
+    With a recipe: the rules of its declared checks (minus the skip list) in the requested
+    phases, after the same pre-flights as a run; without: every catalog check of those phases.
+    Object names carry the placeholder run ID `preview`.
+    """
+    from aicr.io.yamlout import dump
+    from aicr.validate.manifests import RunNames
+    from aicr.validate.phases import entries_for_phase
+    from aicr.validate.rbac import rbac_plan
+
+    opts = options or RunOptions()
+    wanted = parse_phases([phases] if isinstance(phases, str) else phases)
+    if catalog is None:
+        from aicr.catalog.catalog import load_catalog
+
+        catalog = load_catalog(data=data)
+    if recipe is not None:
+        entries = plan_run(catalog.validators, wanted, _recipe_doc(recipe, None), opts).entries
+    else:
+        entries = [e for phase in wanted for e in entries_for_phase(catalog.validators, phase)]
+    plan = rbac_plan(entries, RunNames(PREVIEW_RUN_ID, opts.namespace))
+    return "".join(f"---\n{dump(m)}" for m in plan.manifests())
