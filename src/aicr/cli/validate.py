@@ -316,9 +316,18 @@ def _validate(
         inputs=[args.recipe, *([args.snapshot] if args.snapshot else [])],
     )
     agent = None if snapshot is not None or args.no_cluster else agent_options(args, selector, tolerations)
+    from aicr.validate.progress import ValidateProgress, show_readiness
+
     if args.no_cluster:
-        return validate(recipe, snapshot, phases=phases, no_cluster=True, data=args.data, options=opts)
-    from aicr.validate.progress import ValidateProgress
+        return validate(
+            recipe,
+            snapshot,
+            phases=phases,
+            no_cluster=True,
+            data=args.data,
+            options=opts,
+            on_readiness=show_readiness,
+        )
 
     with ValidateProgress() as progress:
         opts.on_event = progress
@@ -330,4 +339,5 @@ def _validate(
             kubeconfig=args.kubeconfig,
             options=opts,
             agent=agent,
+            on_readiness=progress.show_readiness,
         )

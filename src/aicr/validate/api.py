@@ -136,11 +136,13 @@ def validate(
     options: RunOptions | None = None,
     agent: AgentOptions | None = None,
     on_agent_progress: Callable[[str, float], None] | None = None,
+    on_readiness: Callable[[list[ConstraintResult]], None] | None = None,
 ) -> Report:
     """Validate `recipe` (RecipeResult, document or location) against `snapshot` and the cluster.
 
     `phases`: names (or `all`) in the order to run; default deployment, conformance,
     performance. `options` carries namespace, cleanup, fail-fast, skip list and Job settings.
+    `on_readiness` receives every readiness result (before the gate raises for a miss).
     """
     opts = options or RunOptions()
     recipe_doc = _recipe_doc(recipe, kubeconfig)
@@ -153,7 +155,7 @@ def validate(
     validators = catalog.validators
     readiness: list[ConstraintResult] = []
     if snapshot_doc is not None or no_cluster:
-        readiness = check_readiness(recipe_doc, snapshot_doc)
+        readiness = check_readiness(recipe_doc, snapshot_doc, on_readiness)
     plan = plan_run(validators, wanted, recipe_doc, opts)
     if no_cluster:
         return Report(no_cluster_phases(plan), readiness=readiness, snapshot=snapshot_doc)
@@ -169,7 +171,7 @@ def validate(
             preflight(client, plan, opts, run_id, agent_opts)
         if agent_opts is not None:
             snapshot_doc = _agent_snapshot(client, agent_opts, on_agent_progress)
-            readiness = check_readiness(recipe_doc, snapshot_doc)
+            readiness = check_readiness(recipe_doc, snapshot_doc, on_readiness)
         run_id, results = run_in_cluster(
             client, plan, recipe_doc, snapshot_doc, opts, run_id=run_id, checked=opts.check_access
         )
