@@ -190,12 +190,13 @@ class Access:
         return Access([*self.permissions, *other.permissions], [*self.grants, *other.grants])
 
 
-def namespace_access(namespace: str, *, create: bool) -> Access:
-    """Reading the namespace, and creating it when it is missing (or cannot be read)."""
-    needs = [Permission("get", "namespaces", name=namespace)]
-    if create:
-        needs.append(Permission("create", "namespaces"))
-    return Access(needs)
+def namespace_access(*, create: bool) -> Access:
+    """Creating the namespace when the lookup found it missing.
+
+    The lookup itself is a read that may be forbidden (users with rights only inside their
+    namespace): then the namespace is assumed to exist and nothing is asked about it.
+    """
+    return Access([Permission("create", "namespaces")] if create else [])
 
 
 def configmap_access(output: str | None, inputs: Sequence[str | None] = ()) -> Access:

@@ -209,9 +209,7 @@ def agent_access(opts: AgentOptions, names: RunNames, *, create_namespace: bool)
     ]
     _sa, role, role_binding, cluster_role, cluster_binding = created[:5]
     grants = role_grants(role, role_binding) + role_grants(cluster_role, cluster_binding)
-    return (
-        namespace_access(ns, create=create_namespace) + Access(needs, grants) + configmap_access(opts.output)
-    )
+    return namespace_access(create=create_namespace) + Access(needs, grants) + configmap_access(opts.output)
 
 
 def _container_security(opts: AgentOptions) -> dict[str, Any]:

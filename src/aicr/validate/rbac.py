@@ -215,4 +215,4 @@ def run_access(plan: RbacPlan, names: RunNames, phases: Sequence[str], *, create
     needs += [Permission(verb, "jobs", "batch", namespace=ns) for verb in ("create", "get", "delete")]
     needs += [Permission(verb, "pods", namespace=ns) for verb in ("list", "delete")]
     needs.append(Permission("get", "pods", namespace=ns, subresource="log"))
-    return namespace_access(ns, create=create_namespace) + Access(needs, grants)
+    return namespace_access(create=create_namespace) + Access(needs, grants)
