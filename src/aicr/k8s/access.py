@@ -119,6 +119,20 @@ def role_grants(role: dict[str, Any], binding: dict[str, Any]) -> list[Grant]:
     ]
 
 
+def object_access(manifest: dict[str, Any]) -> list[Permission]:
+    """Creating the object (no name: RBAC cannot restrict creates by name) and deleting it by name."""
+    from aicr.k8s.resources import resource_of
+
+    res = resource_of(manifest)
+    group = res.api_version.rpartition("/")[0]
+    meta = manifest["metadata"]
+    ns = meta.get("namespace") if res.namespaced else None
+    return [
+        Permission("create", res.plural, group, namespace=ns),
+        Permission("delete", res.plural, group, namespace=ns, name=meta["name"]),
+    ]
+
+
 def unique(permissions: Iterable[Permission]) -> list[Permission]:
     """Permissions with duplicates removed (first occurrence kept)."""
     seen: dict[tuple[str, ...], Permission] = {}

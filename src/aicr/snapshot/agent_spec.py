@@ -172,16 +172,6 @@ def rbac_manifests(opts: AgentOptions, names: RunNames) -> list[dict[str, Any]]:
     ]
 
 
-_PLURALS = {
-    "ServiceAccount": "serviceaccounts",
-    "Role": "roles",
-    "RoleBinding": "rolebindings",
-    "ClusterRole": "clusterroles",
-    "ClusterRoleBinding": "clusterrolebindings",
-    "Job": "jobs",
-}
-
-
 def agent_access(opts: AgentOptions, names: RunNames, *, create_namespace: bool) -> Access:
     """Every request an agent run makes, for the pre-flight (pure).
 
@@ -189,16 +179,18 @@ def agent_access(opts: AgentOptions, names: RunNames, *, create_namespace: bool)
     escalation checks of the Role and ClusterRole it grants, reading and deleting the staging
     ConfigMap the agent pod writes, the pods and logs it reads, and the `-o cm://` target.
     """
-    from aicr.k8s.access import Access, Permission, configmap_access, namespace_access, role_grants
+    from aicr.k8s.access import (
+        Access,
+        Permission,
+        configmap_access,
+        namespace_access,
+        object_access,
+        role_grants,
+    )
 
     ns = opts.namespace
     created = [*rbac_manifests(opts, names), job_manifest(opts, names)]
-    needs: list[Permission] = []
-    for manifest in created:
-        group = str(manifest["apiVersion"]).rpartition("/")[0]
-        plural, meta = _PLURALS[manifest["kind"]], manifest["metadata"]
-        needs.append(Permission("create", plural, group, namespace=meta.get("namespace")))
-        needs.append(Permission("delete", plural, group, namespace=meta.get("namespace"), name=meta["name"]))
+    needs = [p for manifest in created for p in object_access(manifest)]
     needs.append(Permission("get", "jobs", "batch", namespace=ns, name=names.job))
     needs += [
         Permission(verb, "configmaps", namespace=ns, name=names.configmap) for verb in ("get", "delete")

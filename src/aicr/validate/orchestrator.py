@@ -36,8 +36,10 @@ if TYPE_CHECKING:
     from collections.abc import Callable, Sequence
     from typing import Any
 
+    from aicr.k8s.access import Access
     from aicr.k8s.client import ApiClient
     from aicr.k8s.runs import RunObjects
+    from aicr.validate.rbac import RbacPlan
 
 NO_CLUSTER_MESSAGE = "skipped - no-cluster mode"
 FAIL_FAST_MESSAGE = "skipped due to previous phase failure"
@@ -180,14 +182,14 @@ def outcome_test(spec: CheckSpec, outcome: capture.CheckOutcome) -> dict[str, An
     )
 
 
-def rbac_plan_for(plan: Plan, names: manifests.RunNames) -> Any:
+def rbac_plan_for(plan: Plan, names: manifests.RunNames) -> RbacPlan:
     """The RbacPlan of a run: the rules of the checks that will run."""
     from aicr.validate.rbac import rbac_plan
 
     return rbac_plan(plan.entries, names)
 
 
-def cluster_access(client: ApiClient, plan: Plan, opts: RunOptions, names: manifests.RunNames) -> Any:
+def cluster_access(client: ApiClient, plan: Plan, opts: RunOptions, names: manifests.RunNames) -> Access:
     """The pre-flight list of a run (the namespace is looked up: creating it is needed only when missing)."""
     from aicr.k8s.access import configmap_access, namespace_state
     from aicr.validate.rbac import run_access

@@ -174,36 +174,16 @@ def rbac_plan(entries: Sequence[dict[str, Any]], names: RunNames) -> RbacPlan:
     )
 
 
-def _create_delete(manifest: dict[str, Any]) -> list[Permission]:
-    group, _, _version = str(manifest["apiVersion"]).rpartition("/")
-    plural = _PLURALS[manifest["kind"]]
-    meta = manifest["metadata"]
-    ns = meta.get("namespace")
-    return [
-        Permission("create", plural, group, namespace=ns),
-        Permission("delete", plural, group, namespace=ns, name=meta["name"]),
-    ]
-
-
-_PLURALS = {
-    "ServiceAccount": "serviceaccounts",
-    "Role": "roles",
-    "RoleBinding": "rolebindings",
-    "ClusterRole": "clusterroles",
-    "ClusterRoleBinding": "clusterrolebindings",
-}
-
-
 def run_access(plan: RbacPlan, names: RunNames, phases: Sequence[str], *, create_namespace: bool) -> Access:
     """Every request a validation run makes, from its RBAC plan (the pre-flight's list).
 
     Namespace get/create, create+delete of each RBAC object with the escalation checks of the
     roles and bindings, the data and report ConfigMaps, the validator Jobs, their pods and logs.
     """
-    from aicr.k8s.access import role_grants
+    from aicr.k8s.access import object_access, role_grants
 
     ns = names.namespace
-    needs = [p for m in plan.manifests() for p in _create_delete(m)]
+    needs = [p for m in plan.manifests() for p in object_access(m)]
     grants = role_grants(plan.role, plan.role_binding)
     if plan.cluster_role is not None and plan.cluster_role_binding is not None:
         grants += role_grants(plan.cluster_role, plan.cluster_role_binding)
