@@ -1,7 +1,7 @@
 """Least-privilege RBAC of a validation run: exactly the union of the running checks' catalog rules.
 
 Pure: catalog entries and run names in, manifests out (nothing talks to a cluster). Each catalog
-entry declares `rbac:` rules with a scope (docs/decisions.md "Least-privilege validator RBAC"):
+entry declares `rbac:` rules with a scope (docs/decisions.md D11):
 `namespace` rules go into one Role bound in the validation namespace; `cluster` and
 `run-namespaces` rules go into one ClusterRole bound cluster-wide, created only when some rule
 needs it (a check's own namespaces do not exist when the run starts, so no Role can be bound in
@@ -177,8 +177,9 @@ def rbac_plan(entries: Sequence[dict[str, Any]], names: RunNames) -> RbacPlan:
 def run_access(plan: RbacPlan, names: RunNames, phases: Sequence[str], *, create_namespace: bool) -> Access:
     """Every request a validation run makes, from its RBAC plan (the pre-flight's list).
 
-    Namespace get/create, create+delete of each RBAC object with the escalation checks of the
-    roles and bindings, the data and report ConfigMaps, the validator Jobs, their pods and logs.
+    Creating the namespace when it is missing, create+delete of each RBAC object with the
+    escalation checks of the roles and bindings, the data and report ConfigMaps (report updates
+    are server-side applies), the validator Jobs, their pods and logs.
     """
     from aicr.k8s.access import object_access, role_grants
 
