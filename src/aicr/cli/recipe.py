@@ -84,6 +84,8 @@ FAST_SPEC = FastSpec(
 
 def run(args: Any) -> int:
     """Resolve and write the recipe."""
+    from contextlib import nullcontext
+
     from aicr.catalog.catalog import load_catalog
     from aicr.cli.criteria_flags import build_criteria
     from aicr.cli.options import check_format
@@ -95,10 +97,19 @@ def run(args: Any) -> int:
     catalog = load_catalog(data=args.data)
     snapshot = load_snapshot_arg(args.snapshot, args.kubeconfig)
     criteria = build_criteria(args, catalog, snapshot)
+    shown: Any = nullcontext()
+    if snapshot is not None:
+        from aicr.validate.progress import snapshot_constraints_shown
+
+        shown = snapshot_constraints_shown()
     try:
-        result = catalog.resolve(
-            criteria, snapshot=snapshot, criteria_strict=bool(args.criteria_strict), version=recipe_version()
-        )
+        with shown:
+            result = catalog.resolve(
+                criteria,
+                snapshot=snapshot,
+                criteria_strict=bool(args.criteria_strict),
+                version=recipe_version(),
+            )
     except AicrError as exc:
         if snapshot is None:
             raise

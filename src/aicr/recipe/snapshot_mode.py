@@ -10,6 +10,9 @@ Each evaluation is logged on stderr (overlay, constraint, expected, actual, pass
 
 from __future__ import annotations
 
+from contextlib import contextmanager
+from contextvars import ContextVar
+
 from aicr import logs
 from aicr.errors import AicrError, Code
 from aicr.recipe.matching import resolve_chain
@@ -17,10 +20,27 @@ from aicr.validate.constraints import check
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from collections.abc import Iterator
     from typing import Any
 
     from aicr.catalog.catalog import Catalog
     from aicr.recipe.merge import Spec
+
+
+Row = tuple[str, str, str, str, str]
+_ROW_FIELDS = ("overlay", "name", "expected", "actual", "passed")
+_ROWS: ContextVar[list[Row] | None] = ContextVar("aicr_snapshot_constraint_rows", default=None)
+
+
+@contextmanager
+def collected_evaluations() -> Iterator[list[Row]]:
+    """Within the block, evaluations are collected as rows (for a table) instead of logged."""
+    rows: list[Row] = []
+    token = _ROWS.set(rows)
+    try:
+        yield rows
+    finally:
+        _ROWS.reset(token)
 
 
 def _evaluate(
@@ -28,15 +48,19 @@ def _evaluate(
 ) -> tuple[bool, str, str | None]:
     """(passed, actual, reason-when-failed) for one constraint, logged as one line."""
     passed, actual, reason = _outcome(constraint, snapshot)
-    log = logs.info if passed else logs.warn
-    log(
-        "constraint evaluated",
-        overlay=overlay,
-        name=constraint["name"],
-        expected=constraint["value"],
-        actual=actual or (reason or ""),
-        passed="yes" if passed else "no",
+    row = (
+        overlay,
+        constraint["name"],
+        constraint["value"],
+        actual or reason or "",
+        "yes" if passed else "no",
     )
+    rows = _ROWS.get()
+    if rows is not None:
+        rows.append(row)
+    else:
+        log = logs.info if passed else logs.warn
+        log("constraint evaluated", **dict(zip(_ROW_FIELDS, row, strict=True)))
     return passed, actual, reason
 
 

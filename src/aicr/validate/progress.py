@@ -10,14 +10,42 @@ from __future__ import annotations
 
 import sys
 import time
+from contextlib import contextmanager
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from collections.abc import Iterator
     from typing import Any, TextIO
 
     from aicr.validate.readiness import ConstraintResult
 
 READINESS_COLUMNS = ("Constraint", "Expected", "Actual", "Passed")
+SNAPSHOT_COLUMNS = ("Overlay", "Constraint", "Expected", "Actual", "Passed")
+
+
+def _tty(stream: TextIO) -> bool:
+    return bool(getattr(stream, "isatty", lambda: False)())
+
+
+@contextmanager
+def snapshot_constraints_shown(stream: TextIO | None = None) -> Iterator[None]:
+    """`recipe --snapshot`: on a TTY, every evaluated constraint in one table when resolution ends
+    (also when it fails); elsewhere the evaluations stay one log line each. A plain-text table:
+    the recipe path does not import rich."""
+    out = stream or sys.stderr
+    if not _tty(out):
+        yield
+        return
+    from aicr.io.table import render_table
+    from aicr.recipe.snapshot_mode import collected_evaluations
+
+    with collected_evaluations() as rows:
+        try:
+            yield
+        finally:
+            if rows:
+                out.write("\n".join(render_table(SNAPSHOT_COLUMNS, rows)) + "\n")
+                out.flush()
 
 
 def readiness_table(results: list[ConstraintResult]) -> Any:
@@ -37,7 +65,7 @@ def show_readiness(results: list[ConstraintResult], stream: TextIO | None = None
     out = stream or sys.stderr
     if not results:
         return
-    if not bool(getattr(out, "isatty", lambda: False)()):
+    if not _tty(out):
         from aicr import logs
 
         for result in results:

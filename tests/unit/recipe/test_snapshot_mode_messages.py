@@ -4,6 +4,7 @@ of a resolution whose overlays were excluded names their failing constraints (ex
 
 from __future__ import annotations
 
+import io
 from pathlib import Path
 
 import pytest
@@ -12,6 +13,7 @@ from tests.unit.recipe.test_query_and_snapshot import _constrained_catalog, _sna
 from aicr.errors import AicrError, Code
 from aicr.recipe.criteria import Criteria
 from aicr.recipe.snapshot_mode import explain_exclusions
+from aicr.validate.progress import snapshot_constraints_shown
 
 QUERY = Criteria(service="eks", accelerator="h100", intent="training", os="ubuntu")
 
@@ -54,3 +56,28 @@ def test_every_evaluated_constraint_is_one_log_line_with_expected_actual_passed(
     assert "overlay=h100-eks-ubuntu-training name=K8s.server.version" in lines[0]
     assert 'expected=">= 1.32" actual=v1.33.1-eks-1 passed=yes' in lines[0]
     assert "name=GPU.smi.driver" in lines[1] and "actual=550.54 passed=no" in lines[1]
+
+
+class Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def test_on_a_terminal_the_evaluations_are_one_table_even_when_resolution_fails(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = Terminal()
+    snap = _snapshot(K8s={"server": {"version": "v1.31.4-eks-1"}}, GPU={"smi": {"driver": "590.1"}})
+    with pytest.raises(AicrError), snapshot_constraints_shown(out):
+        _constrained_catalog(tmp_path).resolve(QUERY, snapshot=snap)
+    lines = out.getvalue().splitlines()
+    assert lines[0].split() == ["Overlay", "Constraint", "Expected", "Actual", "Passed"]
+    assert lines[1].split() == [
+        "h100-eks-ubuntu-training",
+        "K8s.server.version",
+        ">=",
+        "1.32",
+        "v1.31.4-eks-1",
+        "no",
+    ]
+    assert "constraint evaluated" not in capsys.readouterr().err
