@@ -49,7 +49,11 @@ _GRANT_KINDS = ("Role", "RoleBinding", "ClusterRole", "ClusterRoleBinding")
 
 
 class RunOptions:
-    """How a validation run behaves (everything `aicr validate` flags can change)."""
+    """How a validation run behaves (everything `aicr validate` flags can change).
+
+    `output` and `inputs` are the `cm://` locations the caller writes (the report) and read (the
+    recipe, the snapshot); they are only checked by the permission pre-flight.
+    """
 
     def __init__(
         self,
