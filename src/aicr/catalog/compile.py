@@ -294,6 +294,7 @@ def _compile_validators(files: FileSet) -> list[dict[str, Any]]:
                 )
             if not entry.image.strip():
                 raise AicrError(Code.INVALID_REQUEST, f'{rel}: validator "{entry.name}" requires an image')
+            _check_rbac(entry, rel)
             plain = _builtins(entry)
             if entry.name in index:
                 entries[index[entry.name]] = plain
@@ -301,6 +302,18 @@ def _compile_validators(files: FileSet) -> list[dict[str, Any]]:
                 index[entry.name] = len(entries)
                 entries.append(plain)
     return entries
+
+
+def _check_rbac(entry: models.ValidatorEntry, rel: str) -> None:
+    """Every rule names at least one resource and one verb (a rule granting nothing is a typo)."""
+    for i, rule in enumerate(entry.rbac or []):
+        for field, values in (("resources", rule.resources), ("verbs", rule.verbs)):
+            if not values or any(not str(v).strip() for v in values):
+                raise AicrError(
+                    Code.INVALID_REQUEST,
+                    f'{rel}: validator "{entry.name}" rbac[{i}].{field} must list non-empty names',
+                    {"file": rel, "field": f"rbac[{i}].{field}"},
+                )
 
 
 def _parse_values_files(resolved: dict[str, str]) -> dict[str, Any]:

@@ -9,7 +9,7 @@ plain data).
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal
 
 import msgspec
 
@@ -303,7 +303,7 @@ class RbacRule(_Doc):
     resources: list[str]
     verbs: list[str]
     resource_names: list[str] | None = None
-    scope: str = "namespace"
+    scope: Literal["namespace", "run-namespaces", "cluster"] = "namespace"
 
 
 class ValidatorEntry(_Doc):

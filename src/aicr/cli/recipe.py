@@ -84,9 +84,12 @@ FAST_SPEC = FastSpec(
 
 def run(args: Any) -> int:
     """Resolve and write the recipe."""
+    from contextlib import nullcontext
+
     from aicr.catalog.catalog import load_catalog
     from aicr.cli.criteria_flags import build_criteria
     from aicr.cli.options import check_format
+    from aicr.errors import AicrError
     from aicr.io.documents import write_text
     from aicr.version import recipe_version
 
@@ -94,8 +97,24 @@ def run(args: Any) -> int:
     catalog = load_catalog(data=args.data)
     snapshot = load_snapshot_arg(args.snapshot, args.kubeconfig)
     criteria = build_criteria(args, catalog, snapshot)
-    result = catalog.resolve(
-        criteria, snapshot=snapshot, criteria_strict=bool(args.criteria_strict), version=recipe_version()
-    )
+    shown: Any = nullcontext()
+    if snapshot is not None:
+        from aicr.validate.progress import snapshot_constraints_shown
+
+        shown = snapshot_constraints_shown()
+    try:
+        with shown:
+            result = catalog.resolve(
+                criteria,
+                snapshot=snapshot,
+                criteria_strict=bool(args.criteria_strict),
+                version=recipe_version(),
+            )
+    except AicrError as exc:
+        if snapshot is None:
+            raise
+        from aicr.recipe.snapshot_mode import explain_exclusions
+
+        raise explain_exclusions(exc) from None
     write_text(args.output, result.render(fmt), kubeconfig=args.kubeconfig, doc=result.doc, fmt=fmt)
     return 0

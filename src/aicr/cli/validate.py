@@ -157,6 +157,13 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
         metavar="NAME",
         help="limit --cncf-submission to these features (repeatable)",
     )
+    parser.add_argument(
+        "--print-rbac",
+        action=OnceTrue,
+        default=False,
+        help="print the ServiceAccount, Role(s) and bindings the run would create (YAML) and exit; "
+        "touches no cluster",
+    )
     add_output(parser, "CTRF report")
     add_format(parser, default="json", choices=("json", "yaml", "table"))
     add_data(parser)
@@ -222,6 +229,8 @@ def run(args: argparse.Namespace) -> int:
     selector = parse_node_selector(args.node_selectors or [])
     tolerations = [parse_toleration(t) for t in args.tolerations] if args.tolerations else None
     check_submission_flags(args)
+    if args.print_rbac:
+        return print_rbac(args, phases)
     if not args.recipe:
         raise AicrError(
             Code.INVALID_REQUEST, "--recipe is required: a file, an http(s) URL or cm://namespace/name"
@@ -257,6 +266,23 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
+def print_rbac(args: argparse.Namespace, phases: list[str]) -> int:
+    """`--print-rbac`: the run's RBAC objects (for the recipe's checks, or every catalog check)."""
+    from aicr.io.documents import write_text
+    from aicr.validate.api import rbac_preview
+    from aicr.validate.orchestrator import RunOptions
+
+    recipe = None
+    if args.recipe:
+        from aicr.recipe.document import load_recipe
+
+        recipe = load_recipe(args.recipe, kubeconfig=args.kubeconfig)
+    opts = RunOptions(namespace=args.namespace, skip_checks=args.skip_checks or [])
+    text = rbac_preview(recipe, phases=phases, data=args.data, options=opts)
+    write_text(args.output, text, kubeconfig=args.kubeconfig, fmt="yaml")
+    return 0
+
+
 def _validate(
     args: argparse.Namespace,
     recipe: Any,
@@ -286,11 +312,22 @@ def _validate(
             tag=tag,
         ),
         commit=str(getattr(build, "COMMIT", "")),
+        output=args.output,
+        inputs=[args.recipe, *([args.snapshot] if args.snapshot else [])],
     )
     agent = None if snapshot is not None or args.no_cluster else agent_options(args, selector, tolerations)
+    from aicr.validate.progress import ValidateProgress, show_readiness
+
     if args.no_cluster:
-        return validate(recipe, snapshot, phases=phases, no_cluster=True, data=args.data, options=opts)
-    from aicr.validate.progress import ValidateProgress
+        return validate(
+            recipe,
+            snapshot,
+            phases=phases,
+            no_cluster=True,
+            data=args.data,
+            options=opts,
+            on_readiness=show_readiness,
+        )
 
     with ValidateProgress() as progress:
         opts.on_event = progress
@@ -302,4 +339,5 @@ def _validate(
             kubeconfig=args.kubeconfig,
             options=opts,
             agent=agent,
+            on_readiness=progress.show_readiness,
         )
