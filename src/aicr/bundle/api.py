@@ -84,7 +84,7 @@ def plan_bundle(
         manifests.check_pre_namespaces(comp.name, comp.namespace, comp.pre)
         _check_namespace(comp)
         comps.append(comp)
-    notes = validations.run(comps, doc.get("criteria") or {}, opts)
+    notes = validations.run(comps, doc.get("criteria") or {}, opts, doc)
     folders = layout.plan(comps)
     filtered = _filtered_recipe(doc, enabled, order)
     plan = BundlePlan(filtered, comps, folders, opts, version)
