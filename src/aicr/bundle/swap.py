@@ -1,0 +1,237 @@
+"""Put a finished bundle directory in place of `-o DIR` in one atomic step, and clean up after kills.
+
+Edge: renames, directory listings and deletions only; the tree itself is written by
+`tree.write_bundle`. The new bundle is staged in `.<dir>.aicr-new-<pid>-<n>` beside the target
+(same filesystem). A missing or empty target is replaced by one rename; an existing bundle is
+swapped with the staged one by one `renameat2(RENAME_EXCHANGE)` (Linux 3.15+), so at every instant
+the path holds the complete old or the complete new bundle. Where the exchange is unsupported the
+documented fallback is two renames (old -> `.<dir>.aicr-old-<pid>-<n>`, staged -> target) and the
+next run puts the old bundle back if a kill fell between them. Names in the target that no earlier
+bundle owns (foreign files) are refused unless `force`; with `force` they are carried into the
+staged tree before the switch (same inodes, contents untouched) and put back by the next run if a
+kill fell before it. Every run first removes the leftovers of killed runs (their pid is gone).
+
+Test hook (inert unless set): `AICR_TEST_SWAP_KILL_AT=N` SIGKILLs the process just before the
+N-th swap step, so tests can kill the swap at every step (tests/integration/bundle).
+"""
+
+from __future__ import annotations
+
+import os
+
+from aicr.errors import AicrError, Code
+
+KILL_ENV = "AICR_TEST_SWAP_KILL_AT"
+_steps = [0]
+
+
+def step() -> None:
+    """Count one swap step; the test hook kills the process before the step it names."""
+    _steps[0] += 1
+    if os.environ.get(KILL_ENV) == str(_steps[0]):
+        import signal
+
+        os.kill(os.getpid(), signal.SIGKILL)
+
+
+def remove_tree(path: str) -> None:
+    """Delete a directory tree (best effort; symlinks are removed, never followed)."""
+    try:
+        entries = list(os.scandir(path))
+    except OSError:
+        return
+    for entry in entries:
+        try:
+            if entry.is_dir(follow_symlinks=False):
+                remove_tree(entry.path)
+            else:
+                os.unlink(entry.path)
+        except OSError:
+            pass
+    try:
+        os.rmdir(path)
+    except OSError:
+        pass
+
+
+_renameat2: list[object] = []
+
+
+def exchange(a: str, b: str) -> bool:
+    """Atomically swap two paths; False where the kernel or filesystem cannot (caller falls back)."""
+    if not _renameat2:
+        _renameat2.append(_load_renameat2())
+    func = _renameat2[0]
+    if func is None:
+        return False
+    import ctypes
+
+    at_fdcwd, rename_exchange = -100, 2
+    if func(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), rename_exchange) == 0:  # type: ignore[operator]
+        return True
+    err = ctypes.get_errno()
+    if err in (38, 22, 95):  # ENOSYS, EINVAL (unsupported flag/filesystem), EOPNOTSUPP
+        _renameat2[0] = None
+        return False
+    raise OSError(err, os.strerror(err), a, None, b)
+
+
+def _load_renameat2() -> object:
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        return libc.renameat2
+    except (OSError, AttributeError):
+        return None
+
+
+def temp_name(target: str, kind: str) -> str:
+    """A fresh `.<base>.aicr-<kind>-<pid>-<n>` path beside `target` (not created)."""
+    parent, base = os.path.split(target)
+    for attempt in range(1000):
+        path = os.path.join(parent, f".{base}.aicr-{kind}-{os.getpid()}-{attempt}")
+        if not os.path.lexists(path):
+            return path
+    raise FileExistsError(f"no free scratch name beside {target}")
+
+
+def _pid_alive(pid: int) -> bool:
+    if pid == os.getpid():
+        return False  # our own leftovers can only be from an earlier, finished call
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def leftovers(target: str) -> list[tuple[str, str]]:
+    """(kind, path) of scratch directories beside `target` left by runs that no longer exist."""
+    parent, base = os.path.split(target)
+    prefix = f".{base}.aicr-"
+    found: list[tuple[str, str]] = []
+    try:
+        names = sorted(os.listdir(parent or "."))
+    except OSError:
+        return found
+    for name in names:
+        if not name.startswith(prefix):
+            continue
+        kind, _sep, rest = name[len(prefix) :].partition("-")
+        pid = rest.split("-", 1)[0]
+        if kind in ("new", "old") and pid.isdigit() and not _pid_alive(int(pid)):
+            found.append((kind, os.path.join(parent, name)))
+    # "old" first: a target lost between the fallback renames is restored before a staged tree
+    # holding carried foreign files is looked at.
+    return sorted(found, key=lambda item: item[0] != "old")
+
+
+def recover(target: str, owned: object) -> None:
+    """Undo what a killed run left: restore a lost target, return carried foreign files, delete scratch.
+
+    `owned(dir)` names the top-level entries a bundle directory owns (tree._previous_entries).
+    """
+    for kind, path in leftovers(target):
+        if kind == "old" and not os.path.lexists(target):
+            os.rename(path, target)  # killed between the two fallback renames: old bundle back
+            continue
+        if kind == "new" and os.path.isdir(target):
+            _return_foreign(path, target, owned)
+        remove_tree(path)
+    _recover_inside(target)
+
+
+def _recover_inside(target: str) -> None:
+    """Scratch directories the entry-by-entry fallback left inside the target: old entries back."""
+    try:
+        names = sorted(os.listdir(target))
+    except OSError:
+        return
+    for name in names:
+        kind, _sep, rest = name.removeprefix(".aicr-").partition("-")
+        pid = rest.split("-", 1)[0]
+        if not name.startswith(".aicr-") or kind not in ("new", "old") or not pid.isdigit():
+            continue
+        if _pid_alive(int(pid)):
+            continue
+        path = os.path.join(target, name)
+        if kind == "old":
+            for entry in sorted(os.listdir(path)):
+                if not os.path.lexists(os.path.join(target, entry)):
+                    os.rename(os.path.join(path, entry), os.path.join(target, entry))
+        remove_tree(path)
+
+
+def _return_foreign(staged: str, target: str, owned: object) -> None:
+    """Put back entries carried into a staged tree that a kill left beside the target."""
+    if not os.path.isfile(os.path.join(staged, "checksums.txt")):
+        return  # killed while writing: nothing was carried yet
+    mine: set[str] = owned(staged)  # type: ignore[operator]
+    for name in sorted(os.listdir(staged)):
+        if name not in mine and not os.path.lexists(os.path.join(target, name)):
+            os.rename(os.path.join(staged, name), os.path.join(target, name))
+
+
+def foreign_names(target: str, owned: set[str]) -> list[str]:
+    """Entries of an existing target that no earlier bundle owns."""
+    try:
+        present = os.listdir(target)
+    except FileNotFoundError:
+        return []
+    return sorted(n for n in present if n not in owned and not n.startswith(".aicr-"))
+
+
+def refuse_foreign(target: str, foreign: list[str]) -> AicrError:
+    """The error for a non-empty directory that is not an earlier aicr bundle."""
+    shown = ", ".join(foreign[:5]) + (f" and {len(foreign) - 5} more" if len(foreign) > 5 else "")
+    return AicrError(
+        Code.INVALID_REQUEST,
+        f"output directory {target} is not empty and not an earlier aicr bundle (found: {shown}); "
+        "choose an empty or new directory, or pass --force to write the bundle beside these files",
+        {"path": target, "foreign": foreign[:20]},
+    )
+
+
+def switch(staged: str, target: str, carry: list[str]) -> str | None:
+    """Make `staged` the target; returns the path now holding the old tree (to delete), if any."""
+    moved: list[str] = []
+    try:
+        for name in carry:
+            step()
+            os.rename(os.path.join(target, name), os.path.join(staged, name))
+            moved.append(name)
+        if not os.path.lexists(target) or not os.listdir(target):
+            step()
+            os.replace(staged, target)  # onto a missing or empty directory: one rename
+            return None
+        step()
+        if exchange(staged, target):
+            return staged
+    except BaseException:
+        for name in reversed(moved):
+            os.rename(os.path.join(staged, name), os.path.join(target, name))
+        raise
+    return _two_renames(staged, target, moved)
+
+
+def _two_renames(staged: str, target: str, moved: list[str]) -> str:
+    """Fallback where RENAME_EXCHANGE is unsupported; `recover` repairs a kill between the renames."""
+    trash = temp_name(target, "old")
+    try:
+        os.rename(target, trash)
+    except BaseException:
+        for name in reversed(moved):
+            os.rename(os.path.join(staged, name), os.path.join(target, name))
+        raise
+    try:
+        step()
+        os.rename(staged, target)
+    except BaseException:
+        os.rename(trash, target)
+        for name in reversed(moved):
+            os.rename(os.path.join(staged, name), os.path.join(target, name))
+        raise
+    return trash
