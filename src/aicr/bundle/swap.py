@@ -7,9 +7,10 @@ swapped with the staged one by one `renameat2(RENAME_EXCHANGE)` (Linux 3.15+), s
 the path holds the complete old or the complete new bundle. Where the exchange is unsupported the
 documented fallback is two renames (old -> `.<dir>.aicr-old-<pid>-<n>`, staged -> target) and the
 next run puts the old bundle back if a kill fell between them. Names in the target that no earlier
-bundle owns (foreign files) are refused unless `force`; with `force` they are carried into the
-staged tree before the switch (same inodes, contents untouched) and put back by the next run if a
-kill fell before it. Every run first removes the leftovers of killed runs (their pid is gone).
+bundle owns (foreign files) are refused unless `force`; with `force` they are hard-linked into the
+staged tree before the switch (same inodes, contents untouched; the target keeps them throughout).
+Every run first removes the leftovers of killed runs (scratch names carry the pid; a live pid's
+scratch is left alone).
 
 Test hook (inert unless set): `AICR_TEST_SWAP_KILL_AT=N` SIGKILLs the process just before the
 N-th swap step, so tests can kill the swap at every step (tests/integration/bundle).
@@ -18,6 +19,7 @@ N-th swap step, so tests can kill the swap at every step (tests/integration/bund
 from __future__ import annotations
 
 import os
+import stat
 
 from aicr.errors import AicrError, Code
 
@@ -129,18 +131,13 @@ def leftovers(target: str) -> list[tuple[str, str]]:
     return sorted(found, key=lambda item: item[0] != "old")
 
 
-def recover(target: str, owned: object) -> None:
-    """Undo what a killed run left: restore a lost target, return carried foreign files, delete scratch.
-
-    `owned(dir)` names the top-level entries a bundle directory owns (tree._previous_entries).
-    """
+def recover(target: str) -> None:
+    """Undo what a killed run left: restore a target lost between fallback renames, delete scratch."""
     for kind, path in leftovers(target):
         if kind == "old" and not os.path.lexists(target):
             os.rename(path, target)  # killed between the two fallback renames: old bundle back
             continue
-        if kind == "new" and os.path.isdir(target):
-            _return_foreign(path, target, owned)
-        remove_tree(path)
+        remove_tree(path)  # a staged tree (foreign files in it are extra hard links only)
     _recover_inside(target)
 
 
@@ -165,14 +162,23 @@ def _recover_inside(target: str) -> None:
         remove_tree(path)
 
 
-def _return_foreign(staged: str, target: str, owned: object) -> None:
-    """Put back entries carried into a staged tree that a kill left beside the target."""
-    if not os.path.isfile(os.path.join(staged, "checksums.txt")):
-        return  # killed while writing: nothing was carried yet
-    mine: set[str] = owned(staged)  # type: ignore[operator]
-    for name in sorted(os.listdir(staged)):
-        if name not in mine and not os.path.lexists(os.path.join(target, name)):
-            os.rename(os.path.join(staged, name), os.path.join(target, name))
+def mirror(src: str, dst: str) -> None:
+    """Recreate `src` at `dst` with hard links to the same inodes (directories are recreated)."""
+    st = os.lstat(src)
+    if stat.S_ISDIR(st.st_mode):
+        os.mkdir(dst, 0o700)
+        for name in sorted(os.listdir(src)):
+            mirror(os.path.join(src, name), os.path.join(dst, name))
+        os.chmod(dst, stat.S_IMODE(st.st_mode))
+        return
+    try:
+        os.link(src, dst, follow_symlinks=False)
+    except OSError:
+        if not stat.S_ISREG(st.st_mode):
+            raise
+        import shutil  # hard links refused (another owner, link limit): copy the bytes instead
+
+        shutil.copy2(src, dst)
 
 
 def foreign_names(target: str, owned: set[str]) -> list[str]:
@@ -196,42 +202,32 @@ def refuse_foreign(target: str, foreign: list[str]) -> AicrError:
 
 
 def switch(staged: str, target: str, carry: list[str]) -> str | None:
-    """Make `staged` the target; returns the path now holding the old tree (to delete), if any."""
-    moved: list[str] = []
-    try:
-        for name in carry:
-            step()
-            os.rename(os.path.join(target, name), os.path.join(staged, name))
-            moved.append(name)
-        if not os.path.lexists(target) or not os.listdir(target):
-            step()
-            os.replace(staged, target)  # onto a missing or empty directory: one rename
-            return None
+    """Make `staged` the target; returns the path now holding the old tree (to delete), if any.
+
+    `carry` names foreign entries of the target to keep: they are hard-linked into the staged
+    tree first, so the target keeps them at every instant and they come out with the same inodes.
+    """
+    for name in carry:
         step()
-        if exchange(staged, target):
-            return staged
-    except BaseException:
-        for name in reversed(moved):
-            os.rename(os.path.join(staged, name), os.path.join(target, name))
-        raise
-    return _two_renames(staged, target, moved)
+        mirror(os.path.join(target, name), os.path.join(staged, name))
+    if not os.path.lexists(target) or not os.listdir(target):
+        step()
+        os.replace(staged, target)  # onto a missing or empty directory: one rename
+        return None
+    step()
+    if exchange(staged, target):
+        return staged
+    return _two_renames(staged, target)
 
 
-def _two_renames(staged: str, target: str, moved: list[str]) -> str:
+def _two_renames(staged: str, target: str) -> str:
     """Fallback where RENAME_EXCHANGE is unsupported; `recover` repairs a kill between the renames."""
     trash = temp_name(target, "old")
-    try:
-        os.rename(target, trash)
-    except BaseException:
-        for name in reversed(moved):
-            os.rename(os.path.join(staged, name), os.path.join(target, name))
-        raise
+    os.rename(target, trash)
     try:
         step()
         os.rename(staged, target)
     except BaseException:
         os.rename(trash, target)
-        for name in reversed(moved):
-            os.rename(os.path.join(staged, name), os.path.join(target, name))
         raise
     return trash

@@ -194,12 +194,17 @@ def _resolve_target(target: str) -> str:
     return target
 
 
+def recover_output(target: str) -> None:
+    """Repair what a killed `write_bundle` left at `target` (write_bundle does this first itself)."""
+    swap.recover(_resolve_target(target))
+
+
 def write_bundle(tree: BundleTree, target: str, *, force: bool = False) -> None:
     """Write `tree` to directory `target` atomically (see the module docstring and `swap`)."""
     target = _resolve_target(target)
     try:
         os.makedirs(os.path.dirname(target), exist_ok=True)
-        swap.recover(target, _previous_entries)
+        swap.recover(target)
     except OSError as exc:
         raise AicrError(
             Code.INVALID_REQUEST, f"cannot create output directory {target}: {exc.strerror}"
