@@ -66,25 +66,35 @@ def exchange(a: str, b: str) -> bool:
     func = _renameat2[0]
     if func is None:
         return False
-    import ctypes
-
     at_fdcwd, rename_exchange = -100, 2
     if func(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), rename_exchange) == 0:  # type: ignore[operator]
         return True
-    err = ctypes.get_errno()
-    if err in (38, 22, 95):  # ENOSYS, EINVAL (unsupported flag/filesystem), EOPNOTSUPP
+    import _ctypes
+
+    err: int = _ctypes.get_errno()
+    if err in (38, 22, 95):  # ENOSYS, EINVAL (unsupported flag or filesystem), EOPNOTSUPP
         _renameat2[0] = None
         return False
     raise OSError(err, os.strerror(err), a, None, b)
 
 
 def _load_renameat2() -> object:
+    """libc's renameat2 through `_ctypes` (the `ctypes` package costs ~8 ms of imports), or None."""
     try:
-        import ctypes
+        import _ctypes
 
-        libc = ctypes.CDLL(None, use_errno=True)
-        return libc.renameat2
-    except (OSError, AttributeError):
+        class _Int(_ctypes._SimpleCData):  # type: ignore[type-arg]
+            _type_ = "i"
+
+        class _Func(_ctypes.CFuncPtr):
+            _flags_ = _ctypes.FUNCFLAG_CDECL | _ctypes.FUNCFLAG_USE_ERRNO
+            _restype_ = _Int
+
+        class _Process:
+            _handle = _ctypes.dlopen(None, 0)  # type: ignore[arg-type]
+
+        return _Func(("renameat2", _Process()))  # type: ignore[arg-type]
+    except (ImportError, OSError, AttributeError, TypeError):
         return None
 
 
