@@ -108,9 +108,13 @@ def temp_name(target: str, kind: str) -> str:
     raise FileExistsError(f"no free scratch name beside {target}")
 
 
+# Scratch paths of writes in progress in this process (a server may write from several threads).
+ACTIVE: set[str] = set()
+
+
 def _pid_alive(pid: int) -> bool:
     if pid == os.getpid():
-        return False  # our own leftovers can only be from an earlier, finished call
+        return False  # our own scratch is skipped by path (ACTIVE); the rest is from finished calls
     try:
         os.kill(pid, 0)
     except ProcessLookupError:
@@ -134,8 +138,9 @@ def leftovers(target: str) -> list[tuple[str, str]]:
             continue
         kind, _sep, rest = name[len(prefix) :].partition("-")
         pid = rest.split("-", 1)[0]
-        if kind in ("new", "old") and pid.isdigit() and not _pid_alive(int(pid)):
-            found.append((kind, os.path.join(parent, name)))
+        path = os.path.join(parent, name)
+        if kind in ("new", "old") and pid.isdigit() and not _pid_alive(int(pid)) and path not in ACTIVE:
+            found.append((kind, path))
     # "old" first: a target lost between the fallback renames is restored before a staged tree
     # holding carried foreign files is looked at.
     return sorted(found, key=lambda item: item[0] != "old")
@@ -162,9 +167,9 @@ def _recover_inside(target: str) -> None:
         pid = rest.split("-", 1)[0]
         if not name.startswith(".aicr-") or kind not in ("new", "old") or not pid.isdigit():
             continue
-        if _pid_alive(int(pid)):
-            continue
         path = os.path.join(target, name)
+        if _pid_alive(int(pid)) or path in ACTIVE:
+            continue
         if kind == "old":
             for entry in sorted(os.listdir(path)):
                 if not os.path.lexists(os.path.join(target, entry)):
@@ -233,11 +238,13 @@ def switch(staged: str, target: str, carry: list[str]) -> str | None:
 def _two_renames(staged: str, target: str) -> str:
     """Fallback where RENAME_EXCHANGE is unsupported; `recover` repairs a kill between the renames."""
     trash = temp_name(target, "old")
+    ACTIVE.add(trash)
     os.rename(target, trash)
     try:
         step()
         os.rename(staged, target)
     except BaseException:
         os.rename(trash, target)
+        ACTIVE.discard(trash)
         raise
     return trash

@@ -215,6 +215,7 @@ def write_bundle(tree: BundleTree, target: str, *, force: bool = False) -> None:
         raise swap.refuse_foreign(target, foreign)
     try:
         staging = _scratch_dir(target, "new")
+        swap.ACTIVE.add(staging)
     except OSError as exc:
         raise AicrError(
             Code.INVALID_REQUEST, f"cannot create output directory {target}: {exc.strerror}"
@@ -224,6 +225,7 @@ def write_bundle(tree: BundleTree, target: str, *, force: bool = False) -> None:
         os.chmod(staging, stat.S_IMODE(os.stat(target).st_mode) if os.path.isdir(target) else 0o755)
     except BaseException as exc:
         remove_tree(staging)
+        swap.ACTIVE.discard(staging)
         if isinstance(exc, OSError):
             raise AicrError(Code.INTERNAL, f"failed to write bundle: {exc}") from None
         raise
@@ -235,11 +237,13 @@ def write_bundle(tree: BundleTree, target: str, *, force: bool = False) -> None:
         if old is not None:
             swap.step()
             remove_tree(old)
+            swap.ACTIVE.discard(old)
     except OSError as exc:
         raise AicrError(Code.INTERNAL, f"failed to move bundle into {target}: {exc}") from None
     finally:
         if os.path.isdir(staging):
             remove_tree(staging)
+        swap.ACTIVE.discard(staging)
 
 
 def _swap(tree: BundleTree, staging: str, target: str) -> None:

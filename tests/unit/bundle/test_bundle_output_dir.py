@@ -45,3 +45,21 @@ def test_empty_directory_is_used_without_force(tmp_path: Path) -> None:
     out.mkdir()
     write_bundle(tree("x"), str(out))
     assert (out / "README.md").read_text() == "x"
+
+
+def test_scratch_of_a_write_in_progress_in_this_process_is_left_alone(tmp_path: Path) -> None:
+    from aicr.bundle import swap
+
+    out = tmp_path / "out"
+    write_bundle(tree("one"), str(out))
+    busy = tmp_path / f".out.aicr-new-{os.getpid()}-7"
+    busy.mkdir()
+    swap.ACTIVE.add(str(busy))
+    try:
+        write_bundle(tree("two"), str(out))
+        assert busy.is_dir()
+    finally:
+        swap.ACTIVE.discard(str(busy))
+    write_bundle(tree("three"), str(out))
+    assert not busy.exists()
+    assert not swap.ACTIVE
