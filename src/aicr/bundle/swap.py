@@ -12,8 +12,8 @@ staged tree before the switch (same inodes, contents untouched; the target keeps
 Every run first removes the leftovers of killed runs (scratch names carry the pid; a live pid's
 scratch is left alone).
 
-Test hook (inert unless set): `AICR_TEST_SWAP_KILL_AT=N` SIGKILLs the process just before the
-N-th swap step, so tests can kill the swap at every step (tests/integration/bundle).
+Test hook (inert unless set): `AICR_TEST_SWAP_KILL_AT=N` SIGKILLs the process just before its
+N-th swap step (counted per process), so tests can kill the swap at every step (tests/integration/bundle).
 """
 
 from __future__ import annotations
