@@ -84,7 +84,7 @@ def plan_bundle(
         manifests.check_pre_namespaces(comp.name, comp.namespace, comp.pre)
         _check_namespace(comp)
         comps.append(comp)
-    notes = validations.run(comps, doc.get("criteria") or {}, opts)
+    notes = validations.run(comps, doc.get("criteria") or {}, opts, doc)
     folders = layout.plan(comps)
     filtered = _filtered_recipe(doc, enabled, order)
     plan = BundlePlan(filtered, comps, folders, opts, version)
@@ -159,12 +159,15 @@ def build_bundle(
     deployer: str = "helm",
     catalog: Catalog | None = None,
     options: dict[str, Any] | None = None,
+    *,
+    force: bool = False,
 ) -> BundleResult:
     """Build a bundle for `recipe` into directory `out_dir` (written atomically).
 
     `options` takes the `aicr bundle` flags by their snake_case names with the CLI's string
     forms, e.g. `{"set": ["gpuoperator:driver.version=580.1"], "accelerated_node_toleration":
     ["nvidia.com/gpu=present:NoSchedule"], "repo": "https://github.com/org/repo.git"}`.
+    A non-empty `out_dir` that is not an earlier aicr bundle is refused unless `force`.
     """
     opts = BundleOptions.parse(deployer, options)
     target = os.fspath(out_dir)
@@ -179,5 +182,5 @@ def build_bundle(
         catalog = load_catalog(data=opts.data_dir or None)
     tree, output, _plan = plan_bundle(doc, catalog, opts)
     output_dir = os.path.abspath(target)
-    write_bundle(tree, output_dir)
+    write_bundle(tree, output_dir, force=force)
     return BundleResult(output_dir, tree, output, opts.deployer)

@@ -2,8 +2,9 @@
 
 Edge (reads the bundle) over pure rules. reference/bundle.md §4: every listed file must exist and
 match its SHA-256, no entry may leave the bundle, and (closed world) every file in the bundle
-must be listed (checksums.txt and attestation/ excepted; symlinks and empty directories are
-refused). Trust levels: unknown (checksum problem) < unverified (checksums fine, no attestation)
+must be listed (checksums.txt and attestation/ excepted). The world is closed: symlinks, FIFOs,
+sockets, device files and empty directories anywhere in the bundle fail verification, and a
+listed path that is not a regular file is never opened (a FIFO would block the reader). Trust levels: unknown (checksum problem) < unverified (checksums fine, no attestation)
 < attested < verified. Signatures are not checked yet, so the best a bundle can reach here is
 `unverified`; `max` asks for the best the bundle can reach.
 """
@@ -11,6 +12,7 @@ refused). Trust levels: unknown (checksum problem) < unverified (checksums fine,
 from __future__ import annotations
 
 import os
+import stat
 
 from aicr.bundle.checksums import EXCLUDED_PREFIXES, FILENAME, parse, sha256_hex
 from aicr.errors import AicrError, Code
@@ -131,12 +133,31 @@ def _inventory(root: str) -> tuple[set[str], list[str]]:
         if not dirs and not names and prefix:
             problems.append(f"unexpected empty directory: {prefix.rstrip('/')}")
         for name in names:
-            path = os.path.join(base, name)
-            if os.path.islink(path):
-                problems.append(f"symlink not allowed in bundle: {prefix}{name}")
-            elif os.path.isfile(path):
+            kind = _kind(os.path.join(base, name))
+            if kind == "file":
                 files.add(prefix + name)
+            else:
+                problems.append(f"{kind} not allowed in bundle: {prefix}{name}")
     return files, problems
+
+
+def _kind(path: str) -> str:
+    """ "file" for a regular file, else what it is (never follows a symlink, never opens)."""
+    try:
+        mode = os.lstat(path).st_mode
+    except OSError as exc:
+        return f"unreadable entry ({exc.strerror})"
+    if stat.S_ISREG(mode):
+        return "file"
+    if stat.S_ISLNK(mode):
+        return "symlink"
+    if stat.S_ISFIFO(mode):
+        return "FIFO"
+    if stat.S_ISSOCK(mode):
+        return "socket"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "device file"
+    return "special file"
 
 
 def verify_bundle(directory: str | os.PathLike[str], min_trust_level: str = "max") -> VerifyResult:
@@ -177,9 +198,11 @@ def _check_entries(root: str, text: str, result: VerifyResult) -> None:
     for digest, rel in entries:
         listed.add(rel)
         path = os.path.join(root, *rel.split("/"))
+        kind = _kind(path)
+        if kind != "file" and not kind.startswith("unreadable"):
+            errors.append(f"failed to read {rel}: {kind}, not a regular file")
+            continue
         try:
-            if os.path.islink(path):
-                raise OSError(f"{rel} is a symlink")
             with open(path, "rb") as fh:
                 actual = sha256_hex(fh.read())
         except OSError as exc:

@@ -55,6 +55,7 @@ _SINGLE = (
 )
 _SWITCHES = (
     ("--serial", "install strictly one release at a time"),
+    ("--force", "write into a non-empty directory that is not an earlier bundle (its files are kept)"),
     ("--attest", "sign the bundle (not supported yet)"),
     ("--vendor-charts", "pull charts into the bundle (not supported yet)"),
     ("--readiness-hooks", "add readiness gate charts (not supported yet)"),
@@ -228,6 +229,8 @@ def run(args: Any) -> int:
         raise AicrError(Code.INVALID_REQUEST, "--recipe is required")
     recipe = load_recipe(args.recipe, kubeconfig=args.kubeconfig)
     catalog = load_catalog(data=args.data)
-    result = build_bundle(recipe, args.output, deployer=deployer, catalog=catalog, options=options)
+    result = build_bundle(
+        recipe, args.output, deployer=deployer, catalog=catalog, options=options, force=bool(args.force)
+    )
     sys.stdout.write(result.summary())
     return 0
