@@ -124,9 +124,9 @@ def test_tampered_bundle_fails_verification(recipe: Path, tmp_path: Path) -> Non
         (["--nodes", "-1"], 2, "--nodes must be >= 0"),
         (["--workload-gate", ":NoSchedule"], 2, "key cannot be empty"),
         (["-o", "oci://UPPER/Repo"], 2, "must be lowercase"),
-        (["-o", "oci://reg.example/ns/bundle"], 2, "not supported yet"),
+        (["--image-refs", "refs.txt"], 2, "--image-refs is only valid with -o oci://"),
+        (["--attest"], 2, "--attest needs --signing-key"),
         (["-o", "a", "-o", "b"], 2, "flag --output can only be specified once"),
-        (["--attest"], 2, "--attest is not supported yet"),
         (["--vendor-charts"], 2, "--vendor-charts is not supported yet"),
         (["--certificate-identity-regexp", "foo"], 2, "must contain"),
         (
