@@ -113,11 +113,24 @@ class Catalog:
         snapshot: Any = None,
         criteria_strict: bool = False,
         version: str | None = None,
+        explain: bool = False,
     ) -> RecipeResult:
-        """Resolve `criteria` to a RecipeResult (raises AicrError)."""
+        """Resolve `criteria` to a RecipeResult (raises AicrError); `explain` fills `.provenance`."""
         from aicr.recipe.resolve import resolve
 
-        return resolve(self, criteria, snapshot=snapshot, criteria_strict=criteria_strict, version=version)
+        recorder = None
+        if explain:
+            from aicr.recipe.provenance import Recorder
+
+            recorder = Recorder()
+        return resolve(
+            self,
+            criteria,
+            snapshot=snapshot,
+            criteria_strict=criteria_strict,
+            version=version,
+            recorder=recorder,
+        )
 
     def query(self, criteria: Criteria, selector: str, *, snapshot: Any = None) -> Any:
         """Resolve, hydrate component values, and select one value by dotted path."""

@@ -57,12 +57,17 @@ class Entry:
 
 
 class Recorder:
-    """Collects provenance entries while a recipe is resolved and hydrated."""
+    """Collects provenance entries while a recipe is resolved and hydrated.
 
-    __slots__ = ("entries",)
+    Component `overrides` are kept aside (`overrides`) while the recipe resolves and replayed
+    over the values files when values are explained, because values files sit under them.
+    """
+
+    __slots__ = ("entries", "overrides")
 
     def __init__(self) -> None:
         self.entries: dict[str, Entry] = {}
+        self.overrides: dict[str, list[tuple[Origin, dict[str, Any]]]] = {}
 
     def record(self, path: str, origin: Origin, value: Any) -> None:
         """`origin` set `path` to `value` (a later call for the same path overrides it)."""
@@ -78,15 +83,26 @@ class Recorder:
             del self.entries[path]
 
     def record_tree(self, prefix: str, value: Any, origin: Origin) -> None:
-        """Record every leaf of a mapping (lists and scalars are leaves); a null forgets its path."""
-        if isinstance(value, dict) and value:
-            for key, child in value.items():
-                self.record_tree(f"{prefix}.{key}", child, origin.at(key))
+        """Record every leaf of a values mapping as `merge_values` merges it.
+
+        Maps merge (an empty map changes nothing under an existing map), a null forgets its path,
+        lists and scalars replace everything at and below their path.
+        """
+        if isinstance(value, dict):
+            below = [p for p in self.entries if p.startswith(prefix + ".")]
+            if value:
+                self.entries.pop(prefix, None)  # a map replacing a scalar
+                for key, child in value.items():
+                    self.record_tree(f"{prefix}.{key}", child, origin.at(key))
+            elif not below:
+                self.forget(prefix)
+                self.record(prefix, origin, {})
             return
         if value is None:
             self.forget(prefix)
             return
-        self.forget(prefix)  # a scalar replacing a map replaces all of it
+        for path in [p for p in self.entries if p.startswith(prefix + ".")]:
+            del self.entries[path]  # a scalar replacing a map replaces all of it
         self.record(prefix, origin, value)
 
     def to_dict(self) -> dict[str, Any]:
@@ -115,7 +131,9 @@ def fill_lines(recorder: Recorder, read_text: Any) -> None:
             continue
         if origin.file not in trees:
             try:
-                trees[origin.file] = yaml.compose(read_text(origin.file))
+                trees[origin.file] = yaml.compose(
+                    read_text(origin.file), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+                )
             except Exception:
                 trees[origin.file] = None
         entry.line = _line(trees[origin.file], origin.keypath)
