@@ -36,6 +36,9 @@ _ESCAPES = {
     "L": "\u2028", "P": "\u2029",
 }  # fmt: skip
 _HEX_ESCAPES = {"x": 2, "u": 4, "U": 8}
+# libyaml refuses an implicit key longer than 1,024 characters; stay well inside that.
+_MAX_KEY = 1000
+_FLOW_NUMBER = frozenset("0123456789.")
 
 
 def _digits(text: str) -> bool:
@@ -93,18 +96,24 @@ def resolve_plain(text: str) -> Any:
 
 def load(text: str) -> Any:
     """Parse one document of the subset; raises `Unsupported` for anything outside it."""
-    if "\t" in text or "\r" in text:
-        raise Unsupported("tabs or carriage returns")
     if text.startswith("\ufeff"):
         text = text[1:]
+    # Python's printable set lies inside YAML's and excludes tabs, CR, NEL, U+2028/U+2029, a BOM
+    # and every control character, so one C-speed check covers the odd line breaks too.
+    if not text.replace("\n", "").isprintable():
+        raise Unsupported("tab, carriage return, unusual line break or non-printable character")
     return _Parser(text).document()
 
 
 class _Parser:
-    __slots__ = ("contents", "indents", "pos")
+    __slots__ = ("contents", "indents", "open_end", "pos")
 
     def __init__(self, text: str) -> None:
         raw = text.split("\n")
+        # The last line lacks a line break when the text does not end with one.
+        self.open_end = not text.endswith("\n")
+        if not self.open_end:
+            raw.pop()
         self.indents: list[int] = []
         self.contents: list[str] = []
         for line in raw:
@@ -281,10 +290,11 @@ class _Parser:
                 raise Unsupported("empty block scalar")
             block = indents[probe]
         lines: list[str] = []
+        started = False
         while pos < end:
             content = contents[pos]
             if not content:
-                if lines or indents[pos] <= block:
+                if started or indents[pos] <= block:
                     lines.append(" " * max(0, indents[pos] - block))
                     pos += 1
                     continue
@@ -292,10 +302,15 @@ class _Parser:
             if indents[pos] < block:
                 break
             lines.append(" " * (indents[pos] - block) + content)
+            started = True
             pos += 1
         self.pos = pos
         if lines and lines[-1] and not lines[-1].strip(" "):
             raise Unsupported("trailing whitespace-only line in block scalar")
+        # At the end of a text without a final line break the last line has no break to keep.
+        unbroken = pos == end and self.open_end
+        if unbroken and not contents[pos - 1]:
+            raise Unsupported("blank last line without a line break")
         trailing = 0
         while lines and lines[-1] == "":
             lines.pop()
@@ -303,7 +318,7 @@ class _Parser:
         if not lines:
             raise Unsupported("empty block scalar")
         body = "\n".join(lines)
-        if chomp == "-":
+        if chomp == "-" or unbroken:
             return body
         if chomp == "+":
             return body + "\n" * (trailing + 1)
@@ -331,7 +346,7 @@ def _block_header(header: str) -> tuple[str, str]:
 
 
 def _is_marker(content: str) -> bool:
-    return len(content) == 3 or content[3] in " #"
+    return len(content) == 3 or content[3] == " "
 
 
 def _split_key(content: str) -> tuple[str, str] | None:
@@ -342,6 +357,8 @@ def _split_key(content: str) -> tuple[str, str] | None:
             key, end = _quoted(content, 0)
         except Unsupported:
             return None
+        if end > _MAX_KEY:
+            raise Unsupported("long mapping key")
         if (
             end < len(content)
             and content[end] == ":"
@@ -360,6 +377,8 @@ def _split_key(content: str) -> tuple[str, str] | None:
         colon = content.find(":", colon + 1)
     if colon <= 0:
         return None
+    if colon > _MAX_KEY:
+        raise Unsupported("long mapping key")
     comment = content.find(" #")
     if comment != -1 and comment < colon:
         return None
@@ -478,10 +497,16 @@ def _flow_scalar(text: str, pos: int, closer: str, *, is_key: bool) -> tuple[Any
         pos += 1
     if pos >= len(text):
         raise Unsupported("multi-line flow collection")
-    if text[pos] in "\"'":
-        return _quoted(text, pos)
-    if text[pos] in "[{" or text[pos] in _BAD_FIRST or text[pos] == "#":
+    first = text[pos]
+    if first in "\"'":
+        value, end = _quoted(text, pos)
+        if end - pos > _MAX_KEY:
+            raise Unsupported("long flow scalar")
+        return value, end
+    if first in "[{#|>?:" or first in _BAD_FIRST:
         raise Unsupported("nested or unusual flow content")
+    if first == "-" and text[pos + 1 : pos + 2] not in _FLOW_NUMBER:
+        raise Unsupported("indicator at the start of a flow scalar")
     end = pos
     length = len(text)
     while end < length:
@@ -494,8 +519,8 @@ def _flow_scalar(text: str, pos: int, closer: str, *, is_key: bool) -> tuple[Any
             raise Unsupported("unusual flow content")
         end += 1
     raw = text[pos:end].rstrip(" ")
-    if not raw:
-        raise Unsupported("empty flow entry")
+    if not raw or end - pos > _MAX_KEY:
+        raise Unsupported("empty or long flow entry")
     if is_key:
         return raw, end
     if ": " in raw:
