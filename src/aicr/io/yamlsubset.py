@@ -38,6 +38,10 @@ _ESCAPES = {
 _HEX_ESCAPES = {"x": 2, "u": 4, "U": 8}
 # libyaml refuses an implicit key longer than 1,024 characters; stay well inside that.
 _MAX_KEY = 1000
+# Longer number-like scalars go to the strict loader (aicr.io.limits.MAX_INT_DIGITS).
+_MAX_NUMBER = 1000
+# Deeper documents go to the strict loader, which refuses them past aicr.io.limits.MAX_DEPTH.
+_MAX_DEPTH = 100
 _FLOW_NUMBER = frozenset("0123456789.")
 
 
@@ -77,6 +81,8 @@ def resolve_plain(text: str) -> Any:
         return False
     first = text[0]
     if first in "-+0123456789.":
+        if len(text) > _MAX_NUMBER:
+            raise Unsupported("long number")  # the strict loader names the limit
         kind = number_kind(text)
         if kind == "int":
             return int(text, 10)
@@ -106,7 +112,7 @@ def load(text: str) -> Any:
 
 
 class _Parser:
-    __slots__ = ("contents", "indents", "open_end", "pos")
+    __slots__ = ("contents", "depth", "indents", "open_end", "pos")
 
     def __init__(self, text: str) -> None:
         raw = text.split("\n")
@@ -121,6 +127,7 @@ class _Parser:
             self.indents.append(len(line) - len(content))
             self.contents.append(content)
         self.pos = 0
+        self.depth = 0
 
     # -- line navigation -------------------------------------------------------------------
 
@@ -177,6 +184,15 @@ class _Parser:
         return self._inline(content, indent)
 
     def _mapping(self, indent: int) -> dict[str, Any]:
+        self.depth += 1
+        if self.depth > _MAX_DEPTH:
+            raise Unsupported("deep nesting")
+        try:
+            return self._mapping_entries(indent)
+        finally:
+            self.depth -= 1
+
+    def _mapping_entries(self, indent: int) -> dict[str, Any]:
         out: dict[str, Any] = {}
         contents = self.contents
         indents = self.indents
@@ -200,6 +216,15 @@ class _Parser:
             out[key] = self._value(rest, indent)
 
     def _sequence(self, indent: int) -> list[Any]:
+        self.depth += 1
+        if self.depth > _MAX_DEPTH:
+            raise Unsupported("deep nesting")
+        try:
+            return self._sequence_items(indent)
+        finally:
+            self.depth -= 1
+
+    def _sequence_items(self, indent: int) -> list[Any]:
         out: list[Any] = []
         contents = self.contents
         indents = self.indents
