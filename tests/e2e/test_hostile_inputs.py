@@ -59,9 +59,8 @@ def _data_dir(root: Path, name: str, overlay: str) -> None:
     (root / name / "overlays" / "x.yaml").write_text(overlay)
 
 
-@pytest.fixture(scope="module")
-def fixtures(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    d = tmp_path_factory.mktemp("hostile")
+def write_fixtures(d: Path) -> None:
+    """The hostile files the cases name (also used to regenerate docs/hostile-inputs.md)."""
     laughs = _laughs()
     assert len(laughs.encode()) < 800
     (d / "laughs.yaml").write_text(laughs)
@@ -69,8 +68,21 @@ def fixtures(tmp_path_factory: pytest.TempPathFactory) -> Path:
     (d / "deep.json").write_text('{"a": ' * 200_000 + "1" + "}" * 200_000)
     (d / "bigint.yaml").write_text(f"kind: RecipeCriteria\nspec:\n  service: eks\n  nodes: {HUGE}\n")
     (d / "binary.bin").write_bytes(bytes(range(256)) * 4)
+    snapshot = (
+        "kind: Snapshot\napiVersion: aicr.nvidia.com/v1alpha1\nmeasurements:\n- type: OS\n  subtypes:\n"
+    )
+    (d / "snap-unknown.yaml").write_text(
+        snapshot + "  - subtype: release\n    data: {ID: ubuntu}\n    extra: 1\n"
+    )
+    (d / "snap-nested.yaml").write_text(snapshot + "  - subtype: release\n    data: {ID: [ubuntu]}\n")
     _data_dir(d, "laughs-data", laughs)
     _data_dir(d, "escape-data", OVERLAY)
+
+
+@pytest.fixture(scope="module")
+def fixtures(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    d = tmp_path_factory.mktemp("hostile")
+    write_fixtures(d)
     proc = run(("recipe", *QUERY, "-o", str(d / "r.yaml")), d)
     assert proc.returncode == 0, proc.stderr  # the embedded catalog must resolve this query
     return d
@@ -119,6 +131,13 @@ CASES = [
          ("invalid nodes value: 1e400",)),
     Case("binary --set-file", bundle("--set-file", "gpu-operator:driver={d}/binary.bin"), 2,
          ("binary.bin", "not UTF-8")),
+    Case("snapshot with an unknown field as -s", ("recipe", "-s", "{d}/snap-unknown.yaml", "-o", "{d}/out"), 2,
+         ("snap-unknown.yaml", "measurements[0].subtypes[0].extra: unknown field")),
+    Case("snapshot with a non-scalar reading as -s", ("recipe", "-s", "{d}/snap-nested.yaml", "-o", "{d}/out"), 2,
+         ("snap-nested.yaml", "data.ID: reading must be a scalar")),
+    Case("snapshot with an unknown field (validate -s)",
+         ("validate", "-r", "{d}/r.yaml", "-s", "{d}/snap-unknown.yaml", "-o", "{d}/out"), 2,
+         ("snap-unknown.yaml", "unknown field")),
     Case("valuesFile escaping the catalog (--data)",
          ("recipe", "--service", "aks", "--accelerator", "a100", "--intent", "training", "--os", "ubuntu",
           "--platform", "kubeflow", "--data", "{d}/escape-data", "-o", "{d}/out"), 3,
