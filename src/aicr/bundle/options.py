@@ -106,11 +106,7 @@ def split_override(entry: str) -> tuple[str, str, str]:
         raise AicrError(Code.INVALID_REQUEST, f"invalid format '{entry}': expected 'bundler:path=value'")
     if not path or not value:
         raise AicrError(Code.INVALID_REQUEST, f"invalid format '{entry}': path and value cannot be empty")
-    if path.count(".") >= MAX_PATH_SEGMENTS:
-        raise AicrError(
-            Code.INVALID_REQUEST,
-            f"invalid path in '{key}:{path[:40]}...': more than the limit of {MAX_PATH_SEGMENTS} segments",
-        )
+    _check_path_length(key, path, "override")
     return key, path, value
 
 
@@ -236,7 +232,16 @@ def parse_dynamic(entry: str) -> tuple[str, str]:
         raise AicrError(
             Code.INVALID_REQUEST, f"invalid --dynamic format '{entry}': expected 'component:path'"
         )
+    _check_path_length(key, path, "--dynamic")
     return key, path
+
+
+def _check_path_length(key: str, path: str, flag: str) -> None:
+    if path.count(".") >= MAX_PATH_SEGMENTS:
+        raise AicrError(
+            Code.INVALID_REQUEST,
+            f"invalid {flag} path '{key}:{path[:40]}...': more than the limit of {MAX_PATH_SEGMENTS} segments",
+        )
 
 
 class ArgoOptions:

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from aicr.bundle.options import coerce, parse_nodes, parse_typed, split_override
+from aicr.bundle.options import coerce, parse_dynamic, parse_nodes, parse_typed, split_override
 from aicr.errors import AicrError, Code
 from aicr.io import limits
 from aicr.io.documents import load_document, parse_text
@@ -86,6 +86,11 @@ def test_bundle_nodes_accepts_plain_counts() -> None:
 def test_set_path_past_the_segment_limit_is_refused() -> None:
     with refused(f"limit of {limits.MAX_PATH_SEGMENTS} segments"):
         split_override("c:" + ".".join(["a"] * 900) + "=1")
+
+
+def test_dynamic_path_past_the_segment_limit_is_refused() -> None:
+    with refused(f"--dynamic path 'c:a.a.*limit of {limits.MAX_PATH_SEGMENTS} segments"):
+        parse_dynamic("c:" + ".".join(["a"] * 900))
 
 
 def test_set_value_with_a_huge_number_is_refused() -> None:
