@@ -34,7 +34,7 @@ def test_dump_reads_back_through_libyaml_and_the_subset_reader() -> None:
 
     @given(TREES)
     @settings(
-        max_examples=2500,
+        max_examples=1500,
         deadline=None,
         derandomize=True,
         database=None,
@@ -53,8 +53,8 @@ def test_dump_reads_back_through_libyaml_and_the_subset_reader() -> None:
 
     run()
     print(f"yamlout round trip: {counts['written']} written and read back, {counts['subset']} via the subset")
-    assert counts["written"] >= 2500
-    assert counts["subset"] >= 500
+    assert counts["written"] >= 1500
+    assert counts["subset"] >= 300
 
 
 @pytest.mark.parametrize(

@@ -50,9 +50,10 @@ TREES = st.recursive(
 
 @st.composite
 def dumped(draw: st.DrawFn) -> str:
-    """A random tree written by PyYAML with random styles."""
-    return yaml.safe_dump(
+    """A random tree written by PyYAML (libyaml's emitter) with random styles."""
+    return yaml.dump(
         draw(TREES),
+        Dumper=yaml.CSafeDumper,
         default_flow_style=draw(st.sampled_from([None, False, True])),
         allow_unicode=draw(st.booleans()),
         width=draw(st.sampled_from([20, 80, 4096])),
