@@ -5,8 +5,11 @@ files without paying PyYAML's import cost (about 30 ms, half the command's budge
 block mappings and sequences, plain / single- / double-quoted scalars, literal block scalars and
 one-line flow collections of scalars, resolving scalars with the YAML 1.2 core schema exactly as
 `aicr.io.yamlin` does (then `plain`). Anything else - anchors, tags, folded or multi-line
-scalars, several documents, duplicate keys, tabs - raises `Unsupported`, and the caller falls
-back to the strict PyYAML loader, so this module never has to be right about the hard cases.
+scalars, several documents, duplicate keys, tabs, CR/NEL/U+2028/U+2029 line breaks, control
+characters or a BOM past the start, keys over 1,000 characters, flow entries starting with an
+indicator, numbers over 1,000 characters, nesting past 100 levels - raises `Unsupported`, and
+the caller falls back to the strict PyYAML loader, so this module never has to be right about
+the hard cases. tests/unit/io/test_yamlsubset_differential.py holds it to libyaml's answers.
 """
 
 from __future__ import annotations
