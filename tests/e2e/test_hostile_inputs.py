@@ -85,7 +85,16 @@ def fixtures(tmp_path_factory: pytest.TempPathFactory) -> Path:
     write_fixtures(d)
     proc = run(("recipe", *QUERY, "-o", str(d / "r.yaml")), d)
     assert proc.returncode == 0, proc.stderr  # the embedded catalog must resolve this query
+    write_escaping_recipe(d)
     return d
+
+
+def write_escaping_recipe(d: Path) -> None:
+    """r.yaml with its first valuesFile pointing outside the catalog."""
+    text = (d / "r.yaml").read_text()
+    start = text.index("valuesFile: ")
+    end = text.index("\n", start)
+    (d / "r-escape.yaml").write_text(text[:start] + "valuesFile: ../../../../etc/passwd" + text[end:])
 
 
 def run(args: tuple[str, ...], d: Path) -> subprocess.CompletedProcess[str]:
@@ -140,6 +149,8 @@ CASES = [
     Case("snapshot with an unknown field (validate -s)",
          ("validate", "-r", "{d}/r.yaml", "-s", "{d}/snap-unknown.yaml", "-o", "{d}/out"), 2,
          ("snap-unknown.yaml", "unknown field")),
+    Case("valuesFile escaping the catalog (-r recipe)", ("bundle", "-r", "{d}/r-escape.yaml", "-o", "{d}/out"), 3,
+         ("../../../../etc/passwd", "not a file of the catalog")),
     Case("valuesFile escaping the catalog (--data)",
          ("recipe", "--service", "aks", "--accelerator", "a100", "--intent", "training", "--os", "ubuntu",
           "--platform", "kubeflow", "--data", "{d}/escape-data", "-o", "{d}/out"), 3,
