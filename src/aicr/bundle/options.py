@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from aicr.errors import AicrError, Code
 from aicr.io.limits import MAX_INT_DIGITS, MAX_NODES, MAX_PATH_SEGMENTS
-from aicr.io.yamlsubset import number_kind
+from aicr.io.yamlscalars import number_kind
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
