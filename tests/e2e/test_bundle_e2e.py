@@ -43,8 +43,7 @@ def embedded_recipe(tmp_path_factory: pytest.TempPathFactory) -> Path:
     path = tmp_path_factory.mktemp("embedded") / "r.yaml"
     result = aicr("recipe", "--service", "eks", "--accelerator", "h100", "--intent", "training", "--os", "ubuntu",
                   "--platform", "kubeflow", "-o", str(path))  # fmt: skip
-    if result.returncode != 0:
-        pytest.skip(f"embedded catalog cannot resolve the leaf yet: {result.stderr}")
+    assert result.returncode == 0, result.stderr  # a resolution error is a failure, not a skip
     return path
 
 
