@@ -34,6 +34,7 @@ _SPECIAL_FLOATS = {"inf": float("inf"), "+inf": float("inf"), "-inf": float("-in
 # Library option name -> kind: list (repeatable strings), str or bool.
 OPTION_KINDS: dict[str, str] = {
     "set": "list",
+    "set_string": "list",
     "set_json": "list",
     "set_file": "list",
     "dynamic": "list",
@@ -378,6 +379,9 @@ class BundleOptions:
         for entry in lists["set"]:
             key, path, value = split_override(entry)
             opts.set_values.setdefault(key, {})[path] = value
+        for entry in lists["set_string"]:
+            key, path, value = split_override(entry)
+            opts.typed_values.setdefault(key, {})[path] = value  # a string, never coerced
         for flag, name in (("--set-json", "set_json"), ("--set-file", "set_file")):
             for entry in lists[name]:
                 key, path, typed = parse_typed(entry, flag)

@@ -26,7 +26,8 @@ _NOT_YET = {
     "dra_eviction_node_label": "--dra-eviction-node-label",
 }
 _REPEATABLE = (
-    ("--set", "component:path=value (repeatable; component:enabled=false drops a component)"),
+    ("--set", "component:path=value (repeatable; typed like the value it replaces; enabled=false drops it)"),
+    ("--set-string", "component:path=value, always a string"),
     ("--set-json", "component:path=<JSON> (objects deep-merge, lists and scalars replace)"),
     ("--set-file", "component:path=<YAML or JSON file>"),
     ("--dynamic", "component:path left for install time (cluster-values.yaml; not with argocd)"),
@@ -192,6 +193,7 @@ def options_from_args(args: Any, deployer: str) -> dict[str, Any]:
     """Library options (aicr.build_bundle) from the parsed flags."""
     options: dict[str, Any] = {
         "set": args.set,
+        "set_string": args.set_string,
         "set_json": args.set_json,
         "set_file": args.set_file,
         "dynamic": args.dynamic,

@@ -85,8 +85,8 @@ class Recorder:
     def record_tree(self, prefix: str, value: Any, origin: Origin) -> None:
         """Record every leaf of a values mapping as `merge_values` merges it.
 
-        Maps merge (an empty map changes nothing under an existing map), a null forgets its path,
-        lists and scalars replace everything at and below their path.
+        Maps merge (an empty map changes nothing under an existing map); lists, scalars and null
+        replace everything at and below their path (a null is kept: Helm reads it as "delete").
         """
         if isinstance(value, dict):
             below = [p for p in self.entries if p.startswith(prefix + ".")]
@@ -97,9 +97,6 @@ class Recorder:
             elif not below:
                 self.forget(prefix)
                 self.record(prefix, origin, {})
-            return
-        if value is None:
-            self.forget(prefix)
             return
         for path in [p for p in self.entries if p.startswith(prefix + ".")]:
             del self.entries[path]  # a scalar replacing a map replaces all of it

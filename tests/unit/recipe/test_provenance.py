@@ -82,12 +82,13 @@ def test_values_file_variant_overrides_the_base_values_file(catalog: aicr.Catalo
     ]
 
 
-def test_overlay_override_beats_values_files_and_null_removes(catalog: aicr.Catalog) -> None:
+def test_overlay_override_beats_values_files_and_null_is_traced(catalog: aicr.Catalog) -> None:
     prov = explain(catalog)
     entry = prov["components.gpu-operator.values.driver.version"]
     assert (entry["layer"], entry["source"], entry["value"]) == ("overlay", "eks-training", "580.1")
     assert entry["overrode"][0]["value"] == "550.0"
-    assert "components.gpu-operator.values.driver.enabled" not in prov  # deleted by the null override
+    enabled = prov["components.gpu-operator.values.driver.enabled"]  # null: Helm drops the chart default
+    assert (enabled["source"], enabled["value"], enabled["overrode"][0]["value"]) == ("eks-training", None, True)
 
 
 def test_constraints_name_the_last_overlay_and_the_mixin(catalog: aicr.Catalog) -> None:

@@ -43,13 +43,15 @@ def _values_catalog(tmp_path: Path):  # type: ignore[no-untyped-def]
 def test_case16_values_merge_base_then_values_file_then_overrides(tmp_path: Path) -> None:
     cat = _values_catalog(tmp_path)
     values = cat.query(Criteria(service="eks"), "components.c.values")
-    assert values == {"a": {"x": 1, "y": 2, "z": 3}, "l": [3]}
+    # A null replaces what it lands on and is kept, so Helm deletes that key from the chart's
+    # own defaults too (issue 13 item 7; the reference drops it, leaving the chart default).
+    assert values == {"a": {"x": 1, "y": 2, "z": 3}, "l": [3], "drop": None}
 
 
 def test_component_without_values_file_gets_only_its_overrides(tmp_path: Path) -> None:
     cat = _values_catalog(tmp_path)
     doc = hydrate(cat.resolve(Criteria(service="eks")), cat)
-    assert doc["components"]["only-overrides"]["values"] == {"k": "v"}
+    assert doc["components"]["only-overrides"]["values"] == {"k": "v", "gone": None}
     assert "values" not in doc["components"]["bare"]
 
 
