@@ -16,6 +16,8 @@ Edge (reads the cluster through the context's `ApiClient`) over pure judges (`wo
 from __future__ import annotations
 
 from aicr.errors import AicrError, Code
+from aicr.validators.nvidia_smi import check_nvidia_smi
+from aicr.validators.operator_version import gpu_operator_version
 from aicr.validators.runtime import CheckContext, CheckFailed, CheckSkipped
 
 TYPE_CHECKING = False
@@ -180,4 +182,6 @@ def operator_health(ctx: CheckContext) -> None:
 CHECKS: dict[str, Callable[[CheckContext], None]] = {
     "operator-health": operator_health,
     "expected-resources": expected_resources,
+    "gpu-operator-version": gpu_operator_version,
+    "check-nvidia-smi": check_nvidia_smi,
 }
