@@ -18,6 +18,7 @@ modules; this one holds the registry. reference/validate.md §4.1:
 from __future__ import annotations
 
 from aicr.errors import AicrError, Code
+from aicr.validators.gke_networks import gke_gpu_nic_networks
 from aicr.validators.health_contract import _int, workload_issue
 from aicr.validators.health_edge import contract_problems, declares_contract
 from aicr.validators.nvidia_smi import check_nvidia_smi
@@ -166,4 +167,5 @@ CHECKS: dict[str, Callable[[CheckContext], None]] = {
     "expected-resources": expected_resources,
     "gpu-operator-version": gpu_operator_version,
     "check-nvidia-smi": check_nvidia_smi,
+    "gke-gpu-nic-networks": gke_gpu_nic_networks,
 }

@@ -8,9 +8,10 @@ from typing import Any
 
 from tests.integration.validators.conftest import RUN_ID
 from tests.support.kube_emulator import KubeEmulator
-from tests.support.validator_workloads import pod_runner
+from tests.support.validator_workloads import pod_runner, register
 
 from aicr.k8s.runs import run_name
+from aicr.validators.gke_networks import gke_gpu_nic_networks
 from aicr.validators.nvidia_smi import check_nvidia_smi
 from aicr.validators.operator_version import gpu_operator_version
 
@@ -164,3 +165,65 @@ def test_nvidia_smi_pods_are_deleted_when_the_api_fails(
     assert outcome.code == 1
     assert [p["metadata"]["name"] for p in seen] == [pod]
     assert smi_pods_left(kube) == []
+
+
+def network(name: str, kind: str = "Device") -> dict[str, Any]:
+    return {
+        "apiVersion": "networking.gke.io/v1",
+        "kind": "Network",
+        "metadata": {"name": name},
+        "spec": {"type": kind},
+    }
+
+
+TCPXO_RECIPE = {"componentRefs": [{"name": "gke-nccl-tcpxo", "namespace": "kube-system"}]}
+
+
+def tcpxo_cluster(kube: KubeEmulator, nics: int = 8, ready: int = 2) -> None:
+    register(kube, "networking.gke.io/v1/networks", "Network", namespaced=False)
+    kube.add(
+        "networking.gke.io/v1/networks",
+        network("default", "L3"),
+        *(network(f"gpu-nic-{i}") for i in range(nics)),
+    )
+    kube.add(
+        "apps/v1/daemonsets",
+        {
+            "apiVersion": "apps/v1",
+            "kind": "DaemonSet",
+            "metadata": {"name": "nccl-tcpxo-installer", "namespace": "kube-system"},
+            "status": {"desiredNumberScheduled": 2, "numberReady": ready},
+        },
+    )
+
+
+def test_gpu_nic_networks_pass(kube: KubeEmulator, run_on: Callable[..., Any]) -> None:
+    tcpxo_cluster(kube)
+    outcome = run_on(gke_gpu_nic_networks, TCPXO_RECIPE)
+    assert outcome.code == 0, outcome.message
+    assert "RESULT: gpuNicNetworks: 8/8" in outcome.out
+
+
+def test_gpu_nic_networks_too_few_fail(kube: KubeEmulator, run_on: Callable[..., Any]) -> None:
+    tcpxo_cluster(kube, nics=7)
+    outcome = run_on(gke_gpu_nic_networks, TCPXO_RECIPE)
+    assert (outcome.code, outcome.message) == (1, "found 7 of 8 Network objects named *gpu-nic*")
+
+
+def test_gpu_nic_networks_installer_not_ready_fails(kube: KubeEmulator, run_on: Callable[..., Any]) -> None:
+    tcpxo_cluster(kube, ready=1)
+    outcome = run_on(gke_gpu_nic_networks, TCPXO_RECIPE)
+    assert outcome.code == 1
+    assert "nccl-tcpxo-installer: 1/2 pods ready" in outcome.message
+
+
+def test_gpu_nic_networks_api_missing_fails(run_on: Callable[..., Any]) -> None:
+    outcome = run_on(gke_gpu_nic_networks, TCPXO_RECIPE)
+    assert outcome.code == 1
+    assert "Network API not served" in outcome.message
+
+
+def test_gpu_nic_networks_skip_without_tcpxo(run_on: Callable[..., Any]) -> None:
+    outcome = run_on(gke_gpu_nic_networks, recipe())
+    assert outcome.code == 2
+    assert "gke-nccl-tcpxo not declared" in outcome.message
