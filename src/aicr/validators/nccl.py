@@ -77,14 +77,14 @@ def parse_all_reduce(text: str) -> NcclResult:
     return NcclResult(rows, average)
 
 
-def threshold(value: str) -> float:
+def threshold(value: str, name: str = CONSTRAINT) -> float:
     """The floor in GB/s: the number in the constraint value, operator and units stripped."""
     found = _NUMBER.search(value.strip().lstrip("<>=!~ "))
     if not found:
-        raise AicrError(Code.INVALID_REQUEST, f'{CONSTRAINT} value "{value}" holds no number')
+        raise AicrError(Code.INVALID_REQUEST, f'{name} value "{value}" holds no number')
     number = float(found.group())
     if number <= 0:
-        raise AicrError(Code.INVALID_REQUEST, f'{CONSTRAINT} value "{value}" must be positive')
+        raise AicrError(Code.INVALID_REQUEST, f'{name} value "{value}" must be positive')
     return number
 
 

@@ -11,7 +11,7 @@ the ComputeDomain CRD of the NVIDIA DRA driver) it skips and names what is missi
 from __future__ import annotations
 
 from aicr.errors import AicrError
-from aicr.validators.nccl import CONSTRAINT, judge_bandwidth, judge_network, judge_nvls, parse_all_reduce
+from aicr.validators.nccl import judge_bandwidth, judge_network, judge_nvls, parse_all_reduce
 from aicr.validators.nccl_manifests import (
     COMPUTE_DOMAINS,
     DEFAULT_IMAGE,
@@ -24,7 +24,7 @@ from aicr.validators.nccl_manifests import (
     train_job,
     training_runtime,
 )
-from aicr.validators.nccl_plan import NcclPlan, plan_run
+from aicr.validators.nccl_plan import NcclPlan, constraint_name, plan_run
 from aicr.validators.owned_objects import OwnedObjects
 from aicr.validators.polling import Clock, check_timeout, poll
 from aicr.validators.runtime import CheckContext, CheckFailed, CheckSkipped
@@ -114,9 +114,8 @@ def judge_log(ctx: CheckContext, plan: NcclPlan, log: str) -> None:
     ctx.print(f"Constraint: {plan.constraint} → {str(passed).lower()}")
     ctx.result(f"busbw {bandwidth:.2f} GB/s, floor {floor:g} GB/s (passes at >= {0.9 * floor:g})")
     ctx.extra(runtimeSource=plan.runtime_source)
-    problems = (
-        [] if passed else [f"bus bandwidth {bandwidth:.2f} GB/s is below 90% of {CONSTRAINT} {floor:g} GB/s"]
-    )
+    name = constraint_name(plan.variant)
+    problems = [] if passed else [f"bus bandwidth {bandwidth:.2f} GB/s is below 90% of {name} {floor:g} GB/s"]
     if plan.variant == "net":
         ok, reason = judge_network(log, ctx.env.get("AICR_NCCL_FABRIC", "efa"))
         ctx.print(reason)

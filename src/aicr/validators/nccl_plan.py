@@ -1,8 +1,9 @@
 """Whether and how an NCCL all-reduce check runs for a recipe: the run plan or the skip reason.
 
 Pure: recipe data and node objects in, an `NcclPlan` (or CheckSkipped / CheckFailed) out.
-reference/validate.md §4.2, §4.4: no `nccl-all-reduce-bw` constraint under
-validation.performance → skip; `nccl-benchmark-profile` and `nccl-benchmark-runtime-ref` (also
+reference/validate.md §4.2, §4.4: no floor constraint under validation.performance → skip
+(the floor is named like the check: `nccl-all-reduce-bw`, `nccl-all-reduce-bw-net`,
+`nccl-all-reduce-bw-nvls`); `nccl-benchmark-profile` and `nccl-benchmark-runtime-ref` (also
 performance constraints) are mutually exclusive → fail; without either, only the supported
 service/accelerator pairs run (EKS H100/H200, GKE H100, AKS H100, any B200/GB200), others skip;
 a profile must be one of the known `<accelerator>/<service>` pairs; fewer than two schedulable
@@ -76,6 +77,11 @@ class NcclPlan:
         return "recipe-supplied-runtime" if self.runtime_ref else "delivered-artifact"
 
 
+def constraint_name(variant: str) -> str:
+    """The floor's constraint name: the check's own name (`nccl-all-reduce-bw[-net|-nvls]`)."""
+    return f"{CONSTRAINT}-{variant}" if variant else CONSTRAINT
+
+
 def _target(recipe: dict[str, Any]) -> tuple[str, str, str]:
     """(accelerator, service, runtime ref) after the opt-ins; raises on a bad combination."""
     profile = phase_constraint(recipe, "performance", PROFILE)
@@ -103,9 +109,10 @@ def _target(recipe: dict[str, Any]) -> tuple[str, str, str]:
 
 def plan_run(recipe: dict[str, Any], nodes: list[dict[str, Any]], variant: str) -> NcclPlan:
     """The run plan for `variant` ("", "net", "nvls"), or CheckSkipped / CheckFailed."""
-    constraint = phase_constraint(recipe, "performance", CONSTRAINT)
+    name = constraint_name(variant)
+    constraint = phase_constraint(recipe, "performance", name)
     if constraint is None:
-        raise CheckSkipped(f"the recipe declares no {CONSTRAINT} constraint under validation.performance")
+        raise CheckSkipped(f"the recipe declares no {name} constraint under validation.performance")
     accelerator, service, ref = _target(recipe)
     usable, _ = split_gpu_nodes(nodes)
     if len(usable) < 2:

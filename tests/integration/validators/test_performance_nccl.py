@@ -20,10 +20,17 @@ from aicr.validators.performance import CHECKS
 LOG = (Path(__file__).parents[2] / "fixtures" / "validators" / "all-reduce-perf-h100-efa.txt").read_text()
 NAMESPACE = f"aicr-nccl-perf-bw-{RUN_ID}"
 TRAINER = "trainer.kubeflow.org/v1alpha1"
+NET = "nccl-all-reduce-bw-net"
+NVLS = "nccl-all-reduce-bw-nvls"
 
 
-def recipe(service: str = "eks", accelerator: str = "h100", floor: str | None = ">= 300") -> dict[str, Any]:
-    constraints = [] if floor is None else [{"name": "nccl-all-reduce-bw", "value": floor}]
+def recipe(
+    service: str = "eks",
+    accelerator: str = "h100",
+    floor: str | None = ">= 300",
+    check: str = "nccl-all-reduce-bw",
+) -> dict[str, Any]:
+    constraints = [] if floor is None else [{"name": check, "value": floor}]
     return {
         "criteria": {"service": service, "accelerator": accelerator, "intent": "training"},
         "componentRefs": [],
@@ -150,7 +157,7 @@ def test_skips(
 def test_net_socket_fallback_fails(kube: KubeEmulator, run_on: Callable[..., Any]) -> None:
     cluster(kube)
     play(kube, logs=LOG.replace("Using network EFA", "Using network Socket"))
-    outcome = run_on(CHECKS["nccl-all-reduce-bw-net"], recipe())
+    outcome = run_on(CHECKS["nccl-all-reduce-bw-net"], recipe(check=NET))
     assert outcome.code == 1
     assert "Socket transport" in outcome.message
     assert leftovers(kube, f"aicr-nccl-perf-net-{RUN_ID}") == []
@@ -159,7 +166,7 @@ def test_net_socket_fallback_fails(kube: KubeEmulator, run_on: Callable[..., Any
 def test_net_over_efa_passes(kube: KubeEmulator, run_on: Callable[..., Any]) -> None:
     cluster(kube)
     play(kube)
-    outcome = run_on(CHECKS["nccl-all-reduce-bw-net"], recipe(floor=">= 40"))
+    outcome = run_on(CHECKS["nccl-all-reduce-bw-net"], recipe(floor=">= 40", check=NET))
     assert outcome.code == 0, outcome.message
     assert "NCCL used network EFA" in outcome.out
 
@@ -174,7 +181,7 @@ def test_nvls_creates_a_compute_domain_and_needs_nvls(kube: KubeEmulator, run_on
     )
     nvls = LOG + "node-0:47:61 [0] NCCL INFO NVLS comm 0x55d5c8a0e7d0 headRank 0 nHeads 4\n"
     play(kube, logs=nvls)
-    outcome = run_on(CHECKS["nccl-all-reduce-bw-nvls"], recipe("eks", "gb200", floor=">= 300"))
+    outcome = run_on(CHECKS["nccl-all-reduce-bw-nvls"], recipe("eks", "gb200", floor=">= 300", check=NVLS))
     assert outcome.code == 0, outcome.message
     assert created == ["nccl-all-reduce-cd"]
     assert leftovers(kube, f"aicr-nccl-perf-nvls-{RUN_ID}") == []
@@ -183,13 +190,21 @@ def test_nvls_creates_a_compute_domain_and_needs_nvls(kube: KubeEmulator, run_on
 def test_nvls_without_nvls_communicator_fails(kube: KubeEmulator, run_on: Callable[..., Any]) -> None:
     cluster(kube, dra=True)
     play(kube)
-    outcome = run_on(CHECKS["nccl-all-reduce-bw-nvls"], recipe("eks", "gb200", floor=">= 300"))
+    outcome = run_on(CHECKS["nccl-all-reduce-bw-nvls"], recipe("eks", "gb200", floor=">= 300", check=NVLS))
     assert outcome.code == 1
     assert "no NVLS communicator" in outcome.message
 
 
 def test_nvls_skips_without_the_compute_domain_crd(kube: KubeEmulator, run_on: Callable[..., Any]) -> None:
     cluster(kube)
-    outcome = run_on(CHECKS["nccl-all-reduce-bw-nvls"], recipe("eks", "gb200"))
+    outcome = run_on(CHECKS["nccl-all-reduce-bw-nvls"], recipe("eks", "gb200", check=NVLS))
     assert outcome.code == 2
     assert "computedomains.resource.nvidia.com" in outcome.message
+
+
+def test_variant_reads_its_own_floor(kube: KubeEmulator, run_on: Callable[..., Any]) -> None:
+    cluster(kube)
+    play(kube)
+    outcome = run_on(CHECKS["nccl-all-reduce-bw-net"], recipe(floor=">= 300"))
+    assert outcome.code == 2
+    assert "no nccl-all-reduce-bw-net constraint" in outcome.message

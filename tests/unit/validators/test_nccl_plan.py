@@ -61,8 +61,11 @@ def test_skips_an_unsupported_pair() -> None:
         plan_run(recipe("oke", "a100", **BW), NODES, "")
 
 
+NVLS = {"nccl-all-reduce-bw-nvls": ">= 500"}
+
+
 def test_any_service_runs_for_gb200() -> None:
-    assert plan_run(recipe("oke", "gb200", **BW), NODES, "nvls").accelerator == "gb200"
+    assert plan_run(recipe("oke", "gb200", **NVLS), NODES, "nvls").accelerator == "gb200"
 
 
 def test_profile_opts_an_unsupported_pair_in() -> None:
@@ -114,7 +117,7 @@ def test_runtime_workers_ask_every_gpu_and_the_nics() -> None:
 
 
 def test_nvls_workers_claim_the_compute_domain_channel() -> None:
-    plan = plan_run(recipe("eks", "gb200", **BW), NODES, "nvls")
+    plan = plan_run(recipe("eks", "gb200", **NVLS), NODES, "nvls")
     worker = training_runtime(plan, "ns", "img", RUN_ID)["spec"]["template"]["spec"]["replicatedJobs"][1]
     pod = worker["template"]["spec"]["template"]["spec"]
     domain = compute_domain(plan, "ns", RUN_ID)
