@@ -1,4 +1,4 @@
-"""gpu-operator-version and check-nvidia-smi against emulated cluster states (validate.md §4.1)."""
+"""gpu-operator-version, check-nvidia-smi and gke-gpu-nic-networks against emulated cluster states (§4.1)."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ from aicr.k8s.runs import run_name
 from aicr.validators.gke_networks import gke_gpu_nic_networks
 from aicr.validators.nvidia_smi import check_nvidia_smi
 from aicr.validators.operator_version import gpu_operator_version
+from aicr.validators.polling import Clock
 
 SMI_LOG = (Path(__file__).parents[2] / "fixtures" / "validators" / "nvidia-smi-h100.txt").read_text()
 
@@ -227,3 +228,29 @@ def test_gpu_nic_networks_skip_without_tcpxo(run_on: Callable[..., Any]) -> None
     outcome = run_on(gke_gpu_nic_networks, recipe())
     assert outcome.code == 2
     assert "gke-nccl-tcpxo not declared" in outcome.message
+
+
+class FakeClock(Clock):
+    """Time that moves only when slept."""
+
+    def __init__(self) -> None:
+        self.t = 0.0
+
+    def now(self) -> float:
+        return self.t
+
+    def sleep(self, seconds: float) -> None:
+        self.t += seconds
+
+
+def test_nvidia_smi_pod_that_never_finishes_fails_and_is_deleted(
+    kube: KubeEmulator, run_on: Callable[..., Any]
+) -> None:
+    kube.add("v1/nodes", gpu_node("gpu-a"))
+    kube.call(lambda emu: emu.on_create.__setitem__("pods", pod_runner(lambda pod: ("Pending", ""))))
+    clock = FakeClock()
+    outcome = run_on(lambda ctx: check_nvidia_smi(ctx, clock=clock), recipe(), {"AICR_CHECK_TIMEOUT": "30s"})
+    assert outcome.code == 1
+    assert "did not finish within 30s (phase Pending)" in outcome.message
+    assert clock.t == 30.0
+    assert smi_pods_left(kube) == []
