@@ -107,3 +107,17 @@ def test_skips(
     outcome = run_on(CHECKS["inference-perf"], rec)
     assert outcome.code == 2
     assert message in outcome.message
+
+
+def test_skips_when_every_gpu_is_busy(kube: KubeEmulator, run_on: Callable[..., Any]) -> None:
+    cluster(kube)
+    busy = {
+        "apiVersion": "v1",
+        "kind": "Pod",
+        "metadata": {"name": "train", "namespace": "default"},
+        "spec": {"nodeName": "gpu-a", "containers": [{"resources": {"limits": {"nvidia.com/gpu": "8"}}}]},
+        "status": {"phase": "Running"},
+    }
+    kube.add("v1/pods", busy)
+    outcome = run_on(CHECKS["inference-perf"], recipe())
+    assert (outcome.code, outcome.message) == (2, "no free GPU (8 allocatable, all in use)")

@@ -208,3 +208,41 @@ def test_variant_reads_its_own_floor(kube: KubeEmulator, run_on: Callable[..., A
     outcome = run_on(CHECKS["nccl-all-reduce-bw-net"], recipe(floor=">= 300"))
     assert outcome.code == 2
     assert "no nccl-all-reduce-bw-net constraint" in outcome.message
+
+
+def test_runtime_ref_uses_the_cluster_runtime_and_creates_none(
+    kube: KubeEmulator, run_on: Callable[..., Any]
+) -> None:
+    cluster(kube)
+    seen = play(kube)
+    rec = recipe("oke", "a100")
+    rec["validation"]["performance"]["constraints"].append(
+        {"name": "nccl-benchmark-runtime-ref", "value": "site-nccl"}
+    )
+    created: list[str] = []
+    kube.call(
+        lambda emu: emu.on_create.__setitem__(
+            "trainingruntimes", lambda e, obj: created.append(obj["metadata"]["name"])
+        )
+    )
+    outcome = run_on(CHECKS["nccl-all-reduce-bw"], rec)
+    assert outcome.code == 0, outcome.message
+    assert seen[0]["spec"]["runtimeRef"] == {
+        "apiGroup": "trainer.kubeflow.org",
+        "kind": "ClusterTrainingRuntime",
+        "name": "site-nccl",
+    }
+    assert created == []
+    assert '##AICR-EXTRA## {"runtimeSource": "recipe-supplied-runtime"}' in outcome.out
+
+
+def test_profile_and_runtime_ref_together_fail(kube: KubeEmulator, run_on: Callable[..., Any]) -> None:
+    cluster(kube)
+    rec = recipe()
+    rec["validation"]["performance"]["constraints"] += [
+        {"name": "nccl-benchmark-runtime-ref", "value": "site-nccl"},
+        {"name": "nccl-benchmark-profile", "value": "h100/eks"},
+    ]
+    outcome = run_on(CHECKS["nccl-all-reduce-bw"], rec)
+    assert outcome.code == 1
+    assert "mutually exclusive" in outcome.message
