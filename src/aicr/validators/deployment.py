@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from aicr.errors import AicrError, Code
 from aicr.validators.gke_networks import gke_gpu_nic_networks
-from aicr.validators.health_contract import _int, workload_issue
+from aicr.validators.health_contract import int_field, workload_issue
 from aicr.validators.health_edge import contract_problems, declares_contract
 from aicr.validators.nvidia_smi import check_nvidia_smi
 from aicr.validators.operator_version import gpu_operator_version
@@ -41,11 +41,13 @@ def workload_state(kind: str, obj: dict[str, Any]) -> str:
     status = obj.get("status") or {}
     spec = obj.get("spec") or {}
     if kind == "Deployment":
-        return f"available {_int(status.get('availableReplicas'))}/{_int(spec.get('replicas'), 1)}"
+        return f"available {int_field(status.get('availableReplicas'))}/{int_field(spec.get('replicas'), 1)}"
     if kind == "DaemonSet":
-        return f"ready {_int(status.get('numberReady'))}/{_int(status.get('desiredNumberScheduled'))}"
+        return (
+            f"ready {int_field(status.get('numberReady'))}/{int_field(status.get('desiredNumberScheduled'))}"
+        )
     if kind == "StatefulSet":
-        return f"ready {_int(status.get('readyReplicas'))}/{_int(spec.get('replicas'), 1)}"
+        return f"ready {int_field(status.get('readyReplicas'))}/{int_field(spec.get('replicas'), 1)}"
     return "present"
 
 

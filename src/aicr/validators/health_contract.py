@@ -31,7 +31,7 @@ BAD_POD_PHASES = ("Pending", "Failed", "Unknown")
 KUBELET_PLUGIN_SUFFIX = "-kubelet-plugin"
 
 
-def _int(value: Any, default: int = 0) -> int:
+def int_field(value: Any, default: int = 0) -> int:
     return value if isinstance(value, int) and not isinstance(value, bool) else default
 
 
@@ -40,15 +40,15 @@ def workload_issue(kind: str, obj: dict[str, Any]) -> str | None:
     spec = obj.get("spec") or {}
     status = obj.get("status") or {}
     if kind == "Deployment":
-        want, have = _int(spec.get("replicas"), 1), _int(status.get("availableReplicas"))
+        want, have = int_field(spec.get("replicas"), 1), int_field(status.get("availableReplicas"))
         return None if have >= want else f"{have}/{want} replicas available"
     if kind == "DaemonSet":
-        desired, ready = _int(status.get("desiredNumberScheduled")), _int(status.get("numberReady"))
+        desired, ready = int_field(status.get("desiredNumberScheduled")), int_field(status.get("numberReady"))
         if desired <= 0:
             return "no pods scheduled (desiredNumberScheduled is 0)"
         return None if ready == desired else f"{ready}/{desired} pods ready"
     if kind == "StatefulSet":
-        want, have = _int(spec.get("replicas"), 1), _int(status.get("readyReplicas"))
+        want, have = int_field(spec.get("replicas"), 1), int_field(status.get("readyReplicas"))
         return None if have >= want else f"{have}/{want} replicas ready"
     return None
 
@@ -180,9 +180,9 @@ def judge_asserted(
             problems.append(f"{kind} {name}: not found")
             continue
         status = obj.get("status") or {}
-        have = _int(status.get("numberReady" if kind == "DaemonSet" else "availableReplicas"))
+        have = int_field(status.get("numberReady" if kind == "DaemonSet" else "availableReplicas"))
         if kind == "StatefulSet":
-            have = _int(status.get("readyReplicas"))
+            have = int_field(status.get("readyReplicas"))
         if have <= 0:
             problems.append(f"{kind} {name}: nothing available")
     for pod in sorted(pods, key=_name):
