@@ -50,6 +50,9 @@ REF_FIELD_ORDER = (
     "expectedResources",
     "healthCheckAsserts",
     "healthCheckSkip",
+    "readiness",
+    "customChecks",
+    "crds",
 )
 CONSTRAINT_FIELD_ORDER = ("name", "value", "severity", "remediation", "unit")
 PHASES = ("readiness", "deployment", "performance", "conformance")

@@ -110,7 +110,7 @@ def test_dispatcher_rejects_unknown_and_missing_checks(
 ) -> None:
     monkeypatch.setenv("AICR_TERMINATION_LOG", str(tmp_path / "termination-log"))
     assert main(["no-such-check"]) == 1
-    assert termination(tmp_path).startswith('unknown check "no-such-check" (available: expected-resources, ')
+    assert termination(tmp_path).startswith('unknown check "no-such-check" (available: check-nvidia-smi, ')
     assert main([]) == 1
     assert termination(tmp_path) == "no check name given"
 
