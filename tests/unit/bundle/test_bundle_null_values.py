@@ -27,8 +27,13 @@ def test_overlay_null_is_written_as_null(tmp_path: Path) -> None:
             overlay(
                 "eks",
                 {"service": "eks"},
-                componentRefs=[{"name": "demo", "valuesFile": "components/demo/values.yaml",
-                                "overrides": {"resources": None, "keep": 1}}],  # fmt: skip
+                componentRefs=[
+                    {
+                        "name": "demo",
+                        "valuesFile": "components/demo/values.yaml",
+                        "overrides": {"resources": None, "keep": 1},
+                    }
+                ],  # fmt: skip
             )
         ],
         files={"components/demo/values.yaml": {"resources": {"limits": {"cpu": 1}}, "keep": 0}},
@@ -36,14 +41,19 @@ def test_overlay_null_is_written_as_null(tmp_path: Path) -> None:
     doc = cat.resolve(aicr.Criteria(service="eks")).to_dict()
     tree, _out, _plan = plan_bundle(doc, cat, BundleOptions.parse("helm"), aicr_version="v0")
     assert values_yaml(tree, "demo") == {"resources": None, "keep": 1}
-    assert "resources: null" in next(t for p, (t, _m) in tree.files.items() if p.endswith("-demo/values.yaml")).decode()
+    assert (
+        "resources: null"
+        in next(t for p, (t, _m) in tree.files.items() if p.endswith("-demo/values.yaml")).decode()
+    )
 
 
 def test_set_json_null_reaches_the_values_file(tmp_path: Path) -> None:
     cat = tiny_catalog(
         tmp_path / "cat",
         registry=[helm("demo")],
-        overlays=[overlay("eks", {"service": "eks"}, componentRefs=[{"name": "demo", "overrides": {"a": {"b": 1}}}])],
+        overlays=[
+            overlay("eks", {"service": "eks"}, componentRefs=[{"name": "demo", "overrides": {"a": {"b": 1}}}])
+        ],
     )
     doc = cat.resolve(aicr.Criteria(service="eks")).to_dict()
     opts = BundleOptions.parse("helm", {"set_json": ['demo:a={"b": null, "c": 2}', "demo:tolerations=null"]})
@@ -61,7 +71,9 @@ def typed_catalog(tmp_path: Path) -> aicr.Catalog:
             overlay(
                 "eks",
                 {"service": "eks"},
-                componentRefs=[{"name": "demo", "overrides": {"driver": {"version": "580.95", "replicas": 1}}}],
+                componentRefs=[
+                    {"name": "demo", "overrides": {"driver": {"version": "580.95", "replicas": 1}}}
+                ],
             )
         ],
     )
@@ -79,10 +91,14 @@ def test_set_over_a_string_stays_a_string(tmp_path: Path) -> None:
 
 
 def test_set_over_a_number_or_a_new_key_is_typed(tmp_path: Path) -> None:
-    values = bundle_values(typed_catalog(tmp_path), {"set": ["demo:driver.replicas=3", "demo:driver.debug=true"]})
+    values = bundle_values(
+        typed_catalog(tmp_path), {"set": ["demo:driver.replicas=3", "demo:driver.debug=true"]}
+    )
     assert values["driver"]["replicas"] == 3 and values["driver"]["debug"] is True
 
 
 def test_set_string_is_always_a_string(tmp_path: Path) -> None:
-    values = bundle_values(typed_catalog(tmp_path), {"set_string": ["demo:driver.replicas=3", "demo:tag=1.10"]})
+    values = bundle_values(
+        typed_catalog(tmp_path), {"set_string": ["demo:driver.replicas=3", "demo:tag=1.10"]}
+    )
     assert values["driver"]["replicas"] == "3" and values["tag"] == "1.10"

@@ -88,7 +88,11 @@ def test_overlay_override_beats_values_files_and_null_is_traced(catalog: aicr.Ca
     assert (entry["layer"], entry["source"], entry["value"]) == ("overlay", "eks-training", "580.1")
     assert entry["overrode"][0]["value"] == "550.0"
     enabled = prov["components.gpu-operator.values.driver.enabled"]  # null: Helm drops the chart default
-    assert (enabled["source"], enabled["value"], enabled["overrode"][0]["value"]) == ("eks-training", None, True)
+    assert (enabled["source"], enabled["value"], enabled["overrode"][0]["value"]) == (
+        "eks-training",
+        None,
+        True,
+    )
 
 
 def test_constraints_name_the_last_overlay_and_the_mixin(catalog: aicr.Catalog) -> None:
