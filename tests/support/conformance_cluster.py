@@ -15,7 +15,6 @@ from typing import Any
 
 import aiohttp.web
 import kmock
-
 from tests.support.kube_emulator import KubeEmulator, PatchedEmulator
 
 CUSTOM = {
