@@ -137,11 +137,14 @@ class RunScope:
         self.cleanup()
 
     def create(self, res: Resource, obj: dict[str, Any], *, namespaced: bool = True) -> dict[str, Any]:
-        """Create `obj` (labelled, in the run namespace when `res` is namespaced) and track it."""
+        """Create `obj` labelled and tracked: in the run namespace, or its own with `namespaced=False`."""
         meta = obj.setdefault("metadata", {})
         meta["labels"] = {**(meta.get("labels") or {}), **self.labels}
-        namespace = self.namespace if res.namespaced and namespaced else None
-        if namespace:
+        namespace = None
+        if res.namespaced:
+            namespace = self.namespace if namespaced and self.namespace else meta.get("namespace")
+            if not namespace:
+                raise AicrError(Code.INTERNAL, f"{res.kind} {meta.get('name')} needs a namespace")
             meta["namespace"] = namespace
         created: dict[str, Any] = self.client.request("POST", res.path(namespace), body=obj) or {}
         self.created.append((res, str((created.get("metadata") or meta).get("name")), namespace))

@@ -92,7 +92,7 @@ def test_job_without_channel_fails() -> None:
     assert issues == ["a job saw no IMEX channel (job 1: [0], job 2: [])"]
 
 
-def test_helper_script_round_trips_through_split_sections() -> None:
+def test_helper_script_marks_each_command() -> None:
     script = helper_script(HEALTH_COMMANDS)
     assert "echo '### scontrol ping'; scontrol ping; echo \"### rc=$?\"" in script
     assert "srun --immediate=5 --time=0:03 hostname" in script
