@@ -12,18 +12,14 @@ import argparse
 
 from aicr.cli.flags import Once, OnceTrue, add_data, add_format, add_kubeconfig, add_output, env_default
 from aicr.errors import AicrError, Code
+from aicr.validate.cncf import ALIASES as FEATURE_ALIASES
+from aicr.validate.cncf import FEATURES
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Any
 
     from aicr.snapshot.agent_spec import AgentOptions
-
-FEATURES = ("dra-support", "gang-scheduling", "secure-access", "accelerator-metrics", "inference-gateway",
-            "robust-operator", "pod-autoscaling", "cluster-autoscaling")  # fmt: skip
-FEATURE_ALIASES = {"dra": "dra-support", "gang": "gang-scheduling", "secure": "secure-access",
-                   "metrics": "accelerator-metrics", "gateway": "inference-gateway", "operator": "robust-operator",
-                   "hpa": "pod-autoscaling"}  # fmt: skip
 
 
 def register(sub: Any, common: argparse.ArgumentParser) -> None:
@@ -182,12 +178,6 @@ def check_submission_flags(args: argparse.Namespace) -> None:
             Code.INVALID_REQUEST,
             "--skip-check cannot be combined with --evidence-dir: evidence must cover every declared check",
         )
-    if args.cncf_submission:
-        raise AicrError(
-            Code.INVALID_REQUEST,
-            "--cncf-submission is not supported by this version of aicr; "
-            "use --evidence-dir alone for evidence from the validation report",
-        )
 
 
 def agent_options(
@@ -222,6 +212,8 @@ def run(args: argparse.Namespace) -> int:
     selector = parse_node_selector(args.node_selectors or [])
     tolerations = [parse_toleration(t) for t in args.tolerations] if args.tolerations else None
     check_submission_flags(args)
+    if args.cncf_submission:
+        return run_cncf_submission(args)
     if not args.recipe:
         raise AicrError(
             Code.INVALID_REQUEST, "--recipe is required: a file, an http(s) URL or cm://namespace/name"
@@ -303,3 +295,37 @@ def _validate(
             options=opts,
             agent=agent,
         )
+
+
+def run_cncf_submission(args: argparse.Namespace) -> int:
+    """`--cncf-submission`: collect per-feature evidence into --evidence-dir; exit 8 on any FAIL.
+
+    Replaces the Job-based run: the conformance checks' judges run in this process with the
+    CLI's own client (see aicr.validate.cncf); `--recipe`, when given, scopes them.
+    """
+    from aicr import logs
+    from aicr.validate.cncf import submit
+
+    recipe: dict[str, Any] = {}
+    if args.recipe:
+        from aicr.recipe.document import load_recipe
+
+        recipe = load_recipe(args.recipe, kubeconfig=args.kubeconfig).to_dict()
+    results = submit(
+        args.evidence_dir,
+        args.features or [],
+        kubeconfig=args.kubeconfig,
+        recipe=recipe,
+        namespace=args.namespace,
+        data=args.data,
+    )
+    verdicts = {r.feature: r.verdict for r in results}
+    logs.info("cncf submission evidence written", directory=args.evidence_dir, features=len(results))
+    if "FAIL" in verdicts.values() and args.fail_on_error:
+        failed = ", ".join(f for f, v in verdicts.items() if v == "FAIL")
+        raise AicrError(
+            Code.INTERNAL,
+            f"validation failed: CNCF conformance feature(s) failed: {failed}",
+            {"features": verdicts},
+        )
+    return 0
