@@ -153,3 +153,22 @@ def pod_outcome(
         emu.pod_logs[(meta["namespace"], meta["name"])] = log
 
     return hook
+
+
+def after(
+    kube: KubeEmulator, method: str, path_suffix: str, react: Callable[[PatchedEmulator], None]
+) -> None:
+    """Run `react(emulator)` after each `method` request whose path ends with `path_suffix`."""
+
+    def run(emu: PatchedEmulator) -> None:
+        original = emu._handle
+
+        async def handle(request: kmock.Request) -> aiohttp.web.StreamResponse:
+            response = await original(request)
+            if str(request.method.value).upper() == method and request.url.path.endswith(path_suffix):
+                react(emu)
+            return response
+
+        emu._handle = handle
+
+    kube.call(run)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from tests.integration.validators.conftest import Runner, recipe_with
-from tests.support.conformance_cluster import deployment, gpu_node
+from tests.support.conformance_cluster import after, deployment, gpu_node
 from tests.support.kube_emulator import KubeEmulator, PatchedEmulator
 
 from aicr.validators.runtime import EXIT_FAILED, EXIT_PASSED, EXIT_SKIPPED
@@ -98,6 +98,31 @@ def test_hpa_that_never_scales_up_fails_and_cleans_up(kube: KubeEmulator, run_co
     hpa_scales(kube, [1])
     outcome = run_conformance("pod-autoscaling", RECIPE)
     assert outcome.code == EXIT_FAILED and "did not scale aicr-autoscale above 1 replica" in outcome.message
+    assert leftovers(kube) == []
+
+
+def test_hpa_that_scales_up_and_back_down_passes_and_cleans_up(
+    kube: KubeEmulator, run_conformance: Runner
+) -> None:
+    dcgm_pod(kube)
+    external_metric(kube)
+    kube.add(
+        "external.metrics.k8s.io/v1beta1/dcgm_gpu_power_usage",
+        {"metadata": {"name": "x", "namespace": "aicr-pod-autoscaling-89abcdef"}},
+    )
+    hpa_scales(kube, [3])
+    patches: list[dict[str, Any]] = []
+
+    def scale_down(emu: PatchedEmulator) -> None:  # the HPA controller reacting to the raised target
+        hpa = emu.live("autoscaling/v2/horizontalpodautoscalers")[0]
+        patches.append(hpa["spec"]["metrics"][0])
+        emu.store("autoscaling/v2/horizontalpodautoscalers", {**hpa, "status": {"desiredReplicas": 1}})
+
+    after(kube, "PATCH", "/horizontalpodautoscalers/aicr-autoscale", scale_down)
+    outcome = run_conformance("pod-autoscaling", RECIPE)
+    assert outcome.code == EXIT_PASSED, outcome.message
+    assert patches[0]["external"]["target"]["averageValue"] == "999999"
+    assert "RESULT: HPA scaled up to 3 and back down" in outcome.stdout
     assert leftovers(kube) == []
 
 

@@ -88,7 +88,11 @@ def test_rendered_submission_has_index_and_one_file_per_feature() -> None:
 
 
 def test_index_has_no_timestamps_only_the_verdict_table() -> None:
-    results = [FeatureEvidence("gang-scheduling", [CheckEvidence("gang-scheduling", "PASS", "", ["pod a: Succeeded"])])]
+    results = [
+        FeatureEvidence(
+            "gang-scheduling", [CheckEvidence("gang-scheduling", "PASS", "", ["pod a: Succeeded"])]
+        )
+    ]
     assert render_submission(results)["index.md"] == (
         "# CNCF AI conformance submission evidence\n\n**Overall: PASS**\n\n"
         "| Feature | Result | Checks |\n|---|---|---|\n"
