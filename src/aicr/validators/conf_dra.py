@@ -15,7 +15,13 @@ The test image comes from the catalog env `AICR_CUDA_IMAGE`.
 
 from __future__ import annotations
 
-from aicr.validators.conf_state import daemonset_issue, declared_components, deployment_issue, pod_phase
+from aicr.validators.conf_state import (
+    component_namespace,
+    daemonset_issue,
+    declared_components,
+    deployment_issue,
+    pod_phase,
+)
 from aicr.validators.conf_workloads import (
     POD,
     RESOURCE_CLAIM,
@@ -68,9 +74,9 @@ def dra_state_issues(
     if not v1_served:
         issues.append("resource.k8s.io/v1 is not served")
     if (issue := deployment_issue(controller)) is not None:
-        issues.append(f"Deployment {DRA_NAMESPACE}/{DRA_CONTROLLER}: {issue}")
+        issues.append(f"Deployment {namespace}/{DRA_CONTROLLER}: {issue}")
     if (issue := daemonset_issue(plugin)) is not None:
-        issues.append(f"DaemonSet {DRA_NAMESPACE}/{DRA_PLUGIN}: {issue}")
+        issues.append(f"DaemonSet {namespace}/{DRA_PLUGIN}: {issue}")
     if not nvidia_slices(slices):
         issues.append("no ResourceSlice published by an NVIDIA DRA driver")
     return issues
@@ -105,6 +111,11 @@ def isolation_issue(pod: dict[str, Any]) -> str | None:
     return f"the claimless pod did not finish (phase {phase})"
 
 
+def dra_namespace(ctx: CheckContext) -> str:
+    """The DRA driver's namespace: the recipe's, else `nvidia-dra-driver`."""
+    return component_namespace(ctx.recipe, DRA_COMPONENT, DRA_NAMESPACE)
+
+
 def _dra_scope(ctx: CheckContext) -> None:
     """Skip when DRA is out of scope for this cluster (reference/validate.md §4.3)."""
     declared = declared_components(ctx.recipe)
@@ -114,9 +125,10 @@ def _dra_scope(ctx: CheckContext) -> None:
         api_served(ctx.client, "resource.k8s.io/v1") or api_served(ctx.client, "resource.k8s.io/v1beta1")
     ):
         raise CheckSkipped("resource.k8s.io is not served (no Dynamic Resource Allocation)")
-    pods = ctx.client.list("Pod", DRA_NAMESPACE) if ctx.client.find("Namespace", DRA_NAMESPACE) else []
-    if not pods and ctx.client.find("Deployment", DRA_CONTROLLER, DRA_NAMESPACE) is None:
-        raise CheckSkipped(f"namespace {DRA_NAMESPACE} has neither DRA driver pods nor the controller")
+    namespace = dra_namespace(ctx)
+    pods = ctx.client.list("Pod", namespace) if ctx.client.find("Namespace", namespace) else []
+    if not pods and ctx.client.find("Deployment", DRA_CONTROLLER, namespace) is None:
+        raise CheckSkipped(f"namespace {namespace} has neither DRA driver pods nor the controller")
 
 
 def run_claim_pod(
@@ -136,11 +148,13 @@ def run_claim_pod(
 def dra_support(ctx: CheckContext) -> None:
     """The DRA driver publishes GPUs and a pod with a ResourceClaim runs."""
     _dra_scope(ctx)
+    namespace = dra_namespace(ctx)
     issues = dra_state_issues(
         api_served(ctx.client, "resource.k8s.io/v1"),
-        ctx.client.find("Deployment", DRA_CONTROLLER, DRA_NAMESPACE),
-        ctx.client.find("DaemonSet", DRA_PLUGIN, DRA_NAMESPACE),
+        ctx.client.find("Deployment", DRA_CONTROLLER, namespace),
+        ctx.client.find("DaemonSet", DRA_PLUGIN, namespace),
         list_custom(ctx.client, RESOURCE_SLICE) or [],
+        namespace,
     )
     if issues:
         raise CheckFailed("DRA driver not ready:\n- " + "\n- ".join(issues))

@@ -158,7 +158,11 @@ class RunScope:
         try:
             self.client.request("POST", res.path(namespace), params={"dryRun": "All"}, body=obj)
         except AicrError as exc:
-            if exc.code in (Code.INVALID_REQUEST, Code.UNAUTHORIZED):
+            # 400/422: rejected by validation; 403 counts only when an admission webhook denied
+            # it (a plain RBAC "forbidden" says nothing about the webhook and is raised)
+            if exc.code is Code.INVALID_REQUEST or (
+                exc.code is Code.UNAUTHORIZED and "admission webhook" in exc.message
+            ):
                 return exc
             raise
         return None

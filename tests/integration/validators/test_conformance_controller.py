@@ -71,3 +71,21 @@ def test_missing_trainjob_crd_fails_without_sending_anything(
 def test_robust_controller_skips_without_an_operator(kube: KubeEmulator, run_conformance: Runner) -> None:
     outcome = run_conformance("robust-controller", recipe_with("gpu-operator"))
     assert outcome.code == EXIT_SKIPPED and "neither dynamo-platform nor kubeflow-trainer" in outcome.message
+
+
+def test_webhook_denial_with_forbidden_status_counts_as_rejection(
+    kube: KubeEmulator, run_conformance: Runner
+) -> None:
+    trainer(kube)
+    kube.call(lambda emu: emu.fail("POST", "trainjobs", 403, DENIED))
+    assert run_conformance("robust-controller", RECIPE).code == EXIT_PASSED
+
+
+def test_rbac_forbidden_dry_run_is_not_mistaken_for_a_webhook_rejection(
+    kube: KubeEmulator, run_conformance: Runner
+) -> None:
+    trainer(kube)
+    forbidden = 'trainjobs.trainer.kubeflow.org is forbidden: User "system:serviceaccount:aicr-validation:x" cannot create resource "trainjobs"'
+    kube.call(lambda emu: emu.fail("POST", "trainjobs", 403, forbidden))
+    outcome = run_conformance("robust-controller", RECIPE)
+    assert outcome.code == EXIT_FAILED and "is forbidden" in outcome.message
