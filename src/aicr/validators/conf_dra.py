@@ -68,6 +68,7 @@ def dra_state_issues(
     controller: dict[str, Any] | None,
     plugin: dict[str, Any] | None,
     slices: list[dict[str, Any]],
+    namespace: str = DRA_NAMESPACE,
 ) -> list[str]:
     """Every reason the DRA driver is not ready to allocate GPUs (empty when it is)."""
     issues = []
