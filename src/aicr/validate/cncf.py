@@ -177,8 +177,14 @@ def submit(
 
     features = resolve_features(feature_names)
     validators = load_catalog(data=data).validators
-    base = {"AICR_RUN_ID": new_run_id(), "AICR_NAMESPACE": namespace, "AICR_VALIDATOR_PHASE": "conformance"}
     with ApiClient.connect(kubeconfig) as client:
+        if client.find("Namespace", namespace) is None:
+            namespace = "default"  # dry-run admission probes need an existing namespace
+        base = {
+            "AICR_RUN_ID": new_run_id(),
+            "AICR_NAMESPACE": namespace,
+            "AICR_VALIDATOR_PHASE": "conformance",
+        }
         results = collect(
             client, features, recipe=recipe, validators=validators, environ=dict(os.environ), base_env=base
         )

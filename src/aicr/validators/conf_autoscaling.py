@@ -211,7 +211,7 @@ def _scale_out(ctx: CheckContext, nodes: list[dict[str, Any]]) -> list[str]:
         def probe() -> list[str] | None:
             pods = ctx.client.list("Pod", scope.namespace, labels={"app": APP})
             found = scale_out_issues(before, ctx.client.list("Node"), pods, want)
-            return None if found else found
+            return None if found else []  # [] = no issue left: done
 
         done = poll(probe, wait, 10.0)
         issues = (

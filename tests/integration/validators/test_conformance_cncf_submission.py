@@ -69,6 +69,8 @@ def test_failing_feature_exits_eight_after_writing_evidence(
     assert "CNCF conformance feature(s) failed: robust-operator" in result.stderr
     assert "**Result: FAIL**" in (out / "robust-operator.md").read_text()
     assert "**Overall: FAIL** (failed: robust-operator)" in (out / "index.md").read_text()
+    posts = [(p, q) for m, p, q in kube.requests() if m == "POST" and p.endswith("/trainjobs")]
+    assert posts == [("/apis/trainer.kubeflow.org/v1alpha1/namespaces/default/trainjobs", {"dryRun": "All"})]
 
 
 def test_unknown_feature_exits_two_before_touching_the_cluster(
