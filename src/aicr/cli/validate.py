@@ -143,7 +143,7 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
         "--cncf-submission",
         action="store_true",
         default=False,
-        help="collect the full CNCF submission evidence (needs --evidence-dir; not available yet)",
+        help="collect per-feature CNCF AI conformance evidence into --evidence-dir (checks run in-process; exit 8 on FAIL)",
     )
     parser.add_argument(
         "-f",

@@ -91,3 +91,29 @@ def test_ai_service_metrics_is_a_feature(kube: KubeEmulator, kubeconfig: Path, t
     )
     assert result.returncode == 8, result.stderr
     assert "no Prometheus Service with port 9090" in (out / "ai-service-metrics.md").read_text()
+
+
+def test_recipe_scopes_the_features(kube: KubeEmulator, kubeconfig: Path, tmp_path: Path) -> None:
+    register(kube)
+    recipe = tmp_path / "recipe.yaml"
+    recipe.write_text(
+        "kind: RecipeResult\napiVersion: aicr.nvidia.com/v1alpha1\ncomponentRefs:\n  - name: gpu-operator\n    namespace: gpu-operator\n"
+    )
+    out = tmp_path / "evidence"
+    result = aicr(
+        kubeconfig,
+        "--cncf-submission",
+        "--evidence-dir",
+        str(out),
+        "--recipe",
+        str(recipe),
+        "-f",
+        "gateway",
+        "-f",
+        "operator",
+    )
+    assert result.returncode == 0, result.stderr
+    index = (out / "index.md").read_text()
+    assert "| [Inference gateway](inference-gateway.md) | SKIP | inference-gateway |" in index
+    assert "| [Robust AI operator](robust-operator.md) | SKIP | robust-controller |" in index
+    assert "the recipe has no inference gateway" in (out / "inference-gateway.md").read_text()
