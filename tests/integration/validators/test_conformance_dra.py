@@ -49,14 +49,16 @@ def pods_end(
 
 
 def leftovers(kube: KubeEmulator) -> list[str]:
-    names = [
+    """Objects a conformance check created (its label) that still exist."""
+    objs = (
+        kube.objects("v1/pods")
+        + kube.objects("resource.k8s.io/v1/resourceclaims")
+        + kube.objects("v1/namespaces")
+    )
+    return [
         o["metadata"]["name"]
-        for o in kube.objects("v1/pods") + kube.objects("resource.k8s.io/v1/resourceclaims")
-    ]
-    return names + [
-        o["metadata"]["name"]
-        for o in kube.objects("v1/namespaces")
-        if o["metadata"]["name"].startswith("aicr-")
+        for o in objs
+        if "aicr.nvidia.com/conformance-check" in (o["metadata"].get("labels") or {})
     ]
 
 
