@@ -129,7 +129,7 @@ def slurm_scope(ctx: CheckContext) -> tuple[str, dict[str, Any]]:
         if (p.get("spec") or {}).get("nodeName")
     ]
     if nodes and all(
-        KWOK_ANNOTATION in ((n or {}).get("metadata") or {}).get("annotations", {}) for n in nodes
+        KWOK_ANNOTATION in (((n or {}).get("metadata") or {}).get("annotations") or {}) for n in nodes
     ):
         raise CheckSkipped("Slinky NodeSet pods are on KWOK nodes; no real Slurm workers to test")
     logins = _set_pods(ctx, LOGIN_SETS, namespace)

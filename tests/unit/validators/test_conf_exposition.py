@@ -67,3 +67,11 @@ def test_bad_value_names_the_line() -> None:
 def test_unterminated_label_is_rejected() -> None:
     with pytest.raises(AicrError, match="unterminated label value"):
         parse_exposition('m{a="open} 1\n')
+
+
+def test_service_proxy_path_goes_through_the_api_server() -> None:
+    from aicr.k8s.proxy import service_proxy_path
+
+    assert service_proxy_path("gpu-operator", "nvidia-dcgm-exporter", 9400, "/metrics") == (
+        "/api/v1/namespaces/gpu-operator/services/nvidia-dcgm-exporter:9400/proxy/metrics"
+    )
