@@ -4,7 +4,8 @@ Pure judges (`dra_state_issues`, `claim_pod_issues`, `isolation_issue`) and a th
 creates a ResourceClaim and pods in a per-run namespace (removed on every exit path).
 reference/validate.md §4.3:
 - dra-support skips when the recipe leaves out the DRA driver, when resource.k8s.io is not
-  served, or when namespace `nvidia-dra-driver` has neither pods nor the controller; it needs
+  served, or when namespace `nvidia-dra-driver` has neither pods nor the controller (a failure
+  when the recipe declares the driver: validate.md §3.3); it needs
   resource.k8s.io/v1, the controller Deployment available, the kubelet-plugin DaemonSet ready,
   at least one NVIDIA ResourceSlice, and a pod with a GPU ResourceClaim that Succeeds.
 - secure-accelerator-access skips without DRA and on Slinky recipes; the DRA pod must consume
@@ -129,6 +130,10 @@ def _dra_scope(ctx: CheckContext) -> None:
     namespace = dra_namespace(ctx)
     pods = ctx.client.list("Pod", namespace) if ctx.client.find("Namespace", namespace) else []
     if not pods and ctx.client.find("Deployment", DRA_CONTROLLER, namespace) is None:
+        if declared is not None:  # reference/validate.md §3.3: a declared component must be there
+            raise CheckFailed(
+                f"the recipe declares {DRA_COMPONENT} but {namespace} has neither its pods nor its controller"
+            )
         raise CheckSkipped(f"namespace {namespace} has neither DRA driver pods nor the controller")
 
 

@@ -6,14 +6,22 @@ reference/validate.md §4.3 (current behaviour): skip when `kai-scheduler/kai-sc
 is absent; the KAI Deployments must be available and the `queues`/`podgroups.scheduling.run.ai`
 CRDs Established; a PodGroup (minMember 2) with two pods must end with both Succeeded, both
 scheduled by `kai-scheduler`, both labelled with the PodGroup, and their PodScheduled=True
-transitions at most 30 s apart. The worker image comes from the catalog env `AICR_GANG_IMAGE`.
+transitions at most 30 s apart. A recipe that declares kai-scheduler turns "absent" into a
+failure (§3.3). The worker image comes from the catalog env `AICR_GANG_IMAGE`.
 """
 
 from __future__ import annotations
 
 from datetime import datetime
 
-from aicr.validators.conf_state import condition_true, crd_issue, deployment_issue, name_of, pod_phase
+from aicr.validators.conf_state import (
+    condition_true,
+    crd_issue,
+    declared_components,
+    deployment_issue,
+    name_of,
+    pod_phase,
+)
 from aicr.validators.conf_workloads import (
     CRD,
     POD,
@@ -29,6 +37,7 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Any
 
+KAI_COMPONENT = "kai-scheduler"
 KAI_NAMESPACE = "kai-scheduler"
 KAI_DEPLOYMENTS = (
     "kai-scheduler-default",
@@ -120,6 +129,10 @@ def _gang_manifests(image: str, queue: str) -> tuple[dict[str, Any], list[dict[s
 def gang_scheduling(ctx: CheckContext) -> None:
     """A two-pod PodGroup is co-scheduled by KAI Scheduler."""
     if ctx.client.find("Deployment", "kai-scheduler-default", KAI_NAMESPACE) is None:
+        if KAI_COMPONENT in (declared_components(ctx.recipe) or set()):  # validate.md §3.3
+            raise CheckFailed(
+                "the recipe declares kai-scheduler but kai-scheduler/kai-scheduler-default is not found"
+            )
         raise CheckSkipped("KAI scheduler not found (kai-scheduler/kai-scheduler-default)")
     deployments = {n: ctx.client.find("Deployment", n, KAI_NAMESPACE) for n in KAI_DEPLOYMENTS}
     crds = {n: ctx.client.find(CRD, n) for n in KAI_CRDS}

@@ -94,9 +94,16 @@ def test_dra_skips_when_resource_api_is_not_served(kube: KubeEmulator, run_confo
     assert outcome.code == EXIT_SKIPPED and "resource.k8s.io is not served" in outcome.message
 
 
-def test_dra_skips_without_driver_pods_or_controller(kube: KubeEmulator, run_conformance: Runner) -> None:
-    outcome = run_conformance("dra-support", RECIPE)
+def test_dra_skips_without_driver_pods_or_controller_when_recipe_lists_no_components(
+    kube: KubeEmulator, run_conformance: Runner
+) -> None:
+    outcome = run_conformance("dra-support", {})
     assert outcome.code == EXIT_SKIPPED and "neither DRA driver pods nor the controller" in outcome.message
+
+
+def test_dra_declared_but_absent_fails(kube: KubeEmulator, run_conformance: Runner) -> None:
+    outcome = run_conformance("dra-support", RECIPE)
+    assert outcome.code == EXIT_FAILED and "the recipe declares nvidia-dra-driver-gpu" in outcome.message
 
 
 def test_dra_without_resource_slices_fails_before_creating_anything(

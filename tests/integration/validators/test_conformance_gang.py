@@ -64,5 +64,10 @@ def test_unavailable_kai_component_fails(kube: KubeEmulator, run_conformance: Ru
 
 
 def test_gang_scheduling_skips_without_kai(kube: KubeEmulator, run_conformance: Runner) -> None:
-    outcome = run_conformance("gang-scheduling", RECIPE)
+    outcome = run_conformance("gang-scheduling", recipe_with("gpu-operator"))
     assert outcome.code == EXIT_SKIPPED and "KAI scheduler not found" in outcome.message
+
+
+def test_declared_but_absent_kai_fails(kube: KubeEmulator, run_conformance: Runner) -> None:
+    outcome = run_conformance("gang-scheduling", RECIPE)
+    assert outcome.code == EXIT_FAILED and "the recipe declares kai-scheduler" in outcome.message
