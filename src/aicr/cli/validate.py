@@ -12,18 +12,14 @@ import argparse
 
 from aicr.cli.flags import Once, OnceTrue, add_data, add_format, add_kubeconfig, add_output, env_default
 from aicr.errors import AicrError, Code
+from aicr.validate.cncf import ALIASES as FEATURE_ALIASES
+from aicr.validate.cncf import FEATURES
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Any
 
     from aicr.snapshot.agent_spec import AgentOptions
-
-FEATURES = ("dra-support", "gang-scheduling", "secure-access", "accelerator-metrics", "inference-gateway",
-            "robust-operator", "pod-autoscaling", "cluster-autoscaling")  # fmt: skip
-FEATURE_ALIASES = {"dra": "dra-support", "gang": "gang-scheduling", "secure": "secure-access",
-                   "metrics": "accelerator-metrics", "gateway": "inference-gateway", "operator": "robust-operator",
-                   "hpa": "pod-autoscaling"}  # fmt: skip
 
 
 def register(sub: Any, common: argparse.ArgumentParser) -> None:
@@ -147,7 +143,7 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
         "--cncf-submission",
         action="store_true",
         default=False,
-        help="collect the full CNCF submission evidence (needs --evidence-dir; not available yet)",
+        help="collect per-feature CNCF AI conformance evidence into --evidence-dir (checks run in-process; exit 8 on FAIL)",
     )
     parser.add_argument(
         "-f",
@@ -189,12 +185,6 @@ def check_submission_flags(args: argparse.Namespace) -> None:
             Code.INVALID_REQUEST,
             "--skip-check cannot be combined with --evidence-dir: evidence must cover every declared check",
         )
-    if args.cncf_submission:
-        raise AicrError(
-            Code.INVALID_REQUEST,
-            "--cncf-submission is not supported by this version of aicr; "
-            "use --evidence-dir alone for evidence from the validation report",
-        )
 
 
 def agent_options(
@@ -231,6 +221,8 @@ def run(args: argparse.Namespace) -> int:
     check_submission_flags(args)
     if args.print_rbac:
         return print_rbac(args, phases)
+    if args.cncf_submission:
+        return run_cncf_submission(args)
     if not args.recipe:
         raise AicrError(
             Code.INVALID_REQUEST, "--recipe is required: a file, an http(s) URL or cm://namespace/name"
@@ -341,3 +333,37 @@ def _validate(
             agent=agent,
             on_readiness=progress.show_readiness,
         )
+
+
+def run_cncf_submission(args: argparse.Namespace) -> int:
+    """`--cncf-submission`: collect per-feature evidence into --evidence-dir; exit 8 on any FAIL.
+
+    Replaces the Job-based run: the conformance checks' judges run in this process with the
+    CLI's own client (see aicr.validate.cncf); `--recipe`, when given, scopes them.
+    """
+    from aicr import logs
+    from aicr.validate.cncf import submit
+
+    recipe: dict[str, Any] = {}
+    if args.recipe:
+        from aicr.recipe.document import load_recipe
+
+        recipe = load_recipe(args.recipe, kubeconfig=args.kubeconfig).to_dict()
+    results = submit(
+        args.evidence_dir,
+        args.features or [],
+        kubeconfig=args.kubeconfig,
+        recipe=recipe,
+        namespace=args.namespace,
+        data=args.data,
+    )
+    verdicts = {r.feature: r.verdict for r in results}
+    logs.info("cncf submission evidence written", directory=args.evidence_dir, features=len(results))
+    if "FAIL" in verdicts.values() and args.fail_on_error:
+        failed = ", ".join(f for f, v in verdicts.items() if v == "FAIL")
+        raise AicrError(
+            Code.INTERNAL,
+            f"validation failed: CNCF conformance feature(s) failed: {failed}",
+            {"features": verdicts},
+        )
+    return 0

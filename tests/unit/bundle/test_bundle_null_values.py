@@ -33,7 +33,7 @@ def test_overlay_null_is_written_as_null(tmp_path: Path) -> None:
                         "valuesFile": "components/demo/values.yaml",
                         "overrides": {"resources": None, "keep": 1},
                     }
-                ],  # fmt: skip
+                ],
             )
         ],
         files={"components/demo/values.yaml": {"resources": {"limits": {"cpu": 1}}, "keep": 0}},

@@ -21,7 +21,7 @@ def test_entry_runs_a_registered_check_with_declared_rbac(entry: dict[str, Any])
     assert entry["args"][0] in CHECKS
     rules = entry.get("rbac") or []
     assert rules, f"{entry['name']} declares no RBAC rules"
-    assert {rule["scope"] for rule in rules} <= SCOPES
+    assert {rule.get("scope", "namespace") for rule in rules} <= SCOPES
 
 
 def test_workload_images_have_catalog_defaults() -> None:
@@ -34,5 +34,5 @@ def test_workload_images_have_catalog_defaults() -> None:
 def test_only_namespaced_creates_outside_the_cluster_scope() -> None:
     for entry in entries():
         for rule in entry.get("rbac") or []:
-            if rule["scope"] == "cluster" and "create" in rule["verbs"]:
+            if rule.get("scope", "namespace") == "cluster" and "create" in rule["verbs"]:
                 assert rule["resources"] == ["namespaces"], entry["name"]
