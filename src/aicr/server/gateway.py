@@ -181,7 +181,11 @@ class Gateway:
             except Exception:  # the response had already started; the connection is closed
                 log.debug("could not send the error response", extra={"requestID": request_id.decode()})
         finally:
-            exchange.finish(500)  # no-op when the response was completed
+            # No-op when the last body chunk went out. Otherwise the response was cut short: the
+            # client closed the connection (often right after reading Content-Length bytes, so
+            # the app's closing empty chunk was never sent) or the app failed mid-stream. Count
+            # what the client was sent: the started status, or 499 when nothing was sent.
+            exchange.finish(exchange.status or 499)
 
     async def _forward(
         self, scope: Scope, receive: Receive, exchange: _Exchange, route: Route, headers: list[Any]
@@ -233,7 +237,7 @@ class _Exchange:
     """One API request's bookkeeping, recorded once, before the last body chunk leaves.
 
     Recording before the final send means a client that has read the response can already
-    see it in /metrics.
+    see it in /metrics. The status recorded is always the status sent (499: none was sent).
     """
 
     __slots__ = ("done", "method", "path", "request_id", "send_raw", "started", "state", "status", "template")
