@@ -3,7 +3,7 @@
 Every request passes here before Litestar sees it. API routes get, in order: a request id
 (`X-Request-Id` echoed when it is a UUID, else a fresh one), the per-client token bucket
 (`X-RateLimit-*`, 429 with `Retry-After`), 404 for unknown paths and 405 with `Allow`, the body
-limit (413), the cached-answer fast path for GET /v1/recipe and /v1/query, and a deadline (504)
+limit (413) and read deadline (408), the cached-answer fast path for GET /v1/recipe and /v1/query, and a deadline (504)
 around the Litestar handler. /health, /ready and /metrics bypass all of it (reference/surface.md
 §3). Duration and status are recorded under the route TEMPLATE, so label cardinality is bounded.
 Written as one plain ASGI callable because it sits on the hot path of every request.
@@ -161,7 +161,17 @@ class Gateway:
                     await _send(send, 200, [*headers, _JSON, _CACHE_CONTROL], body)
                     return
             if route.body_limit and method == "POST":
-                payload = await _read_body(receive, route.body_limit, content_length)
+                try:
+                    async with asyncio.timeout(state.settings.read_timeout):
+                        payload = await _read_body(receive, route.body_limit, content_length)
+                except TimeoutError:
+                    limit = state.settings.read_timeout
+                    details = {"timeout_seconds": limit}
+                    error = ApiError(
+                        Code.TIMEOUT, f"request body not received within {limit:g}s", details, status=408
+                    )
+                    await _send_error(send, error, request_id, [*headers, (b"connection", b"close")])
+                    return
                 if payload is None:
                     details = {"limit_bytes": route.body_limit}
                     error = ApiError(
