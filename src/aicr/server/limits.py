@@ -67,8 +67,8 @@ def check_nodes(raw: Any) -> None:
     if not ok:
         raise AicrError(
             Code.INVALID_REQUEST,
-            f"invalid nodes value: {str(raw)[:64]} (want a whole number from 0 to {MAX_NODES})",
-            {"value": str(raw)[:64]},
+            f"invalid nodes value: {str(raw)[:64]}",  # the reference's text
+            {"value": str(raw)[:64], "want": f"a whole number from 0 to {MAX_NODES}"},
         )
 
 
