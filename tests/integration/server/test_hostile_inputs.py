@@ -13,7 +13,7 @@ from typing import Any
 import httpx
 import pytest
 
-EKS = {"service": "eks", "accelerator": "h100", "intent": "training", "os": "ubuntu"}
+EKS: dict[str, Any] = {"service": "eks", "accelerator": "h100", "intent": "training", "os": "ubuntu"}
 YAML = "application/x-yaml"
 JSON = "application/json"
 BIG = "9" * 5000

@@ -55,13 +55,13 @@ DOCUMENT = json.loads(generate())
 
 
 def _schema_accepts(instance: Any, ref: str) -> bool:
-    from jsonschema import Draft202012Validator
+    from jsonschema import Draft202012Validator  # type: ignore[import-untyped]
     from referencing import Registry
     from referencing.jsonschema import DRAFT202012
 
     registry = Registry().with_resource("urn:aicrd", DRAFT202012.create_resource(DOCUMENT))
     validator = Draft202012Validator({"$ref": f"urn:aicrd#{ref}"}, registry=registry)
-    return validator.is_valid(instance)
+    return bool(validator.is_valid(instance))
 
 
 def _parameter(path: str, method: str, name: str) -> str:

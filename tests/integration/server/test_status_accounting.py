@@ -25,7 +25,7 @@ import pytest
 
 from aicr.server.settings import Settings
 
-EKS = {"service": "eks", "accelerator": "h100", "intent": "training", "os": "ubuntu"}
+EKS: dict[str, Any] = {"service": "eks", "accelerator": "h100", "intent": "training", "os": "ubuntu"}
 _METRIC = re.compile(r'aicr_http_requests_total\{method="(\w+)",path="([^"]+)",status="(\d+)"\} (\d+)')
 
 

@@ -159,7 +159,7 @@ def test_ascii_negative_numbers_are_values_on_both_paths(value: str) -> None:
     argv = ["recipe", "--service", "eks", "--nodes", value]
     fast = parse_fast(argv, RECIPE)
     assert fast is not None
-    assert fast.nodes == value
+    assert getattr(fast, "nodes", None) == value
     _check(argv, "recipe")
 
 
