@@ -235,3 +235,55 @@ def test_an_explicit_any_is_a_choice_not_missing_criteria() -> None:
     proc = aicr("recipe", "--accelerator", "any")
     assert proc.returncode == 0, proc.stderr
     assert yaml.safe_load(proc.stdout)["metadata"]["appliedOverlays"][0] == "base"
+
+
+# Runs the installed console script in a Python whose start-up is over, with an import hook
+# that sends this process SIGINT the moment one module is first looked up: a deterministic
+# "Ctrl-C in the first milliseconds" at each step of `aicr` start-up and of the command.
+_INTERRUPT_AT = """
+import os, runpy, signal, sys
+
+class InterruptAt:
+    fired = False
+
+    def find_spec(self, name, path=None, target=None):
+        if name == TARGET and not self.fired:
+            self.fired = True
+            os.kill(os.getpid(), signal.SIGINT)
+        return None
+
+TARGET = sys.argv[1]
+script = sys.argv[2]
+sys.argv = [script, *sys.argv[3:]]
+sys.meta_path.insert(0, InterruptAt())
+runpy.run_path(script, run_name="__main__")
+"""
+
+START_UP_MODULES = [
+    "aicr.logs",
+    "aicr.cli.commands",
+    "aicr.errors",
+    "aicr.cli.main",
+    "aicr.cli.options",
+    "aicr.cli.fastpath",
+    "aicr.catalog.catalog",
+    "aicr.io.documents",
+    "aicr.version",
+    "aicr.catalog.cache",
+]
+
+
+@pytest.mark.parametrize("module", START_UP_MODULES)
+def test_ctrl_c_during_start_up_exits_9_without_traceback(module: str) -> None:
+    proc = subprocess.run(
+        [sys.executable, "-c", _INTERRUPT_AT, module, AICR, "recipe", *EXAMPLE],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "NO_COLOR": "1"},
+        timeout=60,
+        check=False,
+    )
+    assert proc.returncode == 9, proc.stderr
+    assert "Traceback" not in proc.stderr
+    assert proc.stderr.splitlines() == ["error: [CANCELED] interrupted"]
+    assert proc.stdout == ""

@@ -59,21 +59,33 @@ class FastSpec:
         return max(flags, key=len)
 
 
+_ASCII_DIGITS = frozenset("0123456789")
+
+
 def _is_negative_number(token: str) -> bool:
-    body = token[1:]
-    whole, _, fraction = body.partition(".")
-    return (
-        bool(body) and body != "." and (whole.isdigit() or not whole) and (not fraction or fraction.isdigit())
-    )
+    r"""ASCII `-N`, `-N.N` or `-.N`: a strict subset of argparse's `^-\d+$|^-\d*\.\d+$`.
+
+    argparse's `\d` also takes Unicode digits and its `$` a trailing newline; those tokens
+    are left to argparse (the caller declines), and `-1.` is an option-like word to both.
+    """
+    whole, dot, fraction = token[1:].partition(".")
+    if dot:
+        return bool(fraction) and set(whole + fraction) <= _ASCII_DIGITS
+    return bool(whole) and set(whole) <= _ASCII_DIGITS
 
 
 def _takes_as_value(token: str) -> bool:
-    """Whether argparse would consume `token` as an option's value."""
-    return token == "-" or not token.startswith("-") or _is_negative_number(token)
+    """Whether argparse surely consumes `token` as an option's value (False: it may not)."""
+    return token == "-" or (bool(token) and not token.startswith("-")) or _is_negative_number(token)
 
 
 def parse_fast(argv: Sequence[str], spec: FastSpec) -> Args | None:
-    """Arguments for `aicr [global switches] <spec.command> …`, or None when argparse must decide."""
+    """Arguments for `aicr [global switches] <spec.command> …`, or None when argparse must decide.
+
+    A usage error (a flag given twice, a bad boolean) is raised only once the whole line has
+    been read, so a line argparse would reject earlier for another reason (an ambiguous
+    abbreviation further on) is declined instead of answered with a different message.
+    """
     tokens = list(argv)
     values: dict[str, Any] = {"debug": False, "log_json": False}
     i = 0
@@ -83,48 +95,83 @@ def parse_fast(argv: Sequence[str], spec: FastSpec) -> Args | None:
     if i >= len(tokens) or tokens[i] != spec.command:
         return None
     values.update(spec.defaults())
-    seen: set[str] = set()
+    reader = _Reader(spec, values)
     i += 1
     while i < len(tokens):
-        token = tokens[i]
-        if token in spec.switches:
-            values[spec.switches[token]] = True
-            i += 1
-            continue
-        flag, eq, inline = token.partition("=")
-        if not token.startswith("-") or (eq and not flag.startswith("--")):
+        step = reader.read(tokens, i)
+        if step == 0:
             return None
-        if flag in spec.booleans:
-            if not eq and i + 1 < len(tokens) and _takes_as_value(tokens[i + 1]):
-                return None  # argparse's optional value would consume the next word
-            dest = spec.booleans[flag]
-            _once(dest, seen, spec)
-            values[dest] = parse_bool(inline if eq else "true", spec.display_name(dest))
-            i += 1
-            continue
-        if flag not in spec.values and flag not in spec.repeated:
-            return None
-        if eq:
-            value = inline
-            i += 1
-        elif i + 1 < len(tokens) and _takes_as_value(tokens[i + 1]):
-            value = tokens[i + 1]
-            i += 2
-        else:
-            return None
-        if flag in spec.values:
-            dest = spec.values[flag]
-            _once(dest, seen, spec)
-            values[dest] = value
-        else:
-            dest = spec.repeated[flag]
-            values[dest] = [*(values.get(dest) or []), value]
+        i += step
+    if reader.error is not None:
+        raise reader.error
     values.update(command=spec.command, version=False)
     values.update(spec.extra())
     return Args(values)
 
 
-def _once(dest: str, seen: set[str], spec: FastSpec) -> None:
-    if dest in seen:
-        raise AicrError(Code.INVALID_REQUEST, f"flag {spec.display_name(dest)} can only be specified once")
-    seen.add(dest)
+class _Reader:
+    """Reads one flag at a time into `values`; remembers the first usage error."""
+
+    def __init__(self, spec: FastSpec, values: dict[str, Any]) -> None:
+        self.spec = spec
+        self.values = values
+        self.seen: set[str] = set()
+        self.error: AicrError | None = None
+
+    def read(self, tokens: list[str], i: int) -> int:
+        """How many tokens the flag at `i` used (0: argparse must decide)."""
+        spec, token = self.spec, tokens[i]
+        if token in spec.switches:
+            self.values[spec.switches[token]] = True
+            return 1
+        flag, eq, inline = token.partition("=")
+        if not flag.startswith("-") or (eq and not flag.startswith("--")) or inline == "--":
+            return 0  # positional words, `-o=x`, and argparse's `--opt=--` quirk
+        nxt = tokens[i + 1] if i + 1 < len(tokens) else None
+        if flag in spec.booleans:
+            if not eq and nxt is not None and not _is_option_like(nxt, spec):
+                return 0  # argparse's optional value might consume the next word
+            dest = spec.booleans[flag]
+            if self._once(dest):
+                try:
+                    self.values[dest] = parse_bool(inline if eq else "true", spec.display_name(dest))
+                except AicrError as exc:
+                    self._fail(exc)
+            return 1
+        if flag not in spec.values and flag not in spec.repeated:
+            return 0
+        if eq:
+            value, used = inline, 1
+        elif nxt is not None and _takes_as_value(nxt):
+            value, used = nxt, 2
+        else:
+            return 0
+        if flag in spec.values:
+            dest = spec.values[flag]
+            if self._once(dest):
+                self.values[dest] = value
+        else:
+            dest = spec.repeated[flag]
+            self.values[dest] = [*(self.values.get(dest) or []), value]
+        return used
+
+    def _once(self, dest: str) -> bool:
+        if dest in self.seen:
+            self._fail(
+                AicrError(
+                    Code.INVALID_REQUEST, f"flag {self.spec.display_name(dest)} can only be specified once"
+                )
+            )
+            return False
+        self.seen.add(dest)
+        return True
+
+    def _fail(self, exc: AicrError) -> None:
+        if self.error is None:
+            self.error = exc
+
+
+def _is_option_like(token: str, spec: FastSpec) -> bool:
+    """Whether argparse surely reads `token` as a flag of this command (so not as a value)."""
+    flag = token.partition("=")[0]
+    return token in spec.switches or flag in spec.values or flag in spec.repeated or flag in spec.booleans

@@ -48,6 +48,9 @@ class Once(argparse.Action):
             name = max(self.option_strings, key=len)
             raise AicrError(Code.INVALID_REQUEST, f"flag {name} can only be specified once")
         seen.add(self.dest)
+        if isinstance(values, list):  # argparse strips the value of `--flag=--` to []
+            name = max(self.option_strings, key=len)
+            raise AicrError(Code.INVALID_REQUEST, f'flag {name} needs a value other than "--"')
         setattr(namespace, self.dest, values)
 
 

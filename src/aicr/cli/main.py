@@ -3,7 +3,8 @@
 Translation only: each command module parses its flags and calls the library. Every failure
 ends here as one `error: [CODE] message` line on stderr (or a JSON record with `--log-json`)
 and the exit code of DESIGN.md; an unexpected exception exits 8 with a short message
-(`--debug` adds the traceback); Ctrl-C / SIGTERM exit 9.
+(`--debug` adds the traceback); Ctrl-C / SIGTERM exit 9, from the first line of `aicr` code on
+(the start-up guard in `aicr.cli` covers the imports before `main` runs).
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ import os
 import sys
 
 from aicr import logs
+from aicr.cli import cancel_now
 from aicr.cli.commands import COMMANDS
 from aicr.errors import EXIT_CODES, AicrError, Code
 
@@ -58,12 +60,21 @@ def main(argv: Sequence[str] | None = None) -> int:
     logs.configure(debug=debug, json_mode=json_mode)
     import _signal  # type: ignore[import-not-found]  # `signal` would import enum (~3 ms)
 
+    guarded = _signal.getsignal(_signal.SIGINT) is cancel_now
     _signal.signal(_signal.SIGTERM, _on_sigterm)
     try:
-        return _dispatch(args_list)
+        if guarded:  # the console script's start-up guard: commands get KeyboardInterrupt
+            _signal.signal(_signal.SIGINT, _signal.default_int_handler)
+        try:
+            return _dispatch(args_list)
+        finally:
+            if guarded:
+                _signal.signal(_signal.SIGINT, cancel_now)
     except AicrError as exc:
         return _fail(exc, json_mode)
     except KeyboardInterrupt:
+        if guarded:
+            _signal.signal(_signal.SIGINT, cancel_now)
         return _fail(AicrError(Code.CANCELED, "interrupted"), json_mode)
     except BrokenPipeError:
         return 0

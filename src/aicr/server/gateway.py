@@ -3,7 +3,7 @@
 Every request passes here before Litestar sees it. API routes get, in order: a request id
 (`X-Request-Id` echoed when it is a UUID, else a fresh one), the per-client token bucket
 (`X-RateLimit-*`, 429 with `Retry-After`), 404 for unknown paths and 405 with `Allow`, the body
-limit (413), the cached-answer fast path for GET /v1/recipe and /v1/query, and a deadline (504)
+limit (413) and read deadline (408), the cached-answer fast path for GET /v1/recipe and /v1/query, and a deadline (504)
 around the Litestar handler. /health, /ready and /metrics bypass all of it (reference/surface.md
 §3). Duration and status are recorded under the route TEMPLATE, so label cardinality is bounded.
 Written as one plain ASGI callable because it sits on the hot path of every request.
@@ -161,7 +161,17 @@ class Gateway:
                     await _send(send, 200, [*headers, _JSON, _CACHE_CONTROL], body)
                     return
             if route.body_limit and method == "POST":
-                payload = await _read_body(receive, route.body_limit, content_length)
+                try:
+                    async with asyncio.timeout(state.settings.read_timeout):
+                        payload = await _read_body(receive, route.body_limit, content_length)
+                except TimeoutError:
+                    limit = state.settings.read_timeout
+                    details = {"timeout_seconds": limit}
+                    error = ApiError(
+                        Code.TIMEOUT, f"request body not received within {limit:g}s", details, status=408
+                    )
+                    await _send_error(send, error, request_id, [*headers, (b"connection", b"close")])
+                    return
                 if payload is None:
                     details = {"limit_bytes": route.body_limit}
                     error = ApiError(
@@ -181,7 +191,11 @@ class Gateway:
             except Exception:  # the response had already started; the connection is closed
                 log.debug("could not send the error response", extra={"requestID": request_id.decode()})
         finally:
-            exchange.finish(500)  # no-op when the response was completed
+            # No-op when the last body chunk went out. Otherwise the response was cut short: the
+            # client closed the connection (often right after reading Content-Length bytes, so
+            # the app's closing empty chunk was never sent) or the app failed mid-stream. Count
+            # what the client was sent: the started status, or 499 when nothing was sent.
+            exchange.finish(exchange.status or 499)
 
     async def _forward(
         self, scope: Scope, receive: Receive, exchange: _Exchange, route: Route, headers: list[Any]
@@ -233,7 +247,7 @@ class _Exchange:
     """One API request's bookkeeping, recorded once, before the last body chunk leaves.
 
     Recording before the final send means a client that has read the response can already
-    see it in /metrics.
+    see it in /metrics. The status recorded is always the status sent (499: none was sent).
     """
 
     __slots__ = ("done", "method", "path", "request_id", "send_raw", "started", "state", "status", "template")

@@ -19,6 +19,7 @@ from aicr.errors import AicrError, Code
 from aicr.server import parsing
 from aicr.server.bundles import bundle_options, format_duration, parse_bool
 from aicr.server.errorbody import ApiError, encode, timestamp
+from aicr.server.limits import check_option_paths
 from aicr.server.metrics import CONTENT_TYPE as METRICS_CONTENT_TYPE
 from aicr.server.state import STATE_KEY, ServerState
 
@@ -297,6 +298,8 @@ def _bundle_request_options(params: dict[str, list[str]]) -> tuple[str, dict[str
     except AicrError as exc:
         raise ApiError.wrapping("nodes must be a non-negative integer", exc) from None
     try:
+        for param in ("set", "dynamic"):
+            check_option_paths(params.get(param, []), param)
         options = bundle_options(params)
         BundleOptions.parse(deployer, options)
     except AicrError as exc:
@@ -353,6 +356,15 @@ def _checked_recipe(state: ServerState, doc: dict[str, Any]) -> dict[str, Any]:
     except AicrError as exc:
         raise ApiError.wrapping("Invalid request body", exc) from None
     state.settings.allowlist.check(criteria)
+    catalog = state.service.require_catalog()
+    for ref in recipe.get("componentRefs") or ():
+        values_file = ref.get("valuesFile") if isinstance(ref, dict) else None
+        if values_file and not catalog.has_file(values_file):  # a caller's path: 404, never a 500
+            raise ApiError(
+                Code.NOT_FOUND,
+                f'valuesFile "{values_file}" is not a file of the catalog',
+                {"component": ref.get("name"), "path": values_file},
+            )
     return recipe
 
 

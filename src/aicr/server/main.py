@@ -21,7 +21,9 @@ from aicr.server.jsonlog import log_config
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from types import FrameType
+    from typing import Any
 
+    from aicr.server.settings import Settings
     from aicr.server.state import ServerState
 
 log = logging.getLogger("aicrd")
@@ -49,21 +51,51 @@ class _Server(uvicorn.Server):
             captured.clear()
 
 
-def _loop_and_parser() -> tuple[str, str]:
-    """uvloop and httptools when installed (they are, with uvicorn[standard])."""
+def _event_loop() -> str:
+    """uvloop when installed (it is, with uvicorn[standard])."""
     try:
         import uvloop  # noqa: F401
-
-        loop = "uvloop"
     except ImportError:  # pragma: no cover - uvicorn[standard] brings it
-        loop = "asyncio"
-    try:
-        import httptools  # noqa: F401
+        return "asyncio"
+    return "uvloop"
 
-        http = "httptools"
-    except ImportError:  # pragma: no cover
-        http = "h11"
-    return loop, http
+
+def connection_options(settings: Settings) -> dict[str, Any]:
+    """uvicorn options that bound connections (aicr.server.connections; docs/server.md)."""
+    from aicr.server.connections import ConnectionLimits, guarded_protocol
+
+    limits = ConnectionLimits(settings.header_timeout, settings.max_header_bytes, settings.max_connections)
+    return {
+        "loop": _event_loop(),
+        "http": guarded_protocol(limits),
+        "timeout_keep_alive": max(1, round(settings.keep_alive_timeout)),
+        "h11_max_incomplete_event_size": settings.max_header_bytes,
+        # No `limit_concurrency`: uvicorn counts idle connections against it and answers 503,
+        # which is the lock-out the connection cap exists to prevent (docs/decisions.md).
+    }
+
+
+def _fit_file_limit(settings: Settings) -> Settings:
+    """Raise the soft RLIMIT_NOFILE to the hard one; lower the connection cap to fit under it."""
+    import dataclasses
+    import resource
+
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    if soft != resource.RLIM_INFINITY and (hard == resource.RLIM_INFINITY or hard > soft):
+        try:
+            resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
+            soft = hard
+        except (ValueError, OSError):
+            pass
+    room = soft - 128 if soft != resource.RLIM_INFINITY else settings.max_connections
+    if settings.max_connections <= room:
+        return settings
+    capped = max(16, room)
+    log.warning(
+        "connection cap lowered to fit the open-file limit",
+        extra={"requested": settings.max_connections, "cap": capped, "nofile": soft},
+    )
+    return dataclasses.replace(settings, max_connections=capped)
 
 
 def build_server() -> _Server:
@@ -76,20 +108,18 @@ def build_server() -> _Server:
     settings = Settings.from_env(valid=catalog.allowed_values())
     app = create_app(catalog, settings)
     app.state.service.warm_up()
-    loop, http = _loop_and_parser()
+    settings = _fit_file_limit(settings)
     config = uvicorn.Config(
         app,
         host=settings.address,
         port=settings.port,
-        loop=loop,
-        http=http,
         lifespan="on",
         log_config=log_config(settings.log_level),
         access_log=False,
         server_header=False,
         proxy_headers=False,  # rate limits key on the peer address; X-Forwarded-For is spoofable
-        timeout_keep_alive=int(settings.keep_alive_timeout),
         timeout_graceful_shutdown=int(settings.shutdown_timeout),
+        **connection_options(settings),
     )
     server = _Server(config, app.state)
     log.info(

@@ -15,7 +15,11 @@ from pathlib import Path
 
 import msgspec
 
+from aicr.bundle.options import DEPLOYERS
+from aicr.documents import READ_API_VERSIONS
+from aicr.recipe.criteria import ANY, FIELDS, STATIC_VALUES
 from aicr.server import models
+from aicr.server.limits import MAX_NODES
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -86,8 +90,87 @@ def build_openapi(app: Litestar) -> dict[str, Any]:
             operation["requestBody"] = {"required": True, "content": content}
         for param in operation.get("parameters", []):
             _plain_parameter(param, _REQUIRED_PARAMS.get((path, method), set()))
+    components.update(_criteria_schemas())
     doc["components"] = {"schemas": dict(sorted(components.items()))}
+    for (path, method), params in _PARAMETERS.items():
+        for param in doc["paths"][path][method].get("parameters", []):
+            if param["name"] in params:
+                param["schema"] = {**params[param["name"]], **_described(param["schema"])}
     return doc
+
+
+# The schema states what the server accepts, no more (schemathesis checks both ways): criteria
+# values from the static lists (overlays may add more), `nodes` a whole number up to the cap,
+# booleans in Go's spellings, and only the deployers that exist. An empty query value is unset.
+_GO_TRUE, _GO_FALSE = ["1", "t", "T", "TRUE", "true", "True"], ["0", "f", "F", "FALSE", "false", "False"]
+_NODES = r"^\+?([0-9]{1,6}|1000000)$"
+_NODES_OR_EMPTY = r"^(\+?([0-9]{1,6}|1000000))?$"
+
+
+def _values(field: str) -> list[str]:
+    return sorted(STATIC_VALUES[field] | {ANY})
+
+
+def _query_params() -> dict[str, dict[str, Any]]:
+    params = {f: {"type": "string", "enum": ["", *_values(f)]} for f in FIELDS}
+    params["gpu"] = params["accelerator"]
+    params["nodes"] = {"type": "string", "pattern": _NODES_OR_EMPTY}
+    return params
+
+
+_PARAMETERS: dict[tuple[str, str], dict[str, dict[str, Any]]] = {
+    ("/v1/recipe", "get"): _query_params(),
+    ("/v1/query", "get"): _query_params(),
+    ("/v1/bundle", "post"): {
+        "deployer": {"type": "string", "enum": sorted(DEPLOYERS)},
+        "nodes": {"type": "string", "pattern": _NODES_OR_EMPTY},
+        "serial": {"type": "string", "enum": ["", *_GO_TRUE, *_GO_FALSE]},
+        "attest": {"type": "string", "enum": ["", *_GO_FALSE]},  # attestation is not offered
+        "vendor-charts": {"type": "string", "enum": ["", *_GO_FALSE]},
+    },
+}
+
+
+def _described(schema: dict[str, Any]) -> dict[str, Any]:
+    return {"description": schema["description"]} if "description" in schema else {}
+
+
+def _criteria_schemas() -> dict[str, Any]:
+    """CriteriaSpec (at least one criterion stated) and RecipeCriteria (a `spec` required)."""
+    nodes = {
+        "anyOf": [
+            {"type": "integer", "minimum": 0, "maximum": MAX_NODES},
+            {"type": "string", "pattern": _NODES},
+        ]
+    }
+    stated = {f: {"type": "string", "enum": _values(f)} for f in FIELDS}
+    properties: dict[str, Any] = {f: {"anyOf": [schema, {"type": "null"}]} for f, schema in stated.items()}
+    properties["nodes"] = {"anyOf": [*nodes["anyOf"], {"type": "null"}]}  # "" is refused in a body
+    one_of_them = [
+        {"required": [f], "properties": {f: schema}} for f, schema in {**stated, "nodes": nodes}.items()
+    ]
+    spec = {
+        "type": "object",
+        "title": "CriteriaSpec",
+        "description": "Cluster criteria; at least one must be stated (null means unstated).",
+        "properties": properties,
+        "additionalProperties": False,
+        "anyOf": one_of_them,
+    }
+    document = {
+        "type": "object",
+        "title": "RecipeCriteria",
+        "description": "POST /v1/recipe body; `kind` and `apiVersion` are optional but checked when present.",
+        "properties": {
+            "kind": {"anyOf": [{"enum": ["RecipeCriteria", ""]}, {"type": "null"}]},
+            "apiVersion": {"anyOf": [{"enum": ["", *sorted(READ_API_VERSIONS)]}, {"type": "null"}]},
+            "metadata": {"anyOf": [{"$ref": REF.format(name="CriteriaMetadata")}, {"type": "null"}]},
+            "spec": {"$ref": REF.format(name="CriteriaSpec")},
+        },
+        "required": ["spec"],
+        "additionalProperties": False,
+    }
+    return {"CriteriaSpec": spec, "RecipeCriteria": document}
 
 
 def _responses(spec: dict[str, Any]) -> dict[str, Any]:

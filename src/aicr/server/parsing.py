@@ -14,6 +14,7 @@ import msgspec
 
 from aicr.errors import AicrError, Code
 from aicr.recipe.criteria import FIELDS, Criteria, parse_nodes, parse_value
+from aicr.server import limits
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -75,6 +76,7 @@ def criteria_from_params(params: Mapping[str, str], allowed: Mapping[str, frozen
     nodes = params.get("nodes")
     if nodes:
         provided = True
+        limits.check_nodes(nodes)
         values["nodes"] = parse_nodes(nodes)
     if not provided:
         raise NoCriteriaError
@@ -91,13 +93,14 @@ def decode_body(body: bytes, *, yaml_body: bool) -> Any:
     if not body.strip():
         raise AicrError(Code.INVALID_REQUEST, "request body is empty")
     try:
-        if yaml_body:
-            return _decode_yaml(body)
-        return msgspec.json.decode(body)
+        doc = _decode_yaml(body) if yaml_body else msgspec.json.decode(body)
     except msgspec.DecodeError as exc:
         raise AicrError(Code.INVALID_REQUEST, f"invalid JSON: {exc}") from None
     except RecursionError:
         raise AicrError(Code.INVALID_REQUEST, "request body is nested too deeply") from None
+    except ValueError:  # a YAML integer over Python's 4,300-digit conversion limit
+        raise limits.int_too_long("request body") from None
+    return limits.check_tree(doc, "request body")
 
 
 def _decode_yaml(body: bytes) -> Any:
@@ -134,6 +137,7 @@ def criteria_from_spec(spec: Any, allowed: Mapping[str, frozenset[str]]) -> Crit
         raise AicrError(Code.INVALID_REQUEST, "criteria spec must be a mapping")
     if all(spec.get(f) in (None, "") for f in (*FIELDS, "nodes")) and not set(spec) - {*FIELDS, "nodes"}:
         raise NoCriteriaError
+    limits.check_nodes(spec.get("nodes"))
     values: dict[str, Any] = spec_values(spec, allowed)
     return Criteria(**values)
 

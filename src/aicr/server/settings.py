@@ -35,7 +35,11 @@ class Settings:
     bundle_body_limit: int = 8 * MIB
     recipe_timeout: float = 30.0
     bundle_timeout: float = 60.0
-    keep_alive_timeout: float = 120.0
+    keep_alive_timeout: float = 120.0  # idle time between requests on one connection
+    header_timeout: float = 5.0  # request line + headers, from their first byte
+    read_timeout: float = 10.0  # the whole request body, once the headers are in
+    max_header_bytes: int = 64 * 1024
+    max_connections: int = 1024  # open connections; the oldest idle one is evicted beyond
     cache_entries: int = 2048
     cache_bytes: int = 128 * MIB
     bundle_concurrency: int = 4
@@ -57,6 +61,11 @@ class Settings:
             rate_limit=_number(env, "AICR_RATE_LIMIT", 100.0, low=0.0),
             rate_burst=_integer(env, "AICR_RATE_BURST", 200, low=1),
             cache_entries=_integer(env, "AICR_CACHE_ENTRIES", 2048, low=1),
+            keep_alive_timeout=_number(env, "AICR_IDLE_TIMEOUT_SECONDS", 120.0, low=1.0),
+            header_timeout=_number(env, "AICR_HEADER_TIMEOUT_SECONDS", 5.0, low=0.1),
+            read_timeout=_number(env, "AICR_READ_TIMEOUT_SECONDS", 10.0, low=0.1),
+            max_header_bytes=_integer(env, "AICR_MAX_HEADER_BYTES", 64 * 1024, low=1024),
+            max_connections=_integer(env, "AICR_MAX_CONNECTIONS", 1024, low=16),
             allowlist=Allowlist.from_env(env, valid),
         )
 

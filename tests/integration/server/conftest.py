@@ -21,6 +21,7 @@ import uvicorn
 
 from aicr.catalog.catalog import Catalog, load_catalog
 from aicr.server.app import AicrdApp, create_app
+from aicr.server.main import connection_options
 from aicr.server.settings import Settings
 
 FIXTURE_CATALOG = Path(__file__).resolve().parents[2] / "fixtures" / "v011-catalog"
@@ -47,9 +48,10 @@ def fixture_catalog(_isolated_catalog_cache: Path) -> Catalog:
 class Running:
     """A served app: its base URL and the app object (for its state)."""
 
-    def __init__(self, app: AicrdApp, url: str) -> None:
+    def __init__(self, app: AicrdApp, url: str, server: uvicorn.Server | None = None) -> None:
         self.app = app
         self.url = url
+        self.server = server
 
     def client(self, **kwargs: Any) -> httpx.Client:
         return httpx.Client(base_url=self.url, timeout=30, **kwargs)
@@ -68,10 +70,9 @@ def start_server(app: AicrdApp) -> tuple[Running, Callable[[], None]]:
         app,
         host="127.0.0.1",
         port=port,
-        http="httptools",
-        loop="uvloop",
         log_level="critical",
         access_log=False,
+        **connection_options(app.state.settings),  # aicrd's guarded httptools protocol, uvloop
     )
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, daemon=True)
@@ -86,7 +87,7 @@ def start_server(app: AicrdApp) -> tuple[Running, Callable[[], None]]:
         server.should_exit = True
         thread.join(timeout=10)
 
-    return Running(app, f"http://127.0.0.1:{port}"), stop
+    return Running(app, f"http://127.0.0.1:{port}", server), stop
 
 
 @pytest.fixture

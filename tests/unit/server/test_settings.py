@@ -72,3 +72,32 @@ def test_allowlist_values_may_come_from_the_catalog() -> None:
 )  # fmt: skip
 def test_log_level_falls_back_to_info(env: dict[str, str], level: str) -> None:
     assert log_level(env) == level
+
+
+def test_connection_bounds_default_to_the_reference_timeouts() -> None:
+    settings = Settings.from_env({})
+    assert (settings.header_timeout, settings.read_timeout, settings.keep_alive_timeout) == (5.0, 10.0, 120.0)
+    assert (settings.max_header_bytes, settings.max_connections) == (64 * 1024, 1024)
+
+
+def test_connection_bounds_come_from_the_environment() -> None:
+    env = {
+        "AICR_HEADER_TIMEOUT_SECONDS": "2.5",
+        "AICR_READ_TIMEOUT_SECONDS": "4",
+        "AICR_IDLE_TIMEOUT_SECONDS": "30",
+        "AICR_MAX_HEADER_BYTES": "16384",
+        "AICR_MAX_CONNECTIONS": "500",
+    }
+    settings = Settings.from_env(env)
+    assert (settings.header_timeout, settings.read_timeout, settings.keep_alive_timeout) == (2.5, 4.0, 30.0)
+    assert (settings.max_header_bytes, settings.max_connections) == (16384, 500)
+
+
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [("AICR_MAX_CONNECTIONS", "0"), ("AICR_MAX_CONNECTIONS", "many"), ("AICR_HEADER_TIMEOUT_SECONDS", "inf"),
+     ("AICR_MAX_HEADER_BYTES", "10")],
+)  # fmt: skip
+def test_bad_connection_bounds_refuse_to_start(name: str, value: str) -> None:
+    with pytest.raises(AicrError, match=name):
+        Settings.from_env({name: value})
