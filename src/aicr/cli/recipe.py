@@ -45,9 +45,11 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
     add_format(parser)
     add_data(parser)
     add_kubeconfig(parser)
+    from aicr.cli.flags import OnceTrue
+
     parser.add_argument(
         "--explain",
-        action="store_true",
+        action=OnceTrue,
         help="print where each field of the recipe came from (registry, values file, overlay, mixin) "
         "instead of the recipe: a table on a terminal, else YAML/JSON",
     )
@@ -81,6 +83,7 @@ def _defaults() -> dict[str, Any]:
     values: dict[str, Any] = dict.fromkeys(set(CRITERIA_FLAGS.values()))
     values.update(output="-", format="yaml", data=None, kubeconfig=None)
     values["criteria_strict"] = env_bool("AICR_CRITERIA_STRICT")
+    values["explain"] = False
     return values
 
 
@@ -96,7 +99,7 @@ FAST_SPEC = FastSpec(
         "-k": "kubeconfig",
         "--kubeconfig": "kubeconfig",
     },
-    booleans={"--criteria-strict": "criteria_strict"},
+    booleans={"--criteria-strict": "criteria_strict", "--explain": "explain"},
     defaults=_defaults,
     extra=lambda: {"_run": run, "_format_choices": FORMATS},
 )
