@@ -235,3 +235,21 @@ def test_an_explicit_any_is_a_choice_not_missing_criteria() -> None:
     proc = aicr("recipe", "--accelerator", "any")
     assert proc.returncode == 0, proc.stderr
     assert yaml.safe_load(proc.stdout)["metadata"]["appliedOverlays"][0] == "base"
+
+
+SLURM = [*EXAMPLE, "--platform", "slurm"]
+
+
+def test_recipe_records_the_slurm_accounting_mode_flag() -> None:
+    proc = aicr("recipe", *SLURM, "--slurm-accounting-mode", "aicr-provided", "-t", "json")
+    assert proc.returncode == 0, proc.stderr
+    doc = json.loads(proc.stdout)
+    assert doc["configuration"] == {"slurm": {"accounting": {"mode": "aicr-provided"}}}
+    assert "slurm-accounting-mariadb" in doc["deploymentOrder"]
+
+
+def test_slurm_accounting_mode_on_a_non_slurm_recipe_is_exit_2() -> None:
+    proc = aicr("recipe", *EXAMPLE, "--slurm-accounting-mode", "disabled")
+    assert proc.returncode == 2
+    assert proc.stdout == ""
+    assert "only to Slurm recipes" in proc.stderr

@@ -113,11 +113,19 @@ class Catalog:
         snapshot: Any = None,
         criteria_strict: bool = False,
         version: str | None = None,
+        slurm_accounting_mode: str | None = None,
     ) -> RecipeResult:
         """Resolve `criteria` to a RecipeResult (raises AicrError)."""
         from aicr.recipe.resolve import resolve
 
-        return resolve(self, criteria, snapshot=snapshot, criteria_strict=criteria_strict, version=version)
+        return resolve(
+            self,
+            criteria,
+            snapshot=snapshot,
+            criteria_strict=criteria_strict,
+            version=version,
+            slurm_accounting_mode=slurm_accounting_mode,
+        )
 
     def query(self, criteria: Criteria, selector: str, *, snapshot: Any = None) -> Any:
         """Resolve, hydrate component values, and select one value by dotted path."""

@@ -67,7 +67,11 @@ def run(args: argparse.Namespace) -> int:
     snapshot = load_snapshot_arg(args.snapshot, args.kubeconfig)
     criteria = build_criteria(args, catalog, snapshot)
     result = catalog.resolve(
-        criteria, snapshot=snapshot, criteria_strict=bool(args.criteria_strict), version=recipe_version()
+        criteria,
+        snapshot=snapshot,
+        criteria_strict=bool(args.criteria_strict),
+        version=recipe_version(),
+        slurm_accounting_mode=args.slurm_accounting_mode,
     )
     value = select(hydrate(result, catalog), args.selector)
     sys.stdout.write(render_value(value, fmt))

@@ -26,6 +26,7 @@ CRITERIA_FLAGS: dict[str, str] = {
     "--criteria": "criteria",
     "-s": "snapshot",
     "--snapshot": "snapshot",
+    "--slurm-accounting-mode": "slurm_accounting_mode",
 }
 
 
@@ -109,6 +110,7 @@ def run(args: Any) -> int:
                 snapshot=snapshot,
                 criteria_strict=bool(args.criteria_strict),
                 version=recipe_version(),
+                slurm_accounting_mode=args.slurm_accounting_mode,
             )
     except AicrError as exc:
         if snapshot is None:
