@@ -28,23 +28,57 @@ GOLDEN_DIR = Path(__file__).resolve().parents[2] / "golden" / "recipes"
 # The leaves of NVIDIA/aicr's recipe-health page (current catalog) that this catalog offers
 # under the same name and criteria. Reference leaves not reproduced are listed, with the
 # reason, in src/aicr/catalog/data/README.md.
-REFERENCE_LEAVES = (
-    "a100-any b200-any gb200-any gb300-any h100-any h200-any l40-any l40s-any rtx-pro-6000-any "
-    "monitoring-hpa "
-    "a100-aks-ubuntu-training-kubeflow h100-aks-ubuntu-inference-dynamo h100-aks-ubuntu-training-kubeflow "
-    "h100-aks-ubuntu-training-slurm bcm-inference h100-bcm-ubuntu-training "
-    "a100-eks-ubuntu-training-kubeflow gb200-eks-ubuntu-inference-dynamo gb200-eks-ubuntu-training-kubeflow "
-    "gb200-eks-ubuntu-training-slurm gb300-eks-ubuntu-inference-dynamo gb300-eks-ubuntu-training-kubeflow "
-    "gb300-eks-ubuntu-training-slurm h100-eks-ubuntu-inference-dynamo h100-eks-ubuntu-inference-nim "
-    "h100-eks-ubuntu-training-kubeflow h100-eks-ubuntu-training-slurm h200-eks-inference h200-eks-training "
-    "rtx-pro-6000-eks-ubuntu-inference-dynamo rtx-pro-6000-eks-ubuntu-inference-nim "
-    "rtx-pro-6000-eks-ubuntu-training-kubeflow a100-gke-cos-training-kubeflow b200-gke-cos-inference-dynamo "
-    "b200-gke-cos-training-kubeflow gb200-gke-cos-training-slurm h100-gke-cos-inference-dynamo "
-    "h100-gke-cos-training-kubeflow h100-gke-cos-training-slurm h100-kind-inference-dynamo "
-    "h100-kind-training-kubeflow h100-kind-training-slurm rtx-pro-6000-lke-ubuntu-inference "
-    "rtx-pro-6000-lke-ubuntu-training a100-oke-ubuntu-training-kubeflow gb200-oke-ubuntu-inference-dynamo "
-    "gb200-oke-ubuntu-training-kubeflow l40s-oke-inference l40s-oke-training"
-).split()
+REFERENCE_LEAVES = [
+    "a100-any",
+    "b200-any",
+    "gb200-any",
+    "gb300-any",
+    "h100-any",
+    "h200-any",
+    "l40-any",
+    "l40s-any",
+    "rtx-pro-6000-any",
+    "monitoring-hpa",
+    "a100-aks-ubuntu-training-kubeflow",
+    "h100-aks-ubuntu-inference-dynamo",
+    "h100-aks-ubuntu-training-kubeflow",
+    "h100-aks-ubuntu-training-slurm",
+    "bcm-inference",
+    "h100-bcm-ubuntu-training",
+    "a100-eks-ubuntu-training-kubeflow",
+    "gb200-eks-ubuntu-inference-dynamo",
+    "gb200-eks-ubuntu-training-kubeflow",
+    "gb200-eks-ubuntu-training-slurm",
+    "gb300-eks-ubuntu-inference-dynamo",
+    "gb300-eks-ubuntu-training-kubeflow",
+    "gb300-eks-ubuntu-training-slurm",
+    "h100-eks-ubuntu-inference-dynamo",
+    "h100-eks-ubuntu-inference-nim",
+    "h100-eks-ubuntu-training-kubeflow",
+    "h100-eks-ubuntu-training-slurm",
+    "h200-eks-inference",
+    "h200-eks-training",
+    "rtx-pro-6000-eks-ubuntu-inference-dynamo",
+    "rtx-pro-6000-eks-ubuntu-inference-nim",
+    "rtx-pro-6000-eks-ubuntu-training-kubeflow",
+    "a100-gke-cos-training-kubeflow",
+    "b200-gke-cos-inference-dynamo",
+    "b200-gke-cos-training-kubeflow",
+    "gb200-gke-cos-training-slurm",
+    "h100-gke-cos-inference-dynamo",
+    "h100-gke-cos-training-kubeflow",
+    "h100-gke-cos-training-slurm",
+    "h100-kind-inference-dynamo",
+    "h100-kind-training-kubeflow",
+    "h100-kind-training-slurm",
+    "rtx-pro-6000-lke-ubuntu-inference",
+    "rtx-pro-6000-lke-ubuntu-training",
+    "a100-oke-ubuntu-training-kubeflow",
+    "gb200-oke-ubuntu-inference-dynamo",
+    "gb200-oke-ubuntu-training-kubeflow",
+    "l40s-oke-inference",
+    "l40s-oke-training",
+]
 SLURM_LEAVES = [name for name in REFERENCE_LEAVES if name.endswith("-slurm")]
 
 
