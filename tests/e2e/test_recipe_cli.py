@@ -253,3 +253,22 @@ def test_slurm_accounting_mode_on_a_non_slurm_recipe_is_exit_2() -> None:
     assert proc.returncode == 2
     assert proc.stdout == ""
     assert "only to Slurm recipes" in proc.stderr
+
+
+def test_recipe_list_filters_leaves() -> None:
+    proc = aicr("recipe", "list", "--service", "lke", "-t", "json")
+    assert proc.returncode == 0, proc.stderr
+    names = [row["name"] for row in json.loads(proc.stdout)["recipes"]]
+    assert names == ["rtx-pro-6000-lke-ubuntu-inference", "rtx-pro-6000-lke-ubuntu-training"]
+
+
+def test_recipe_list_health_reports_every_listed_leaf_healthy() -> None:
+    proc = aicr("recipe", "list", "--service", "lke", "--health")
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.splitlines()[-1] == "2/2 leaves healthy"
+
+
+def test_recipe_without_subcommand_still_needs_criteria() -> None:
+    proc = aicr("recipe")
+    assert proc.returncode == 2
+    assert "no criteria provided" in proc.stderr

@@ -47,6 +47,9 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
     add_data(parser)
     add_kubeconfig(parser)
     parser.set_defaults(_run=run)
+    from aicr.cli import recipe_list
+
+    recipe_list.register(parser, common)
 
 
 def load_snapshot_arg(uri: str | None, kubeconfig: str | None) -> dict[str, Any] | None:
