@@ -78,6 +78,8 @@ REFERENCE_LEAVES = [
     "gb200-oke-ubuntu-training-kubeflow",
     "l40s-oke-inference",
     "l40s-oke-training",
+    "ocp-inference-nim",
+    "ocp-training",
 ]
 SLURM_LEAVES = [name for name in REFERENCE_LEAVES if name.endswith("-slurm")]
 
