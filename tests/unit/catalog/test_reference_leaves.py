@@ -25,8 +25,9 @@ from aicr.recipe.deps import is_enabled
 
 GOLDEN_DIR = Path(__file__).resolve().parents[2] / "golden" / "recipes"
 
-# The leaves of NVIDIA/aicr's recipe-health page (current catalog) that this catalog offers
-# under the same name and criteria. Reference leaves not reproduced are listed, with the
+# The leaves of NVIDIA/aicr's recipe-health page (current catalog), plus the later reference
+# leaves issue 13 names (k0s, generic GB300, VR200 on RKE2), offered here under the same name and
+# criteria. Reference leaves not reproduced are listed, with the
 # reason, in src/aicr/catalog/data/README.md.
 REFERENCE_LEAVES = [
     "a100-any",
@@ -80,6 +81,10 @@ REFERENCE_LEAVES = [
     "l40s-oke-training",
     "ocp-inference-nim",
     "ocp-training",
+    "h200-k0s-ubuntu-training",
+    "gb300-generic-ubuntu-training",
+    "vr200-rke2-ubuntu-training-kubeflow",
+    "vr200-rke2-ubuntu-inference-dynamo",
 ]
 SLURM_LEAVES = [name for name in REFERENCE_LEAVES if name.endswith("-slurm")]
 
