@@ -272,3 +272,22 @@ def test_recipe_without_subcommand_still_needs_criteria() -> None:
     proc = aicr("recipe")
     assert proc.returncode == 2
     assert "no criteria provided" in proc.stderr
+
+
+def test_recipe_list_health_exits_1_when_a_leaf_cannot_bundle(tmp_path: Path) -> None:
+    (tmp_path / "overlays").mkdir()
+    (tmp_path / "registry.yaml").write_text(
+        "kind: ComponentRegistry\napiVersion: aicr.nvidia.com/v1alpha1\ncomponents: []\n"
+    )
+    (tmp_path / "overlays" / "h100-kind-training-broken.yaml").write_text(
+        "kind: RecipeMetadata\napiVersion: aicr.nvidia.com/v1alpha1\n"
+        "metadata: {name: h100-kind-training-broken}\n"
+        "spec:\n  base: h100-kind-training\n"
+        "  criteria: {service: kind, accelerator: h100, intent: training, platform: runai}\n"
+        "  componentRefs:\n    - name: gpu-operator\n"
+        "      manifestFiles: [components/gpu-operator/manifests/missing.yaml]\n"
+    )
+    proc = aicr("recipe", "list", "--data", str(tmp_path), "--platform", "runai", "--health")
+    assert proc.returncode == 1
+    assert "h100-kind-training-broken" in proc.stdout
+    assert proc.stdout.splitlines()[-1] == "0/1 leaves healthy"
