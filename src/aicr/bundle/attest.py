@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 
+from aicr.bundle.checksums import ATTESTATION_PATH
 from aicr.dsse import (
     PAYLOAD_TYPE,
     STATEMENT_TYPE,
@@ -46,7 +47,6 @@ __all__ = [
 
 PREDICATE_TYPE = "https://slsa.dev/provenance/v1"
 BUILD_TYPE = "https://aicr.nvidia.com/bundle/v1"
-ATTESTATION_PATH = "attestation/bundle-attestation.sigstore.json"
 SUBJECT_NAME = "checksums.txt"
 
 

@@ -9,7 +9,8 @@ file; that is the only I/O, and it happens while parsing.
 from __future__ import annotations
 
 from aicr.errors import AicrError, Code
-from aicr.io.yamlsubset import number_kind
+from aicr.io.limits import MAX_INT_DIGITS, MAX_NODES, MAX_PATH_SEGMENTS
+from aicr.io.yamlscalars import number_kind
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -76,12 +77,17 @@ def coerce(value: str) -> Any:
     if value == "false":
         return False
     kind = number_kind(value)
-    if kind == "int":
+    if kind is not None and len(value) > MAX_INT_DIGITS:
+        raise AicrError(
+            Code.INVALID_REQUEST,
+            f"--set value {value[:20]}... is a number longer than the limit of {MAX_INT_DIGITS} digits",
+        )
+    if kind == "int" and len(value) <= 20:  # int64 has at most 19 digits; longer reads as float
         number = int(value, 10)
         if -(2**63) <= number < 2**63:
             return number
         return float(number)
-    if kind == "float":
+    if kind is not None:
         parsed = float(value)
         return value if parsed in (float("inf"), float("-inf")) else parsed
     special = _SPECIAL_FLOATS.get(value.lower())
@@ -105,6 +111,7 @@ def split_override(entry: str) -> tuple[str, str, str]:
         raise AicrError(Code.INVALID_REQUEST, f"invalid format '{entry}': expected 'bundler:path=value'")
     if not path or not value:
         raise AicrError(Code.INVALID_REQUEST, f"invalid format '{entry}': path and value cannot be empty")
+    _check_path_length(key, path, "override")
     return key, path, value
 
 
@@ -163,17 +170,23 @@ def _check_effect(effect: str) -> None:
 
 
 def parse_nodes(raw: str | int | None) -> int:
-    """`--nodes N`, N >= 0 (0 = unset)."""
+    """`--nodes N`: ASCII decimal digits, 0 <= N <= MAX_NODES (0 = unset)."""
     if raw is None or raw == "":
         return 0
-    try:
-        count = int(str(raw).strip())
-    except ValueError:
-        raise AicrError(
-            Code.INVALID_REQUEST, f'invalid value "{raw}" for --nodes: expected an integer'
-        ) from None
+    if isinstance(raw, int) and not isinstance(raw, bool):
+        count = raw
+    elif isinstance(raw, str) and raw.strip().lstrip("+-").isdigit() and raw.strip().isascii():
+        text = raw.strip()
+        if len(text.lstrip("+-0")) > len(str(MAX_NODES)):
+            raise AicrError(Code.INVALID_REQUEST, f"--nodes {text[:40]}... is over the limit of {MAX_NODES}")
+        count = int(text, 10)
+    else:
+        shown = str(raw)[:40]
+        raise AicrError(Code.INVALID_REQUEST, f'invalid value "{shown}" for --nodes: expected an integer')
     if count < 0:
         raise AicrError(Code.INVALID_REQUEST, "--nodes must be >= 0")
+    if count > MAX_NODES:
+        raise AicrError(Code.INVALID_REQUEST, f"--nodes {count} is over the limit of {MAX_NODES}")
     return count
 
 
@@ -189,20 +202,32 @@ def parse_typed(entry: str, flag: str) -> tuple[str, str, Any]:
             f"(e.g. --set {key}:{ENABLED_KEY}=false), not {flag}",
         )
     if flag == "--set-file":
-        from aicr.io.yamlin import load_yaml, plain
+        return key, path, _read_set_file(raw, f"{flag} {key}:{path}")
+    from aicr.io.limits import check_tree
 
-        try:
-            with open(raw, encoding="utf-8") as fh:
-                text = fh.read()
-        except OSError as exc:
-            raise AicrError(
-                Code.INVALID_REQUEST, f"{flag} {key}:{path}: cannot read {raw}: {exc.strerror}"
-            ) from None
-        return key, path, plain(load_yaml(text, raw))
     try:
-        return key, path, json.loads(raw)
-    except ValueError as exc:
-        raise AicrError(Code.INVALID_REQUEST, f"{flag} {entry}: invalid JSON: {exc}") from None
+        return key, path, check_tree(json.loads(raw), f"{flag} {key}:{path}")
+    except (ValueError, RecursionError) as exc:
+        raise AicrError(Code.INVALID_REQUEST, f"{flag} {entry[:80]}: invalid JSON: {exc}") from None
+
+
+def _read_set_file(name: str, what: str) -> Any:
+    """The YAML or JSON document in `--set-file`'s file, within aicr.io.limits."""
+    from aicr.io.limits import MAX_DOCUMENT_BYTES, too_large
+    from aicr.io.yamlin import load_yaml, plain
+
+    try:
+        with open(name, "rb") as fh:
+            data = fh.read(MAX_DOCUMENT_BYTES + 1)
+    except OSError as exc:
+        raise AicrError(Code.INVALID_REQUEST, f"{what}: cannot read {name}: {exc.strerror}") from None
+    if len(data) > MAX_DOCUMENT_BYTES:
+        raise too_large(what, name, len(data))
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        raise AicrError(Code.INVALID_REQUEST, f"{what}: {name} is not UTF-8 text") from None
+    return plain(load_yaml(text, name))
 
 
 def parse_dynamic(entry: str) -> tuple[str, str]:
@@ -212,7 +237,16 @@ def parse_dynamic(entry: str) -> tuple[str, str]:
         raise AicrError(
             Code.INVALID_REQUEST, f"invalid --dynamic format '{entry}': expected 'component:path'"
         )
+    _check_path_length(key, path, "--dynamic")
     return key, path
+
+
+def _check_path_length(key: str, path: str, flag: str) -> None:
+    if path.count(".") >= MAX_PATH_SEGMENTS:
+        raise AicrError(
+            Code.INVALID_REQUEST,
+            f"invalid {flag} path '{key}:{path[:40]}...': more than the limit of {MAX_PATH_SEGMENTS} segments",
+        )
 
 
 class ArgoOptions:

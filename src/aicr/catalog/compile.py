@@ -161,12 +161,30 @@ def _check_entry(entry: models.RegistryEntry, seen: set[str]) -> None:
             f'registry.yaml: component "{entry.name}" cannot have both helm and kustomize configuration',
         )
     for validation in entry.validations or []:
-        if validation.severity not in ("error", "warning", "info"):
+        _check_validation(entry.name, validation)
+
+
+def _check_validation(name: str, validation: models.RegistryValidation) -> None:
+    """A registry validation names a known check and only criteria fields (never skipped later)."""
+    if validation.function not in models.REGISTRY_CHECKS:
+        raise AicrError(
+            Code.INVALID_REQUEST,
+            f'registry.yaml: component "{name}" names unknown validation function "{validation.function}" '
+            f"(known: {', '.join(sorted(models.REGISTRY_CHECKS))})",
+        )
+    for field in validation.conditions or {}:
+        if field not in FIELDS:
             raise AicrError(
                 Code.INVALID_REQUEST,
-                f'registry.yaml: component "{entry.name}" validation {validation.function} has invalid '
-                f'severity "{validation.severity}" (valid: error, info, warning)',
+                f'registry.yaml: component "{name}" validation {validation.function} has a condition on '
+                f'unknown criteria field "{field}" (valid: {", ".join(FIELDS)})',
             )
+    if validation.severity not in ("error", "warning", "info"):
+        raise AicrError(
+            Code.INVALID_REQUEST,
+            f'registry.yaml: component "{name}" validation {validation.function} has invalid '
+            f'severity "{validation.severity}" (valid: error, info, warning)',
+        )
 
 
 def _yaml_files(resolved: dict[str, str], prefix: str) -> list[str]:

@@ -203,6 +203,23 @@ class PodScheduling(_Doc):
     workload: WorkloadScheduling | None = None
 
 
+# Every bundle-time check function a registry entry may name (aicr.bundle.validations.CHECKS
+# implements exactly these; a test keeps the two equal). Any other name is a catalog error at load.
+REGISTRY_CHECKS = frozenset(
+    {
+        "CheckAcceleratedSelectorMissing",
+        "CheckDriverOwnershipCoherence",
+        "CheckHostMofedWithoutNetworkOperator",
+        "CheckMariaDBOperatorOwnershipCoherence",
+        "CheckNVSentinelDriverLabelDetectable",
+        "CheckNVSentinelRuntimeClassCoherence",
+        "CheckNVSentinelTracingEndpointRequired",
+        "CheckWildcardAcceleratedToleration",
+        "CheckWorkloadSelectorMissing",
+    }
+)
+
+
 class RegistryValidation(_Doc):
     """A bundle-time check the registry attaches to a component."""
 

@@ -14,4 +14,5 @@ COMMANDS: dict[str, str] = {
     "validate": "aicr.cli.validate",
     "completion": "aicr.cli.completion",
     "skill": "aicr.cli.skill",
+    "diff": "aicr.cli.diff",
 }

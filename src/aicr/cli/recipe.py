@@ -46,10 +46,30 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
     add_format(parser)
     add_data(parser)
     add_kubeconfig(parser)
+    parser.add_argument(
+        "--explain",
+        action="store_true",
+        help="print where each field of the recipe came from (registry, values file, overlay, mixin) "
+        "instead of the recipe: a table on a terminal, else YAML/JSON",
+    )
     parser.set_defaults(_run=run)
     from aicr.cli import recipe_list
 
     recipe_list.register(parser, common)
+
+
+def format_given(argv: list[str]) -> bool:
+    """Whether the command line names an output format (`-t`, `-tX`, `--format`, `--format=X`)."""
+    return any(a in ("-t", "--format") or a.startswith(("--format=", "-t")) for a in argv)
+
+
+def explain_format(fmt: str, output: str, explicit: bool) -> str:
+    """`table` on a terminal unless a format was asked for; else the requested format."""
+    import sys
+
+    if not explicit and output in ("-", "") and sys.stdout.isatty():
+        return "table"
+    return fmt
 
 
 def load_snapshot_arg(uri: str | None, kubeconfig: str | None) -> dict[str, Any] | None:
@@ -87,7 +107,8 @@ FAST_SPEC = FastSpec(
 
 
 def run(args: Any) -> int:
-    """Resolve and write the recipe."""
+    """Resolve and write the recipe (or, with --explain, its provenance)."""
+    import sys
     from contextlib import nullcontext
 
     from aicr.catalog.catalog import load_catalog
@@ -114,6 +135,7 @@ def run(args: Any) -> int:
                 criteria_strict=bool(args.criteria_strict),
                 version=recipe_version(),
                 slurm_accounting_mode=args.slurm_accounting_mode,
+                explain=bool(getattr(args, "explain", False)),
             )
     except AicrError as exc:
         if snapshot is None:
@@ -121,5 +143,11 @@ def run(args: Any) -> int:
         from aicr.recipe.snapshot_mode import explain_exclusions
 
         raise explain_exclusions(exc) from None
+    if result.provenance is not None:
+        from aicr.recipe.explain import render_provenance
+
+        shown_fmt = explain_format(fmt, args.output, format_given(sys.argv[1:]))
+        write_text(args.output, render_provenance(result.provenance, shown_fmt), kubeconfig=args.kubeconfig)
+        return 0
     write_text(args.output, result.render(fmt), kubeconfig=args.kubeconfig, doc=result.doc, fmt=fmt)
     return 0

@@ -64,6 +64,10 @@ class OciRef:
             path, _, reference = path.rpartition(":")
             if not reference or len(reference) > 128 or not set(reference) <= _TAG_CHARS:
                 raise AicrError(Code.INVALID_REQUEST, f'invalid OCI reference "{uri}": bad tag "{reference}"')
+        if path != path.lower() or host != host.lower():
+            raise AicrError(
+                Code.INVALID_REQUEST, f'invalid OCI reference "{uri}": repository must be lowercase'
+            )
         if not host or not path or not set(path) <= _REPO_CHARS or path.startswith("/") or "//" in path:
             raise AicrError(
                 Code.INVALID_REQUEST,

@@ -29,9 +29,13 @@ def load_values_file(catalog: Catalog, relpath: str) -> dict[str, Any]:
     if cached is None:
         from aicr.io.yamlin import load_yaml, plain
 
+        if not catalog.has_file(relpath):
+            raise AicrError(
+                Code.NOT_FOUND, f'valuesFile "{relpath}" is not a file of the catalog', {"path": relpath}
+            )
         try:
             text = catalog.read_text(relpath)
-        except (AicrError, OSError) as exc:
+        except OSError as exc:
             raise AicrError(
                 Code.INTERNAL, f"failed to read values file {relpath}: {exc}", {"path": relpath}
             ) from None

@@ -94,21 +94,21 @@ def test_hydrated_document_shape(tmp_path: Path) -> None:
     }
 
 
-def test_missing_values_file_is_internal(tmp_path: Path) -> None:
-    cat = tiny_catalog(
-        tmp_path,
-        registry=[helm("c")],
-        overlays=[
-            overlay(
-                "eks",
-                {"service": "eks"},
-                componentRefs=[{"name": "c", "valuesFile": "components/c/nope.yaml"}],
-            )
-        ],
-    )
-    with pytest.raises(AicrError) as err:
-        cat.query(Criteria(service="eks"), "components")
-    assert err.value.code is Code.INTERNAL
+def test_missing_values_file_is_not_found_when_the_catalog_loads(tmp_path: Path) -> None:
+    # issue 10 item 8: a valuesFile the catalog lacks is NOT_FOUND (exit 3) at load, not exit 8 later
+    with pytest.raises(AicrError, match='valuesFile "components/c/nope.yaml" is not a file') as err:
+        tiny_catalog(
+            tmp_path,
+            registry=[helm("c")],
+            overlays=[
+                overlay(
+                    "eks",
+                    {"service": "eks"},
+                    componentRefs=[{"name": "c", "valuesFile": "components/c/nope.yaml"}],
+                )
+            ],
+        )
+    assert err.value.code is Code.NOT_FOUND
 
 
 def _snapshot(**readings: dict[str, dict[str, Any]]) -> dict[str, Any]:
