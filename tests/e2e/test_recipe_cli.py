@@ -287,3 +287,59 @@ def test_ctrl_c_during_start_up_exits_9_without_traceback(module: str) -> None:
     assert "Traceback" not in proc.stderr
     assert proc.stderr.splitlines() == ["error: [CANCELED] interrupted"]
     assert proc.stdout == ""
+
+
+SLURM = [*EXAMPLE, "--platform", "slurm"]
+
+
+def test_recipe_records_the_slurm_accounting_mode_flag() -> None:
+    proc = aicr("recipe", *SLURM, "--slurm-accounting-mode", "aicr-provided", "-t", "json")
+    assert proc.returncode == 0, proc.stderr
+    doc = json.loads(proc.stdout)
+    assert doc["configuration"] == {"slurm": {"accounting": {"mode": "aicr-provided"}}}
+    assert "slurm-accounting-mariadb" in doc["deploymentOrder"]
+
+
+def test_slurm_accounting_mode_on_a_non_slurm_recipe_is_exit_2() -> None:
+    proc = aicr("recipe", *EXAMPLE, "--slurm-accounting-mode", "disabled")
+    assert proc.returncode == 2
+    assert proc.stdout == ""
+    assert "only to Slurm recipes" in proc.stderr
+
+
+def test_recipe_list_filters_leaves() -> None:
+    proc = aicr("recipe", "list", "--service", "lke", "-t", "json")
+    assert proc.returncode == 0, proc.stderr
+    names = [row["name"] for row in json.loads(proc.stdout)["recipes"]]
+    assert names == ["rtx-pro-6000-lke-ubuntu-inference", "rtx-pro-6000-lke-ubuntu-training"]
+
+
+def test_recipe_list_health_reports_every_listed_leaf_healthy() -> None:
+    proc = aicr("recipe", "list", "--service", "lke", "--health")
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.splitlines()[-1] == "2/2 leaves healthy"
+
+
+def test_recipe_without_subcommand_still_needs_criteria() -> None:
+    proc = aicr("recipe")
+    assert proc.returncode == 2
+    assert "no criteria provided" in proc.stderr
+
+
+def test_recipe_list_health_exits_1_when_a_leaf_cannot_bundle(tmp_path: Path) -> None:
+    (tmp_path / "overlays").mkdir()
+    (tmp_path / "registry.yaml").write_text(
+        "kind: ComponentRegistry\napiVersion: aicr.nvidia.com/v1alpha1\ncomponents: []\n"
+    )
+    (tmp_path / "overlays" / "h100-kind-training-broken.yaml").write_text(
+        "kind: RecipeMetadata\napiVersion: aicr.nvidia.com/v1alpha1\n"
+        "metadata: {name: h100-kind-training-broken}\n"
+        "spec:\n  base: h100-kind-training\n"
+        "  criteria: {service: kind, accelerator: h100, intent: training, platform: runai}\n"
+        "  componentRefs:\n    - name: gpu-operator\n"
+        "      manifestFiles: [components/gpu-operator/manifests/missing.yaml]\n"
+    )
+    proc = aicr("recipe", "list", "--data", str(tmp_path), "--platform", "runai", "--health")
+    assert proc.returncode == 1
+    assert "h100-kind-training-broken" in proc.stdout
+    assert proc.stdout.splitlines()[-1] == "0/1 leaves healthy"

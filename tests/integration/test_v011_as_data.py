@@ -1,6 +1,7 @@
 """The v0.11-format fixture used as `--data` over the embedded catalog (how hidden checks bundle
 recipes the reference produced from its own v0.11 catalog): it must load, and the layered
-catalog must resolve the v0.11 goldens that no embedded wildcard overlay touches."""
+catalog must resolve the v0.11 golden's chain and deployment order. The embedded `h100-any`
+wildcard (issue 13) applies next to the v0.11 chain; it adds validation only, no components."""
 
 from __future__ import annotations
 
@@ -20,6 +21,7 @@ def test_v011_catalog_layers_over_the_embedded_catalog() -> None:
     assert result.applied_overlays == [
         "base",
         "monitoring-hpa",
+        "h100-any",
         "eks",
         "eks-training",
         "h100-eks-training",

@@ -113,6 +113,7 @@ class Catalog:
         snapshot: Any = None,
         criteria_strict: bool = False,
         version: str | None = None,
+        slurm_accounting_mode: str | None = None,
         explain: bool = False,
     ) -> RecipeResult:
         """Resolve `criteria` to a RecipeResult (raises AicrError); `explain` fills `.provenance`."""
@@ -129,6 +130,7 @@ class Catalog:
             snapshot=snapshot,
             criteria_strict=criteria_strict,
             version=version,
+            slurm_accounting_mode=slurm_accounting_mode,
             recorder=recorder,
         )
 

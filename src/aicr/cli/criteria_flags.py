@@ -59,6 +59,12 @@ def add_criteria_flags(parser: argparse.ArgumentParser) -> None:
         help="derive criteria from a snapshot (file, URL or cm://ns/name) and check overlay constraints",
     )
     group.add_argument(
+        "--slurm-accounting-mode",
+        action=Once,
+        metavar="MODE",
+        help="Slurm recipes only: disabled (default), customer-managed or aicr-provided",
+    )
+    group.add_argument(
         "--criteria-strict",
         action=OnceTrue,
         default=env_bool("AICR_CRITERIA_STRICT"),

@@ -77,6 +77,7 @@ def run(args: argparse.Namespace) -> int:
         snapshot=snapshot,
         criteria_strict=bool(args.criteria_strict),
         version=recipe_version(),
+        slurm_accounting_mode=args.slurm_accounting_mode,
         explain=explain,
     )
     value = select(hydrate(result, catalog), args.selector)

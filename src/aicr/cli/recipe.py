@@ -26,6 +26,7 @@ CRITERIA_FLAGS: dict[str, str] = {
     "--criteria": "criteria",
     "-s": "snapshot",
     "--snapshot": "snapshot",
+    "--slurm-accounting-mode": "slurm_accounting_mode",
 }
 
 
@@ -54,6 +55,9 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
         "instead of the recipe: a table on a terminal, else YAML/JSON",
     )
     parser.set_defaults(_run=run)
+    from aicr.cli import recipe_list
+
+    recipe_list.register(parser, common)
 
 
 def format_given(argv: list[str]) -> bool:
@@ -133,6 +137,7 @@ def run(args: Any) -> int:
                 snapshot=snapshot,
                 criteria_strict=bool(args.criteria_strict),
                 version=recipe_version(),
+                slurm_accounting_mode=args.slurm_accounting_mode,
                 explain=bool(getattr(args, "explain", False)),
             )
     except AicrError as exc:

@@ -17,11 +17,14 @@ if TYPE_CHECKING:
 ANY = "any"
 FIELDS = ("service", "accelerator", "intent", "os", "platform")
 
-# reference/recipe.md §1, current static values.
+# reference/recipe.md §1, current static values, plus the values the reference's own catalog
+# uses beyond that list (service `generic`: bare-metal GB300; accelerator `vr200`).
 STATIC_VALUES: dict[str, frozenset[str]] = {
-    "service": frozenset({"aks", "bcm", "eks", "gke", "k0s", "kind", "lke", "metal3", "ocp", "oke", "rke2"}),
+    "service": frozenset(
+        {"aks", "bcm", "eks", "generic", "gke", "k0s", "kind", "lke", "metal3", "ocp", "oke", "rke2"}
+    ),
     "accelerator": frozenset(
-        {"a100", "b200", "gb200", "gb300", "h100", "h200", "l40", "l40s", "rtx-pro-6000"}
+        {"a100", "b200", "gb200", "gb300", "h100", "h200", "l40", "l40s", "rtx-pro-6000", "vr200"}
     ),
     "intent": frozenset({"inference", "training"}),
     "os": frozenset({"amazonlinux", "cos", "ol", "rhel", "sles", "talos", "ubuntu"}),

@@ -12,6 +12,7 @@ from __future__ import annotations
 from aicr import logs
 from aicr.documents import API_VERSION, KIND_RESULT
 from aicr.errors import AicrError
+from aicr.recipe.accounting import apply_mode, configuration_block, parse_mode
 from aicr.recipe.coverage import check_completeness, check_joint_sufficiency
 from aicr.recipe.deps import check_dependencies, deployment_order
 from aicr.recipe.finalize import apply_registry_defaults, check_coherence
@@ -71,12 +72,17 @@ def resolve(
     snapshot: dict[str, Any] | None = None,
     criteria_strict: bool = False,
     version: str | None = None,
+    slurm_accounting_mode: str | None = None,
     recorder: Recorder | None = None,
 ) -> RecipeResult:
     """Resolve `criteria` against `catalog` (and, when given, a Snapshot document).
 
-    With a `recorder`, every field's provenance is recorded (`RecipeResult.provenance`).
+    `slurm_accounting_mode` (disabled | customer-managed | aicr-provided) applies to Slurm
+    recipes only; a Slurm recipe records `disabled` when it is not given. With a `recorder`,
+    every field's provenance is recorded (`RecipeResult.provenance`).
     """
+    if slurm_accounting_mode is not None:
+        slurm_accounting_mode = parse_mode(slurm_accounting_mode)
     criteria.validate(catalog.allowed_values(strict=criteria_strict))
     overlays = catalog.overlays
     leaves = select_leaves(criteria, overlays, catalog.base_name)
@@ -117,7 +123,8 @@ def resolve(
             )
     elif excluded:
         logs.warn("some overlays were excluded due to constraint failures", excluded_count=len(excluded))
-    return _finalize(catalog, criteria, build, excluded, warnings, version)
+    mode = apply_mode(build.spec.refs, slurm_accounting_mode, str(criteria))
+    return _finalize(catalog, criteria, build, excluded, warnings, version, mode)
 
 
 def _finalize(
@@ -127,6 +134,7 @@ def _finalize(
     excluded: list[dict[str, Any]],
     warnings: list[dict[str, Any]],
     version: str | None,
+    accounting_mode: str | None,
 ) -> RecipeResult:
     spec = build.spec
     refs = spec.ref_list()
@@ -154,6 +162,8 @@ def _finalize(
         meta["constraintWarnings"] = warnings
     doc: dict[str, Any] = {"kind": KIND_RESULT, "apiVersion": API_VERSION, "metadata": meta}
     doc["criteria"] = criteria.to_dict()
+    if accounting_mode is not None:
+        doc["configuration"] = configuration_block(accounting_mode)
     constraints = spec.constraint_list()
     if constraints:
         doc["constraints"] = constraints
