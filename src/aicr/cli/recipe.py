@@ -88,6 +88,7 @@ def _defaults() -> dict[str, Any]:
     values.update(output="-", format="yaml", data=None, kubeconfig=None)
     values["criteria_strict"] = env_bool("AICR_CRITERIA_STRICT")
     values["explain"] = False
+    values["recipe_action"] = None  # the `recipe list` subcommand's dest (argparse sets it too)
     return values
 
 
