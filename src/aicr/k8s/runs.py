@@ -47,12 +47,16 @@ def new_run_id(now: float | None = None) -> str:
 
 
 def run_name(prefix: str, run_id: str) -> str:
-    """`<prefix>-<run_id>`, the prefix shortened so the name fits in 63 characters."""
+    """`<prefix>-<run_id>`, the prefix cut (deterministically) so the name is a 63-character label.
+
+    INVALID_REQUEST when the run ID or the resulting name breaks RFC 1123 (aicr.k8s.names).
+    """
+    from aicr.k8s.names import check_label
+
+    check_label(run_id, "run ID", MAX_NAME - 2)
     room = MAX_NAME - len(run_id) - 1
-    if room < 1:
-        raise AicrError(Code.INTERNAL, f"run ID {run_id} is too long")
     head = prefix.lower()[:room].rstrip("-.") or "aicr"
-    return f"{head}-{run_id}"
+    return check_label(f"{head}-{run_id}", f"object name for prefix {prefix!r}")
 
 
 def run_labels(run_id: str, component: str) -> dict[str, str]:
