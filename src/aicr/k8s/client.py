@@ -289,6 +289,16 @@ class ApiClient:
             raise
         return True
 
+    def list_events(
+        self, name: str, namespace: str | None = None, *, kind: str | None = None
+    ) -> builtins.list[dict[str, Any]]:
+        """v1 Events whose involved object is `name` (and `kind`, when given)."""
+        fields = f"involvedObject.name={name}" + (f",involvedObject.kind={kind}" if kind else "")
+        page = self.request(
+            "GET", resource_for("Event").path(namespace or self.namespace), params={"fieldSelector": fields}
+        )
+        return list((page or {}).get("items") or [])
+
     def logs(
         self,
         pod: str,

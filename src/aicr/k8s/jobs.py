@@ -1,6 +1,7 @@
 """Waiting for a Job, finding its pod, and reading or following the pod's logs.
 
-Edge module (polls the API through an `ApiClient`); `job_state` is pure. Shared by the snapshot
+Edge module (polls the API through an `ApiClient`); `job_state`, `pod_problem` and
+`event_problem` are pure. Shared by the snapshot
 agent and validator Jobs. The wait polls (every 0.5 s by default) so a deadline or Ctrl-C takes
 effect promptly; `on_progress` receives the pod phase as it changes.
 """
@@ -21,6 +22,14 @@ if TYPE_CHECKING:
     from aicr.k8s.client import ApiClient
 
 POLL_INTERVAL_S = 0.5
+# Container waiting reasons that will not fix themselves: the pod can never start.
+STUCK_REASONS = (
+    "ImagePullBackOff",
+    "ErrImagePull",
+    "InvalidImageName",
+    "ErrImageNeverPull",
+    "CreateContainerConfigError",
+)
 
 
 class JobFailed(AicrError):
@@ -64,6 +73,83 @@ def pod_phase(pod: dict[str, Any] | None) -> str:
     return phase.lower()
 
 
+class PodStartFailed(AicrError):
+    """The Job's pod cannot be created or cannot start (admission, quota, image, scheduling)."""
+
+    def __init__(self, code: Code, job: str, reason: str, message: str) -> None:
+        super().__init__(
+            code, f"pod of Job {job} cannot start: {reason}: {message}", {"job": job, "reason": reason}
+        )
+        self.reason = reason
+        self.cause = f"{reason}: {message}"
+
+
+def failed_create_code(message: str) -> Code:
+    """The code for a FailedCreate message: quota and missing objects are input, the rest forbidden."""
+    text = message.lower()
+    if "exceeded quota" in text or ("serviceaccount" in text and "not found" in text):
+        return Code.INVALID_REQUEST
+    if "forbidden" in text:
+        return Code.UNAUTHORIZED
+    return Code.INVALID_REQUEST
+
+
+def event_problem(events: list[dict[str, Any]]) -> tuple[str, str] | None:
+    """(reason, message) of the newest FailedCreate Warning event, or None."""
+    failed = [e for e in events if e.get("type") == "Warning" and e.get("reason") == "FailedCreate"]
+    if not failed:
+        return None
+    failed.sort(key=lambda e: str(e.get("lastTimestamp") or e.get("eventTime") or ""))
+    return "FailedCreate", str(failed[-1].get("message") or "")
+
+
+def pod_problem(pod: dict[str, Any] | None) -> tuple[str, str] | None:
+    """(reason, message) when a pod is stuck: a container waiting for good, or unschedulable."""
+    if pod is None:
+        return None
+    status = pod.get("status") or {}
+    for container in [*(status.get("initContainerStatuses") or []), *(status.get("containerStatuses") or [])]:
+        waiting = (container.get("state") or {}).get("waiting") or {}
+        if waiting.get("reason") in STUCK_REASONS:
+            return str(waiting["reason"]), str(waiting.get("message") or "")
+    for cond in status.get("conditions") or []:
+        if (
+            cond.get("type") == "PodScheduled"
+            and cond.get("status") == "False"
+            and cond.get("reason") == "Unschedulable"
+        ):
+            return "Unschedulable", str(cond.get("message") or "")
+    return None
+
+
+def start_problem(
+    client: ApiClient, job: dict[str, Any], pod: dict[str, Any] | None
+) -> PodStartFailed | None:
+    """Why the Job's pod cannot start (FailedCreate events when there is no pod), or None."""
+    meta = job.get("metadata") or {}
+    name = str(meta.get("name") or "")
+    found = pod_problem(pod)
+    if found is not None:
+        reason, message = found
+        code = (
+            Code.INVALID_REQUEST
+            if reason in ("Unschedulable", "CreateContainerConfigError")
+            else Code.INTERNAL
+        )
+        return PodStartFailed(code, name, reason, message)
+    if pod is not None:
+        return None
+    try:
+        events = client.list_events(name, meta.get("namespace"), kind="Job")
+    except AicrError as exc:
+        logs.debug("cannot read Job events", job=name, error=exc.message)
+        return None
+    failed = event_problem(events)
+    if failed is None:
+        return None
+    return PodStartFailed(failed_create_code(failed[1]), name, *failed)
+
+
 def find_job_pod(client: ApiClient, job: dict[str, Any], labels: dict[str, str]) -> dict[str, Any] | None:
     """The newest pod with `labels` owned by `job` (pods without owner references also match)."""
     meta = job.get("metadata") or {}
@@ -90,7 +176,12 @@ def wait_for_job(
     poll: float = POLL_INTERVAL_S,
     on_progress: Callable[[str, float], None] | None = None,
 ) -> dict[str, Any]:
-    """The Job once Complete; JobFailed when it fails, TIMEOUT past `timeout` seconds."""
+    """The Job once Complete; JobFailed when it fails, TIMEOUT past `timeout` seconds.
+
+    PodStartFailed as soon as the pod cannot be created (FailedCreate events: PodSecurity,
+    quota, missing ServiceAccount) or cannot start (image pull, unschedulable): no wait to the
+    timeout for what will not fix itself.
+    """
     start = time.monotonic()
     deadline = start + timeout
     while True:
@@ -102,8 +193,12 @@ def wait_for_job(
             return job
         if state == "failed":
             raise JobFailed(name, reason, message)
+        pod = find_job_pod(client, job, pod_labels)
+        problem = start_problem(client, job, pod)
+        if problem is not None:
+            raise problem
         if on_progress:
-            on_progress(pod_phase(find_job_pod(client, job, pod_labels)), time.monotonic() - start)
+            on_progress(pod_phase(pod), time.monotonic() - start)
         remaining = deadline - time.monotonic()
         if remaining <= 0:
             raise AicrError(
