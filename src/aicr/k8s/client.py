@@ -313,15 +313,36 @@ class ApiClient:
         return str(response.text)
 
     def follow_logs(
-        self, pod: str, namespace: str | None = None, *, container: str | None = None
+        self,
+        pod: str,
+        namespace: str | None = None,
+        *,
+        container: str | None = None,
+        since_time: str | None = None,
+        timestamps: bool = False,
+        read_timeout: float | None = None,
     ) -> Iterator[str]:
-        """Log lines of a pod as they are written (until the container ends or the stream closes)."""
+        """Log lines of a pod as they are written (until the container ends or the stream closes).
+
+        A stream silent for longer than `read_timeout` seconds raises TIMEOUT, a dropped one
+        UNAVAILABLE (callers reconnect with `since_time`); None waits for ever.
+        """
+        import httpx2
+
         path = resource_for("Pod").path(namespace or self.namespace, pod, "log")
-        response = self._send(
-            "GET", path, params={"container": container, "follow": True}, stream=True, timeout=None
-        )
+        params = {
+            "container": container,
+            "follow": True,
+            "sinceTime": since_time,
+            "timestamps": timestamps or None,
+        }
+        response = self._send("GET", path, params=params, stream=True, timeout=read_timeout)
         try:
             yield from response.iter_lines()
+        except httpx2.TimeoutException:
+            raise AicrError(Code.TIMEOUT, f"no log line from pod {pod} for {read_timeout:g}s") from None
+        except (httpx2.TransportError, OSError) as exc:
+            raise self._unreachable(exc) from None
         finally:
             response.close()
 

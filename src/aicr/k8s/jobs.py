@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from aicr.k8s.client import ApiClient
 
 POLL_INTERVAL_S = 0.5
+LOG_READ_TIMEOUT_S = 60.0  # a followed log silent this long is re-opened (the agent may be quiet)
 # Container waiting reasons that will not fix themselves: the pod can never start.
 STUCK_REASONS = (
     "ImagePullBackOff",
@@ -225,7 +226,13 @@ def read_pod_logs(
 
 
 class LogFollower:
-    """Streams the logs of a Job's pod to a text stream in a background thread."""
+    """Streams the logs of a Job's pod to a text stream in a background thread.
+
+    A silent agent is normal: when no line comes for `read_timeout` seconds, or the stream drops,
+    the follower reconnects from the last line's second (`sinceTime`, timestamps on) and skips
+    the lines it already wrote, until the pod has ended and its stream closes. Nothing it meets
+    ends in a traceback.
+    """
 
     def __init__(
         self,
@@ -237,13 +244,18 @@ class LogFollower:
         *,
         poll: float = POLL_INTERVAL_S,
         ready_timeout: float = 120.0,
+        read_timeout: float = LOG_READ_TIMEOUT_S,
     ) -> None:
         self._args = (client, name, namespace, pod_labels)
         self._out = out
         self._poll = poll
         self._ready_timeout = ready_timeout
+        self._read_timeout = read_timeout
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, name=f"logs-{name}", daemon=True)
+        self._second = ""  # the second (RFC 3339, no fraction) of the newest line written
+        self._written: set[str] = set()  # raw lines of that second already written
+        self.reconnects = 0
 
     def start(self) -> LogFollower:
         """Start following in the background; returns self."""
@@ -261,19 +273,64 @@ class LogFollower:
         self._stop.set()
 
     def _run(self) -> None:
-        client, name, namespace, labels = self._args
-        deadline = time.monotonic() + self._ready_timeout
         try:
-            while not self._stop.is_set() and time.monotonic() < deadline:
-                job = client.get("Job", name, namespace)
-                pod = find_job_pod(client, job, labels)
-                if pod is not None and pod_phase(pod) in ("running", "succeeded", "failed"):
-                    for line in client.follow_logs(pod["metadata"]["name"], namespace):
-                        if self._stop.is_set():
-                            return
-                        self._out.write(line.rstrip("\n") + "\n")
-                        self._out.flush()
-                    return
-                self._stop.wait(self._poll)
-        except (AicrError, OSError, ValueError) as exc:  # streaming is best effort
+            self._follow()
+        except Exception as exc:  # streaming is best effort and must never print a traceback
             logs.debug("agent log stream ended", error=str(exc))
+
+    def _ready_pod(self) -> dict[str, Any] | None:
+        """The Job's pod once it runs or ran; None while pending."""
+        client, name, namespace, labels = self._args
+        pod = find_job_pod(client, client.get("Job", name, namespace), labels)
+        if pod is not None and pod_phase(pod) in ("running", "succeeded", "failed"):
+            return pod
+        return None
+
+    def _follow(self) -> None:
+        client, _name, namespace, _labels = self._args
+        deadline = time.monotonic() + self._ready_timeout
+        while not self._stop.is_set():
+            try:
+                pod = self._ready_pod()
+                if pod is None:
+                    if time.monotonic() >= deadline:
+                        return
+                    self._stop.wait(self._poll)
+                    continue
+                ended = pod_phase(pod) in ("succeeded", "failed")
+                if self._stream(client, pod["metadata"]["name"], namespace) and ended:
+                    return
+            except AicrError as exc:
+                if exc.code not in (Code.TIMEOUT, Code.UNAVAILABLE):
+                    raise
+                logs.debug("agent log stream interrupted; reconnecting", error=exc.message)
+            self.reconnects += 1
+            self._stop.wait(self._poll)
+
+    def _stream(self, client: ApiClient, pod: str, namespace: str) -> bool:
+        """Write the new lines of one log stream; True when it ended (not stopped)."""
+        since = f"{self._second}Z" if self._second else None
+        lines = client.follow_logs(
+            pod, namespace, since_time=since, timestamps=True, read_timeout=self._read_timeout
+        )
+        for raw in lines:
+            if self._stop.is_set():
+                return False
+            self._write(raw.rstrip("\n"))
+        return True
+
+    def _write(self, raw: str) -> None:
+        """Write one timestamped line unless it was already written before a reconnect."""
+        stamp, sep, text = raw.partition(" ")
+        second = stamp[:19]
+        if not sep or len(second) != 19 or second[10:11] != "T":  # no timestamp: write as is
+            self._out.write(raw + "\n")
+            self._out.flush()
+            return
+        if second < self._second or raw in self._written:
+            return
+        if second > self._second:
+            self._second, self._written = second, set()
+        self._written.add(raw)
+        self._out.write(text + "\n")
+        self._out.flush()
