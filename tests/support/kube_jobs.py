@@ -61,7 +61,10 @@ def job_controller(
             "metadata": {
                 "name": pod_name,
                 "namespace": ns,
-                "labels": dict(job["spec"]["template"]["metadata"]["labels"], **{"job-name": meta["name"]}),
+                "labels": dict(
+                    (job["spec"]["template"].get("metadata") or {}).get("labels") or {},
+                    **{"job-name": meta["name"]},
+                ),
                 "ownerReferences": [
                     {
                         "apiVersion": "batch/v1",

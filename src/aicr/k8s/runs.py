@@ -31,6 +31,8 @@ CLEANUP_BUDGET_S = 60.0  # total time deletes are retried while the API is unava
 GONE_WAIT_S = 30.0  # how long deleted Jobs/Pods are waited for
 FIRST_BACKOFF_S = 0.5
 MAX_BACKOFF_S = 8.0
+_clock = time.monotonic  # tests substitute a fake clock and sleep
+_sleep = time.sleep
 # Deletion order by kind: workloads first, then what they use, cluster-wide grants last.
 _DELETE_ORDER = (
     "Job",
@@ -82,8 +84,8 @@ class RunObjects:
         self.entries: list[dict[str, Any]] = []
         self.budget = CLEANUP_BUDGET_S
         self.gone_wait = GONE_WAIT_S
-        self.clock: Callable[[], float] = time.monotonic
-        self.sleep: Callable[[float], None] = time.sleep
+        self.clock: Callable[[], float] = _clock
+        self.sleep: Callable[[float], None] = _sleep
 
     def expect(self, kind: str, name: str, namespace: str | None = None) -> dict[str, Any]:
         """Record an object before creating it; returns the entry to complete with its UID."""
