@@ -28,8 +28,10 @@ POLL_INTERVAL_S = 1.0
 
 
 def ensure_namespace(client: ApiClient, manifest: dict[str, Any]) -> bool:
-    """Create the namespace when missing; True when this call created it."""
-    name = manifest["metadata"]["name"]
+    """Create the namespace when missing; True when this call created it (INVALID_REQUEST for a bad name)."""
+    from aicr.k8s.names import check_namespace
+
+    name = check_namespace(manifest["metadata"]["name"], "--namespace")
     if client.find("Namespace", name) is not None:
         return False
     try:

@@ -140,8 +140,8 @@ def test_ctrl_c_during_job_creation_removes_the_job_and_its_pod(kube: KubeEmulat
     from aicr.k8s.config import ConfigSource
 
     set_jobs(kube, job_controller("running"))
-    with InterruptedCreate.from_source(ConfigSource("file", str(kubeconfig))) as client:
-        with pytest.raises(KeyboardInterrupt):
-            run_agent(client, opts())
+    client = InterruptedCreate.from_source(ConfigSource("file", str(kubeconfig)))
+    with client, pytest.raises(KeyboardInterrupt):
+        run_agent(client, opts())
     assert run_objects(kube) == []
     assert kube.objects("v1/pods") == []
