@@ -78,9 +78,13 @@ class PodStartFailed(AicrError):
     """The Job's pod cannot be created or cannot start (admission, quota, image, scheduling)."""
 
     def __init__(self, code: Code, job: str, reason: str, message: str) -> None:
-        super().__init__(
-            code, f"pod of Job {job} cannot start: {reason}: {message}", {"job": job, "reason": reason}
-        )
+        text = f"pod of Job {job} cannot start: {reason}: {message}"
+        if "violates PodSecurity" in message:
+            text += (
+                " (the namespace's pod-security.kubernetes.io/enforce level refuses this pod; "
+                "use a namespace that allows it)"
+            )
+        super().__init__(code, text, {"job": job, "reason": reason})
         self.reason = reason
         self.cause = f"{reason}: {message}"
 
