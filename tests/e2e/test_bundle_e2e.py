@@ -43,8 +43,7 @@ def embedded_recipe(tmp_path_factory: pytest.TempPathFactory) -> Path:
     path = tmp_path_factory.mktemp("embedded") / "r.yaml"
     result = aicr("recipe", "--service", "eks", "--accelerator", "h100", "--intent", "training", "--os", "ubuntu",
                   "--platform", "kubeflow", "-o", str(path))  # fmt: skip
-    if result.returncode != 0:
-        pytest.skip(f"embedded catalog cannot resolve the leaf yet: {result.stderr}")
+    assert result.returncode == 0, result.stderr  # a resolution error is a failure, not a skip
     return path
 
 
@@ -117,16 +116,16 @@ def test_tampered_bundle_fails_verification(recipe: Path, tmp_path: Path) -> Non
         (["--set", "c:=x"], 2, "path and value cannot be empty"),
         (["-d", "bogus"], 2, 'invalid deployer type "bogus"'),
         (["--flux-namespace", "x"], 2, "--flux-namespace is only valid with --deployer flux"),
-        (["--app-name", "foo"], 2, "--app-name is only valid with --deployer argocd or argocd-helm"),
+        (["--app-name", "foo"], 2, "--app-name is only valid with --deployer argocd, argocd-helm or fleet"),
         (["-d", "argocd", "--app-name", "Bad_Name"], 2, "DNS-1123"),
         (["--accelerated-node-toleration", "k=v:Bad"], 2, 'invalid taint effect "Bad"'),
         (["--system-node-selector", "nokv"], 2, "expected key=value"),
         (["--nodes", "-1"], 2, "--nodes must be >= 0"),
         (["--workload-gate", ":NoSchedule"], 2, "key cannot be empty"),
         (["-o", "oci://UPPER/Repo"], 2, "must be lowercase"),
-        (["-o", "oci://reg.example/ns/bundle"], 2, "not supported yet"),
+        (["--image-refs", "refs.txt"], 2, "--image-refs is only valid with -o oci://"),
+        (["--attest"], 2, "--attest needs --signing-key"),
         (["-o", "a", "-o", "b"], 2, "flag --output can only be specified once"),
-        (["--attest"], 2, "--attest is not supported yet"),
         (["--vendor-charts"], 2, "--vendor-charts is not supported yet"),
         (["--certificate-identity-regexp", "foo"], 2, "must contain"),
         (
@@ -156,3 +155,50 @@ def test_verify_without_directory_is_exit_2() -> None:
     result = aicr("verify")
     assert result.returncode == 2
     assert "bundle directory is required: aicr verify <bundle-dir>" in result.stderr
+
+
+def test_foreign_files_in_output_dir_exit_2_unless_force(embedded_recipe: Path, tmp_path: Path) -> None:
+    out = tmp_path / "b"
+    out.mkdir()
+    (out / "notes.txt").write_text("mine\n")
+    refused = aicr("bundle", "-r", str(embedded_recipe), "-o", str(out))
+    assert refused.returncode == 2
+    assert "not an earlier aicr bundle (found: notes.txt)" in refused.stderr
+    assert os.listdir(out) == ["notes.txt"]
+    forced = aicr("bundle", "-r", str(embedded_recipe), "-o", str(out), "--force")
+    assert forced.returncode == 0, forced.stderr
+    assert (out / "notes.txt").read_text() == "mine\n"
+    assert (out / "checksums.txt").is_file()
+
+
+def test_output_symlink_to_a_bundle_dir_is_followed_and_kept(embedded_recipe: Path, tmp_path: Path) -> None:
+    real = tmp_path / "real"
+    assert aicr("bundle", "-r", str(embedded_recipe), "-o", str(real)).returncode == 0
+    link = tmp_path / "link"
+    link.symlink_to(real, target_is_directory=True)
+    result = aicr("bundle", "-r", str(embedded_recipe), "-o", str(link), "-d", "argocd")
+    assert result.returncode == 0, result.stderr
+    assert link.is_symlink()
+    assert "deployer: argocd" in (real / "bundle-info.yaml").read_text()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["link", "real"]
+    assert aicr("verify", str(real)).returncode == 0
+
+
+def test_incoherent_driver_ownership_is_refused_with_exit_2(embedded_recipe: Path, tmp_path: Path) -> None:
+    out = tmp_path / "b"
+    result = aicr(
+        "bundle", "-r", str(embedded_recipe), "-o", str(out), "--set", "dradriver:nvidiaDriverRoot=/"
+    )
+    assert result.returncode == 2
+    assert "component validation failed: gpu-operator:" in result.stderr
+    assert "nvidiaDriverRoot=/" in result.stderr
+    assert not out.exists()
+
+
+def test_special_file_in_bundle_fails_verify(recipe: Path, tmp_path: Path) -> None:
+    out = tmp_path / "b"
+    assert aicr("bundle", "-r", str(recipe), "-o", str(out), "--data", str(FIXTURE_CATALOG)).returncode == 0
+    os.mkfifo(out / "pipe")
+    result = aicr("verify", str(out))
+    assert result.returncode != 0
+    assert "FIFO not allowed in bundle: pipe" in result.stdout + result.stderr

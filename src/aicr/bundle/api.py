@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     from typing import Any
 
     from aicr.bundle.model import DeployerOutput
+    from aicr.bundle.publish import SupplyChain
     from aicr.catalog.catalog import Catalog
     from aicr.recipe.result import RecipeResult
 
@@ -84,7 +85,7 @@ def plan_bundle(
         manifests.check_pre_namespaces(comp.name, comp.namespace, comp.pre)
         _check_namespace(comp)
         comps.append(comp)
-    notes = validations.run(comps, doc.get("criteria") or {}, opts)
+    notes = validations.run(comps, doc.get("criteria") or {}, opts, doc)
     folders = layout.plan(comps)
     filtered = _filtered_recipe(doc, enabled, order)
     plan = BundlePlan(filtered, comps, folders, opts, version)
@@ -159,25 +160,46 @@ def build_bundle(
     deployer: str = "helm",
     catalog: Catalog | None = None,
     options: dict[str, Any] | None = None,
+    *,
+    force: bool = False,
+    chain: SupplyChain | None = None,
 ) -> BundleResult:
-    """Build a bundle for `recipe` into directory `out_dir` (written atomically).
+    """Build a bundle for `recipe` into directory `out_dir` (written atomically) or an OCI registry.
 
     `options` takes the `aicr bundle` flags by their snake_case names with the CLI's string
     forms, e.g. `{"set": ["gpuoperator:driver.version=580.1"], "accelerated_node_toleration":
     ["nvidia.com/gpu=present:NoSchedule"], "repo": "https://github.com/org/repo.git"}`.
+    A non-empty `out_dir` that is not an earlier aicr bundle is refused unless `force`.
+    `chain` adds an SBOM and a key-signed attestation; an `oci://` `out_dir` pushes the bundle
+    as an OCI artifact instead of writing a directory.
     """
+    from aicr.bundle.publish import SupplyChain, add_attestation, add_sbom, push
+
     opts = BundleOptions.parse(deployer, options)
     target = os.fspath(out_dir)
+    chain = chain or SupplyChain()
     if target.startswith("oci://"):
-        raise AicrError(
-            Code.INVALID_REQUEST, "OCI output (-o oci://...) is not supported yet; write to a directory"
-        )
+        from aicr.io.oci import OciRef
+
+        OciRef.parse(target)  # a malformed reference fails before any work
+        chain.oci = target
     doc = recipe_document(recipe)
     if catalog is None:
         from aicr.catalog.catalog import load_catalog
 
         catalog = load_catalog(data=opts.data_dir or None)
-    tree, output, _plan = plan_bundle(doc, catalog, opts)
+    tree, output, plan = plan_bundle(doc, catalog, opts)
+    if chain.sbom:
+        add_sbom(tree, plan.doc, plan.aicr_version)
+    if chain.signing_key:
+        add_attestation(
+            tree, chain.signing_key, aicr_version=plan.aicr_version, parameters={"deployer": opts.deployer}
+        )
+    if chain.oci:
+        pushed = push(tree, chain, plan.doc, plan.aicr_version, opts.deployer)
+        result = BundleResult(pushed.pinned, tree, output, opts.deployer)
+        result.steps = [f"Pull and deploy {pushed.pinned} (aicr verify oci://{pushed.pinned})"]
+        return result
     output_dir = os.path.abspath(target)
-    write_bundle(tree, output_dir)
+    write_bundle(tree, output_dir, force=force)
     return BundleResult(output_dir, tree, output, opts.deployer)

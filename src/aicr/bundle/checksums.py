@@ -22,6 +22,7 @@ if TYPE_CHECKING:
 
 FILENAME = "checksums.txt"
 EXCLUDED_PREFIXES = ("attestation/",)
+ATTESTATION_PATH = "attestation/bundle-attestation.sigstore.json"  # the one file allowed under attestation/
 
 
 def sha256_hex(data: bytes) -> str:

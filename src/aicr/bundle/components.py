@@ -237,7 +237,7 @@ def build_component(ref: dict[str, Any], catalog: Catalog, opts: BundleOptions) 
     values = catalog.component_values(ref)
     set_overrides = merged_overrides(opts.set_values, keys)
     set_overrides.pop(ENABLED_KEY, None)
-    _apply(name, values, set_overrides, "--set", lambda v, p, x: vpaths.set_path(v, p, coerce(x)))
+    _apply(name, values, set_overrides, "--set", lambda v, p, x: vpaths.set_path(v, p, coerce_for(v, p, x)))
     typed = merged_overrides(opts.typed_values, keys)
     _apply(name, values, typed, "--set-json/--set-file", vpaths.merge_typed)
     dynamic_paths: list[str] = []
@@ -255,6 +255,15 @@ def build_component(ref: dict[str, Any], catalog: Catalog, opts: BundleOptions) 
     comp.values, comp.dynamic = split_dynamic(values, dynamic_paths)
     comp.dynamic_paths = dynamic_paths
     return comp
+
+
+def coerce_for(values: dict[str, Any], path: str, raw: str) -> Any:
+    """A `--set` value typed like the value it replaces: over a string it stays a string
+    (`580.10` must not become `580.1`), elsewhere booleans and numbers are parsed."""
+    current, found = vpaths.get_path(values, path)
+    if found and isinstance(current, str):
+        return raw
+    return coerce(raw)
 
 
 def _apply(name: str, values: dict[str, Any], overrides: dict[str, Any], flag: str, setter: Any) -> None:

@@ -9,20 +9,24 @@ file; that is the only I/O, and it happens while parsing.
 from __future__ import annotations
 
 from aicr.errors import AicrError, Code
-from aicr.io.yamlsubset import number_kind
+from aicr.io.limits import MAX_INT_DIGITS, MAX_NODES, MAX_PATH_SEGMENTS
+from aicr.io.yamlscalars import number_kind
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from collections.abc import Iterable
     from typing import Any
 
-DEPLOYERS = ("argocd", "argocd-helm", "flux", "helm", "helmfile")
+DEPLOYERS = ("argocd", "argocd-helm", "fleet", "flux", "helm", "helmfile")
 ARGO_DEPLOYERS = frozenset({"argocd", "argocd-helm"})
 DEPLOYER_KEY = "deployer"  # reserved --set key for Argo deployer options
 ENABLED_KEY = "enabled"
 EFFECTS = ("NoSchedule", "PreferNoSchedule", "NoExecute")
 DEFAULT_TOLERATIONS: tuple[dict[str, Any], ...] = ({"operator": "Exists"},)
 DEFAULT_FLUX_NAMESPACE = "flux-system"
+DEFAULT_FLEET_NAMESPACE = "fleet-default"
+FLEET_MODES = ("gitrepo", "helmop")
+APP_NAME_DEPLOYERS = frozenset({"argocd", "argocd-helm", "fleet"})
 _LOWER_ALNUM = frozenset("abcdefghijklmnopqrstuvwxyz0123456789")
 _SPECIAL_FLOATS = {"inf": float("inf"), "+inf": float("inf"), "-inf": float("-inf"), "infinity": float("inf"),
                    "+infinity": float("inf"), "-infinity": float("-inf"), "nan": float("nan")}  # fmt: skip
@@ -30,6 +34,7 @@ _SPECIAL_FLOATS = {"inf": float("inf"), "+inf": float("inf"), "-inf": float("-in
 # Library option name -> kind: list (repeatable strings), str or bool.
 OPTION_KINDS: dict[str, str] = {
     "set": "list",
+    "set_string": "list",
     "set_json": "list",
     "set_file": "list",
     "dynamic": "list",
@@ -44,6 +49,8 @@ OPTION_KINDS: dict[str, str] = {
     "repo": "str",
     "app_name": "str",
     "flux_namespace": "str",
+    "fleet_mode": "str",
+    "fleet_namespace": "str",
     "data": "str",
     "serial": "bool",
 }
@@ -71,12 +78,17 @@ def coerce(value: str) -> Any:
     if value == "false":
         return False
     kind = number_kind(value)
-    if kind == "int":
+    if kind is not None and len(value) > MAX_INT_DIGITS:
+        raise AicrError(
+            Code.INVALID_REQUEST,
+            f"--set value {value[:20]}... is a number longer than the limit of {MAX_INT_DIGITS} digits",
+        )
+    if kind == "int" and len(value) <= 20:  # int64 has at most 19 digits; longer reads as float
         number = int(value, 10)
         if -(2**63) <= number < 2**63:
             return number
         return float(number)
-    if kind == "float":
+    if kind is not None:
         parsed = float(value)
         return value if parsed in (float("inf"), float("-inf")) else parsed
     special = _SPECIAL_FLOATS.get(value.lower())
@@ -100,6 +112,7 @@ def split_override(entry: str) -> tuple[str, str, str]:
         raise AicrError(Code.INVALID_REQUEST, f"invalid format '{entry}': expected 'bundler:path=value'")
     if not path or not value:
         raise AicrError(Code.INVALID_REQUEST, f"invalid format '{entry}': path and value cannot be empty")
+    _check_path_length(key, path, "override")
     return key, path, value
 
 
@@ -158,17 +171,23 @@ def _check_effect(effect: str) -> None:
 
 
 def parse_nodes(raw: str | int | None) -> int:
-    """`--nodes N`, N >= 0 (0 = unset)."""
+    """`--nodes N`: ASCII decimal digits, 0 <= N <= MAX_NODES (0 = unset)."""
     if raw is None or raw == "":
         return 0
-    try:
-        count = int(str(raw).strip())
-    except ValueError:
-        raise AicrError(
-            Code.INVALID_REQUEST, f'invalid value "{raw}" for --nodes: expected an integer'
-        ) from None
+    if isinstance(raw, int) and not isinstance(raw, bool):
+        count = raw
+    elif isinstance(raw, str) and raw.strip().lstrip("+-").isdigit() and raw.strip().isascii():
+        text = raw.strip()
+        if len(text.lstrip("+-0")) > len(str(MAX_NODES)):
+            raise AicrError(Code.INVALID_REQUEST, f"--nodes {text[:40]}... is over the limit of {MAX_NODES}")
+        count = int(text, 10)
+    else:
+        shown = str(raw)[:40]
+        raise AicrError(Code.INVALID_REQUEST, f'invalid value "{shown}" for --nodes: expected an integer')
     if count < 0:
         raise AicrError(Code.INVALID_REQUEST, "--nodes must be >= 0")
+    if count > MAX_NODES:
+        raise AicrError(Code.INVALID_REQUEST, f"--nodes {count} is over the limit of {MAX_NODES}")
     return count
 
 
@@ -184,20 +203,32 @@ def parse_typed(entry: str, flag: str) -> tuple[str, str, Any]:
             f"(e.g. --set {key}:{ENABLED_KEY}=false), not {flag}",
         )
     if flag == "--set-file":
-        from aicr.io.yamlin import load_yaml, plain
+        return key, path, _read_set_file(raw, f"{flag} {key}:{path}")
+    from aicr.io.limits import check_tree
 
-        try:
-            with open(raw, encoding="utf-8") as fh:
-                text = fh.read()
-        except OSError as exc:
-            raise AicrError(
-                Code.INVALID_REQUEST, f"{flag} {key}:{path}: cannot read {raw}: {exc.strerror}"
-            ) from None
-        return key, path, plain(load_yaml(text, raw))
     try:
-        return key, path, json.loads(raw)
-    except ValueError as exc:
-        raise AicrError(Code.INVALID_REQUEST, f"{flag} {entry}: invalid JSON: {exc}") from None
+        return key, path, check_tree(json.loads(raw), f"{flag} {key}:{path}")
+    except (ValueError, RecursionError) as exc:
+        raise AicrError(Code.INVALID_REQUEST, f"{flag} {entry[:80]}: invalid JSON: {exc}") from None
+
+
+def _read_set_file(name: str, what: str) -> Any:
+    """The YAML or JSON document in `--set-file`'s file, within aicr.io.limits."""
+    from aicr.io.limits import MAX_DOCUMENT_BYTES, too_large
+    from aicr.io.yamlin import load_yaml, plain
+
+    try:
+        with open(name, "rb") as fh:
+            data = fh.read(MAX_DOCUMENT_BYTES + 1)
+    except OSError as exc:
+        raise AicrError(Code.INVALID_REQUEST, f"{what}: cannot read {name}: {exc.strerror}") from None
+    if len(data) > MAX_DOCUMENT_BYTES:
+        raise too_large(what, name, len(data))
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        raise AicrError(Code.INVALID_REQUEST, f"{what}: {name} is not UTF-8 text") from None
+    return plain(load_yaml(text, name))
 
 
 def parse_dynamic(entry: str) -> tuple[str, str]:
@@ -207,7 +238,16 @@ def parse_dynamic(entry: str) -> tuple[str, str]:
         raise AicrError(
             Code.INVALID_REQUEST, f"invalid --dynamic format '{entry}': expected 'component:path'"
         )
+    _check_path_length(key, path, "--dynamic")
     return key, path
+
+
+def _check_path_length(key: str, path: str, flag: str) -> None:
+    if path.count(".") >= MAX_PATH_SEGMENTS:
+        raise AicrError(
+            Code.INVALID_REQUEST,
+            f"invalid {flag} path '{key}:{path[:40]}...': more than the limit of {MAX_PATH_SEGMENTS} segments",
+        )
 
 
 class ArgoOptions:
@@ -285,6 +325,8 @@ class BundleOptions:
         "data_dir",
         "deployer",
         "dynamic",
+        "fleet_mode",
+        "fleet_namespace",
         "flux_namespace",
         "nodes",
         "repo",
@@ -316,6 +358,8 @@ class BundleOptions:
         self.repo = ""
         self.app_name = ""
         self.flux_namespace = DEFAULT_FLUX_NAMESPACE
+        self.fleet_mode = FLEET_MODES[0]
+        self.fleet_namespace = DEFAULT_FLEET_NAMESPACE
         self.serial = False
         self.data_dir = ""
         self.argo = ArgoOptions()
@@ -335,6 +379,9 @@ class BundleOptions:
         for entry in lists["set"]:
             key, path, value = split_override(entry)
             opts.set_values.setdefault(key, {})[path] = value
+        for entry in lists["set_string"]:
+            key, path, value = split_override(entry)
+            opts.typed_values.setdefault(key, {})[path] = value  # a string, never coerced
         for flag, name in (("--set-json", "set_json"), ("--set-file", "set_file")):
             for entry in lists[name]:
                 key, path, typed = parse_typed(entry, flag)
@@ -393,9 +440,10 @@ class BundleOptions:
     def _check_deployer_flags(self, raw: dict[str, Any]) -> None:
         app_name = raw.get("app_name")
         if app_name is not None:
-            if self.deployer not in ARGO_DEPLOYERS:
+            if self.deployer not in APP_NAME_DEPLOYERS:
                 raise AicrError(
-                    Code.INVALID_REQUEST, "--app-name is only valid with --deployer argocd or argocd-helm"
+                    Code.INVALID_REQUEST,
+                    "--app-name is only valid with --deployer argocd, argocd-helm or fleet",
                 )
             name = _as_str("app_name", app_name)
             if not is_dns_subdomain(name):
@@ -415,6 +463,30 @@ class BundleOptions:
                     Code.INVALID_REQUEST, f'invalid --flux-namespace "{name}": must be a DNS-1123 label'
                 )
             self.flux_namespace = name
+        self._check_fleet_flags(raw)
+
+    def _check_fleet_flags(self, raw: dict[str, Any]) -> None:
+        mode = raw.get("fleet_mode")
+        if mode is not None:
+            if self.deployer != "fleet":
+                raise AicrError(Code.INVALID_REQUEST, "--fleet-mode is only valid with --deployer fleet")
+            text = _as_str("fleet_mode", mode)
+            if text not in FLEET_MODES:
+                raise AicrError(
+                    Code.INVALID_REQUEST,
+                    f'invalid --fleet-mode "{text}": must be one of {", ".join(FLEET_MODES)}',
+                )
+            self.fleet_mode = text
+        namespace = raw.get("fleet_namespace")
+        if namespace is not None:
+            if self.deployer != "fleet":
+                raise AicrError(Code.INVALID_REQUEST, "--fleet-namespace is only valid with --deployer fleet")
+            name = _as_str("fleet_namespace", namespace)
+            if not is_dns_label(name):
+                raise AicrError(
+                    Code.INVALID_REQUEST, f'invalid --fleet-namespace "{name}": must be a DNS-1123 label'
+                )
+            self.fleet_namespace = name
 
 
 def _as_list(name: str, value: Any) -> list[str]:

@@ -94,21 +94,20 @@ def merge_typed(values: dict[str, Any], path: str, value: Any) -> None:
         if not isinstance(target, dict):
             target = {}
             parent[key] = target
-        _merge_dropping_nulls(target, value)
+        _merge_keeping_nulls(target, value)
         return
     parent[key] = copy_tree(value)
 
 
-def _merge_dropping_nulls(target: dict[str, Any], source: dict[str, Any]) -> None:
+def _merge_keeping_nulls(target: dict[str, Any], source: dict[str, Any]) -> None:
+    """Deep merge where a null is a value: it reaches values.yaml so Helm drops the chart default."""
     for key, value in source.items():
-        if value is None:
-            target.pop(key, None)
-        elif isinstance(value, dict):
+        if isinstance(value, dict):
             current = target.get(key)
             if not isinstance(current, dict):
                 current = {}
                 target[key] = current
-            _merge_dropping_nulls(current, value)
+            _merge_keeping_nulls(current, value)
         else:
             target[key] = copy_tree(value)
 

@@ -1,19 +1,23 @@
 """The bundle as an in-memory tree of files, and the one function that puts it on disk.
 
 `BundleTree` is pure: relative POSIX paths -> bytes + mode, kept in generation order (the order
-checksums.txt lists them in). `write_bundle` is the edge: it writes the whole tree into a temp
-directory beside the target, then swaps it into place with renames. A target that does not exist
-(or is empty) is replaced in one rename; an existing one has its earlier bundle's entries (stale
-`NNN-*` folders, everything its checksums.txt listed, and every top-level name the new bundle
-uses) moved aside and the new entries moved in, rolled back if any rename fails (when nothing
-else is in the target, the two directories are simply swapped). A failure before
-the swap leaves the target untouched and no temp directory behind.
+checksums.txt lists them in). `write_bundle` is the edge: it writes the whole tree into a staging
+directory beside the target and switches it into place in one atomic step (`swap`). `-o` naming a
+symlink writes into the directory the link points at; the link stays. A non-empty target that is
+not an earlier aicr bundle is refused unless `force` (its foreign entries are then kept, except
+names the new bundle itself uses). Where the staging directory cannot sit beside the target (a
+read-only parent, a mount point) it goes inside, and entries are moved one by one with rollback
+(not atomic under SIGKILL). A failure before the switch leaves the target untouched and no temp
+directory behind.
 """
 
 from __future__ import annotations
 
 import os
+import stat
 
+from aicr.bundle import swap
+from aicr.bundle.swap import remove_tree
 from aicr.errors import AicrError, Code
 
 FILE_MODE = 0o600
@@ -133,33 +137,16 @@ def _mkdir_unique(prefix: str) -> str:
 
 
 def _scratch_dir(target: str, tag: str) -> str:
-    """A new directory on the target's filesystem: beside it, else inside it."""
+    """A new directory on the target's filesystem: beside it, else (mount point, read-only parent)
+    inside it."""
     parent = os.path.dirname(target)
     base = os.path.basename(target) or "bundle"
     try:
-        return _mkdir_unique(os.path.join(parent, f".{base}.aicr-{tag}-"))
+        if not os.path.isdir(target) or os.stat(target).st_dev == os.stat(parent).st_dev:
+            return _mkdir_unique(os.path.join(parent, f".{base}.aicr-{tag}-"))
     except PermissionError:
-        return _mkdir_unique(os.path.join(target, f".aicr-{tag}-"))
-
-
-def remove_tree(path: str) -> None:
-    """Delete a directory tree (best effort; symlinks are removed, never followed)."""
-    try:
-        entries = list(os.scandir(path))
-    except OSError:
-        return
-    for entry in entries:
-        try:
-            if entry.is_dir(follow_symlinks=False):
-                remove_tree(entry.path)
-            else:
-                os.unlink(entry.path)
-        except OSError:
-            pass
-    try:
-        os.rmdir(path)
-    except OSError:
         pass
+    return _mkdir_unique(os.path.join(target, f".aicr-{tag}-"))
 
 
 def _numbered(name: str) -> bool:
@@ -197,59 +184,71 @@ def _previous_entries(target: str) -> set[str]:
     return names
 
 
-def write_bundle(tree: BundleTree, target: str) -> None:
-    """Write `tree` to directory `target` atomically (see the module docstring)."""
+def _resolve_target(target: str) -> str:
+    """The directory to write: a symlink is followed deliberately (the link itself stays)."""
     target = os.path.abspath(target)
+    if os.path.islink(target):
+        target = os.path.realpath(target)
     if os.path.exists(target) and not os.path.isdir(target):
         raise AicrError(Code.INVALID_REQUEST, f"output path is not a directory: {target}", {"path": target})
+    return target
+
+
+def recover_output(target: str) -> None:
+    """Repair what a killed `write_bundle` left at `target` (write_bundle does this first itself)."""
+    swap.recover(_resolve_target(target))
+
+
+def write_bundle(tree: BundleTree, target: str, *, force: bool = False) -> None:
+    """Write `tree` to directory `target` atomically (see the module docstring and `swap`)."""
+    target = _resolve_target(target)
     try:
         os.makedirs(os.path.dirname(target), exist_ok=True)
+        swap.recover(target)
+    except OSError as exc:
+        raise AicrError(
+            Code.INVALID_REQUEST, f"cannot create output directory {target}: {exc.strerror}"
+        ) from None
+    new_names = tree.top_level()
+    foreign = swap.foreign_names(target, _previous_entries(target))
+    if foreign and not force:
+        raise swap.refuse_foreign(target, foreign)
+    try:
         staging = _scratch_dir(target, "new")
+        swap.ACTIVE.add(staging)
     except OSError as exc:
         raise AicrError(
             Code.INVALID_REQUEST, f"cannot create output directory {target}: {exc.strerror}"
         ) from None
     try:
         _populate(tree, staging)
-        os.chmod(staging, 0o755)
+        os.chmod(staging, stat.S_IMODE(os.stat(target).st_mode) if os.path.isdir(target) else 0o755)
     except BaseException as exc:
         remove_tree(staging)
+        swap.ACTIVE.discard(staging)
         if isinstance(exc, OSError):
             raise AicrError(Code.INTERNAL, f"failed to write bundle: {exc}") from None
         raise
     try:
-        if not os.path.exists(target) or not os.listdir(target):
-            os.replace(staging, target)
+        if os.path.dirname(staging) != os.path.dirname(target):
+            _swap(tree, staging, target)  # staged inside the target: entry by entry, not atomic
             return
-        _swap(tree, staging, target)
+        old = swap.switch(staging, target, [n for n in foreign if n not in new_names])
+        if old is not None:
+            swap.step()
+            remove_tree(old)
+            swap.ACTIVE.discard(old)
     except OSError as exc:
         raise AicrError(Code.INTERNAL, f"failed to move bundle into {target}: {exc}") from None
     finally:
         if os.path.isdir(staging):
             remove_tree(staging)
-
-
-def _swap_directory(staging: str, target: str) -> None:
-    """The target holds nothing but an earlier bundle: swap whole directories (two renames)."""
-    for attempt in range(1000):
-        trash = f"{os.path.dirname(target)}/.{os.path.basename(target)}.aicr-old-{os.getpid()}-{attempt}"
-        if not os.path.lexists(trash):
-            break
-    os.rename(target, trash)
-    try:
-        os.rename(staging, target)
-    except BaseException:
-        os.rename(trash, target)
-        raise
-    remove_tree(trash)
+        swap.ACTIVE.discard(staging)
 
 
 def _swap(tree: BundleTree, staging: str, target: str) -> None:
     present = set(os.listdir(target))
     retire = (_previous_entries(target) | set(tree.top_level())) & present
-    if retire == present and os.path.dirname(staging) == os.path.dirname(target):
-        _swap_directory(staging, target)
-        return
     trash = _scratch_dir(target, "old")
     retired: list[str] = []
     placed: list[str] = []

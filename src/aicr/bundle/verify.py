@@ -2,17 +2,20 @@
 
 Edge (reads the bundle) over pure rules. reference/bundle.md §4: every listed file must exist and
 match its SHA-256, no entry may leave the bundle, and (closed world) every file in the bundle
-must be listed (checksums.txt and attestation/ excepted; symlinks and empty directories are
-refused). Trust levels: unknown (checksum problem) < unverified (checksums fine, no attestation)
-< attested < verified. Signatures are not checked yet, so the best a bundle can reach here is
-`unverified`; `max` asks for the best the bundle can reach.
+must be listed (checksums.txt and attestation/ excepted). The world is closed: symlinks, FIFOs,
+sockets, device files and empty directories anywhere in the bundle fail verification, and a
+listed path that is not a regular file is never opened (a FIFO would block the reader). Trust levels: unknown (checksum problem) < unverified (checksums fine, no attestation)
+< attested (its attestation verifies with `--key` or a trust-root key and signs checksums.txt)
+< verified (the signer is in the `--trust-root`, and is `--require-creator` when given); a present
+attestation that fails to verify fails the bundle. `max` asks for the best the bundle can reach.
 """
 
 from __future__ import annotations
 
 import os
+import stat
 
-from aicr.bundle.checksums import EXCLUDED_PREFIXES, FILENAME, parse, sha256_hex
+from aicr.bundle.checksums import ATTESTATION_PATH, FILENAME, parse, sha256_hex
 from aicr.errors import AicrError, Code
 
 TYPE_CHECKING = False
@@ -32,6 +35,8 @@ class VerifyResult:
         "errors",
         "has_external_data",
         "minimum",
+        "signature_detail",
+        "signer",
         "trust_level",
     )
 
@@ -42,6 +47,8 @@ class VerifyResult:
         self.has_external_data = False
         self.errors: list[str] = []
         self.minimum = "max"
+        self.signer = ""
+        self.signature_detail = "no attestation"
 
     @property
     def verification_failed(self) -> bool:
@@ -66,10 +73,10 @@ class VerifyResult:
             "trustLevel": self.trust_level,
             "checksumsPassed": self.checksums_passed,
             "checksumFiles": self.checksum_files,
-            "bundleAttested": False,
+            "bundleAttested": self.trust_level in ("attested", "verified"),
             "binaryAttested": False,
             "identityPinned": False,
-            "bundleCreator": "",
+            "bundleCreator": self.signer,
             "binaryBuilder": "",
             "toolVersion": "",
             "hasExternalData": self.has_external_data,
@@ -84,7 +91,8 @@ class VerifyResult:
         else:
             lines.append("✗ Checksums failed")
             lines.extend(f"  - {e}" for e in self.errors)
-        lines.append("- Bundle attestation: not checked (signatures are not supported yet)")
+        mark = "✓" if self.trust_level in ("attested", "verified") else "-"
+        lines.append(f"{mark} Bundle attestation: {self.signature_detail}")
         if self.has_external_data:
             lines.append("⚠ Bundle carries external data (data/)")
         lines.append(f"Trust level: {self.trust_level}")
@@ -131,15 +139,41 @@ def _inventory(root: str) -> tuple[set[str], list[str]]:
         if not dirs and not names and prefix:
             problems.append(f"unexpected empty directory: {prefix.rstrip('/')}")
         for name in names:
-            path = os.path.join(base, name)
-            if os.path.islink(path):
-                problems.append(f"symlink not allowed in bundle: {prefix}{name}")
-            elif os.path.isfile(path):
+            kind = _kind(os.path.join(base, name))
+            if kind == "file":
                 files.add(prefix + name)
+            else:
+                problems.append(f"{kind} not allowed in bundle: {prefix}{name}")
     return files, problems
 
 
-def verify_bundle(directory: str | os.PathLike[str], min_trust_level: str = "max") -> VerifyResult:
+def _kind(path: str) -> str:
+    """ "file" for a regular file, else what it is (never follows a symlink, never opens)."""
+    try:
+        mode = os.lstat(path).st_mode
+    except OSError as exc:
+        return f"unreadable entry ({exc.strerror})"
+    if stat.S_ISREG(mode):
+        return "file"
+    if stat.S_ISLNK(mode):
+        return "symlink"
+    if stat.S_ISFIFO(mode):
+        return "FIFO"
+    if stat.S_ISSOCK(mode):
+        return "socket"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "device file"
+    return "special file"
+
+
+def verify_bundle(
+    directory: str | os.PathLike[str],
+    min_trust_level: str = "max",
+    *,
+    key: str = "",
+    trust_root: str = "",
+    require_creator: str = "",
+) -> VerifyResult:
     """Verify the bundle at `directory`; the result says what passed and what did not."""
     minimum = check_level(min_trust_level)
     root = os.path.abspath(os.fspath(directory))
@@ -162,7 +196,30 @@ def verify_bundle(directory: str | os.PathLike[str], min_trust_level: str = "max
         _check_entries(root, text, result)
     result.checksums_passed = not errors
     result.trust_level = "unverified" if not errors else "unknown"
+    if not errors:
+        _judge_signature(root, result, key=key, trust_root=trust_root, require_creator=require_creator)
     return result
+
+
+def _judge_signature(
+    root: str, result: VerifyResult, *, key: str, trust_root: str, require_creator: str
+) -> None:
+    from aicr.bundle.signing import judge_attestation
+
+    try:
+        judgement = judge_attestation(
+            root, key_path=key, trust_root=trust_root, require_creator=require_creator
+        )
+    except AicrError as exc:
+        if exc.code is not Code.UNAUTHORIZED:
+            raise
+        result.errors.append(exc.message)
+        result.trust_level = "unknown"
+        result.signature_detail = f"FAILED: {exc.message}"
+        return
+    result.trust_level = judgement.level
+    result.signer = judgement.signer
+    result.signature_detail = judgement.detail
 
 
 def _check_entries(root: str, text: str, result: VerifyResult) -> None:
@@ -177,9 +234,11 @@ def _check_entries(root: str, text: str, result: VerifyResult) -> None:
     for digest, rel in entries:
         listed.add(rel)
         path = os.path.join(root, *rel.split("/"))
+        kind = _kind(path)
+        if kind != "file" and not kind.startswith("unreadable"):
+            errors.append(f"failed to read {rel}: {kind}, not a regular file")
+            continue
         try:
-            if os.path.islink(path):
-                raise OSError(f"{rel} is a symlink")
             with open(path, "rb") as fh:
                 actual = sha256_hex(fh.read())
         except OSError as exc:
@@ -189,7 +248,7 @@ def _check_entries(root: str, text: str, result: VerifyResult) -> None:
             errors.append(f"checksum mismatch: {rel} (expected {digest}, got {actual})")
     files, problems = _inventory(root)
     for rel in sorted(files - listed):
-        if rel == FILENAME or rel.startswith(EXCLUDED_PREFIXES):
+        if rel in (FILENAME, ATTESTATION_PATH):
             continue
         errors.append(f"unexpected file not listed in {FILENAME}: {rel}")
     errors.extend(problems)

@@ -86,7 +86,15 @@ def _code_signature() -> str:
     """Stat signature of the modules that shape compiled output, so code changes invalidate."""
     here = os.path.dirname(os.path.abspath(__file__))
     parts = []
-    for name in ("compile.py", "models.py", "decode.py", "../recipe/criteria.py", "../io/yamlin.py"):
+    for name in (
+        "compile.py",
+        "models.py",
+        "decode.py",
+        "catalog.py",
+        "../recipe/criteria.py",
+        "../io/yamlin.py",
+        "../io/limits.py",
+    ):
         try:
             st = os.stat(os.path.join(here, name))
         except OSError:

@@ -113,11 +113,24 @@ class Catalog:
         snapshot: Any = None,
         criteria_strict: bool = False,
         version: str | None = None,
+        explain: bool = False,
     ) -> RecipeResult:
-        """Resolve `criteria` to a RecipeResult (raises AicrError)."""
+        """Resolve `criteria` to a RecipeResult (raises AicrError); `explain` fills `.provenance`."""
         from aicr.recipe.resolve import resolve
 
-        return resolve(self, criteria, snapshot=snapshot, criteria_strict=criteria_strict, version=version)
+        recorder = None
+        if explain:
+            from aicr.recipe.provenance import Recorder
+
+            recorder = Recorder()
+        return resolve(
+            self,
+            criteria,
+            snapshot=snapshot,
+            criteria_strict=criteria_strict,
+            version=version,
+            recorder=recorder,
+        )
 
     def query(self, criteria: Criteria, selector: str, *, snapshot: Any = None) -> Any:
         """Resolve, hydrate component values, and select one value by dotted path."""
@@ -151,4 +164,22 @@ def _compile(files: Any) -> dict[str, Any]:
     from aicr.catalog.compile import compile_catalog
 
     result: dict[str, Any] = compile_catalog(files)
+    check_values_files(result)
     return result
+
+
+def check_values_files(compiled: dict[str, Any]) -> None:
+    """NOT_FOUND when an overlay or mixin names a `valuesFile` the catalog does not hold (a
+    missing file, or a path such as `../../etc/passwd` that escapes the catalog)."""
+    known = compiled["files"]
+    for kind in ("overlays", "mixins"):
+        for name, entry in compiled[kind].items():
+            for ref in entry.get("componentRefs") or ():
+                relpath = ref.get("valuesFile") or ""
+                if relpath and relpath not in known:
+                    raise AicrError(
+                        Code.NOT_FOUND,
+                        f'{kind[:-1]} "{name}" component "{ref.get("name")}": valuesFile "{relpath}" '
+                        "is not a file of the catalog",
+                        {"overlay": name, "valuesFile": relpath},
+                    )

@@ -161,12 +161,30 @@ def _check_entry(entry: models.RegistryEntry, seen: set[str]) -> None:
             f'registry.yaml: component "{entry.name}" cannot have both helm and kustomize configuration',
         )
     for validation in entry.validations or []:
-        if validation.severity not in ("error", "warning", "info"):
+        _check_validation(entry.name, validation)
+
+
+def _check_validation(name: str, validation: models.RegistryValidation) -> None:
+    """A registry validation names a known check and only criteria fields (never skipped later)."""
+    if validation.function not in models.REGISTRY_CHECKS:
+        raise AicrError(
+            Code.INVALID_REQUEST,
+            f'registry.yaml: component "{name}" names unknown validation function "{validation.function}" '
+            f"(known: {', '.join(sorted(models.REGISTRY_CHECKS))})",
+        )
+    for field in validation.conditions or {}:
+        if field not in FIELDS:
             raise AicrError(
                 Code.INVALID_REQUEST,
-                f'registry.yaml: component "{entry.name}" validation {validation.function} has invalid '
-                f'severity "{validation.severity}" (valid: error, info, warning)',
+                f'registry.yaml: component "{name}" validation {validation.function} has a condition on '
+                f'unknown criteria field "{field}" (valid: {", ".join(FIELDS)})',
             )
+    if validation.severity not in ("error", "warning", "info"):
+        raise AicrError(
+            Code.INVALID_REQUEST,
+            f'registry.yaml: component "{name}" validation {validation.function} has invalid '
+            f'severity "{validation.severity}" (valid: error, info, warning)',
+        )
 
 
 def _yaml_files(resolved: dict[str, str], prefix: str) -> list[str]:
@@ -294,6 +312,7 @@ def _compile_validators(files: FileSet) -> list[dict[str, Any]]:
                 )
             if not entry.image.strip():
                 raise AicrError(Code.INVALID_REQUEST, f'{rel}: validator "{entry.name}" requires an image')
+            _check_rbac(entry, rel)
             plain = _builtins(entry)
             if entry.name in index:
                 entries[index[entry.name]] = plain
@@ -301,6 +320,18 @@ def _compile_validators(files: FileSet) -> list[dict[str, Any]]:
                 index[entry.name] = len(entries)
                 entries.append(plain)
     return entries
+
+
+def _check_rbac(entry: models.ValidatorEntry, rel: str) -> None:
+    """Every rule names at least one resource and one verb (a rule granting nothing is a typo)."""
+    for i, rule in enumerate(entry.rbac or []):
+        for field, values in (("resources", rule.resources), ("verbs", rule.verbs)):
+            if not values or any(not str(v).strip() for v in values):
+                raise AicrError(
+                    Code.INVALID_REQUEST,
+                    f'{rel}: validator "{entry.name}" rbac[{i}].{field} must list non-empty names',
+                    {"file": rel, "field": f"rbac[{i}].{field}"},
+                )
 
 
 def _parse_values_files(resolved: dict[str, str]) -> dict[str, Any]:

@@ -9,7 +9,7 @@ plain data).
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal
 
 import msgspec
 
@@ -203,6 +203,23 @@ class PodScheduling(_Doc):
     workload: WorkloadScheduling | None = None
 
 
+# Every bundle-time check function a registry entry may name (aicr.bundle.validations.CHECKS
+# implements exactly these; a test keeps the two equal). Any other name is a catalog error at load.
+REGISTRY_CHECKS = frozenset(
+    {
+        "CheckAcceleratedSelectorMissing",
+        "CheckDriverOwnershipCoherence",
+        "CheckHostMofedWithoutNetworkOperator",
+        "CheckMariaDBOperatorOwnershipCoherence",
+        "CheckNVSentinelDriverLabelDetectable",
+        "CheckNVSentinelRuntimeClassCoherence",
+        "CheckNVSentinelTracingEndpointRequired",
+        "CheckWildcardAcceleratedToleration",
+        "CheckWorkloadSelectorMissing",
+    }
+)
+
+
 class RegistryValidation(_Doc):
     """A bundle-time check the registry attaches to a component."""
 
@@ -303,7 +320,7 @@ class RbacRule(_Doc):
     resources: list[str]
     verbs: list[str]
     resource_names: list[str] | None = None
-    scope: str = "namespace"
+    scope: Literal["namespace", "run-namespaces", "cluster"] = "namespace"
 
 
 class ValidatorEntry(_Doc):

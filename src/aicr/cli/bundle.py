@@ -1,4 +1,4 @@
-"""`aicr bundle`: turn a recipe into Helm / Helmfile / Argo CD / Argo CD Helm / Flux artifacts.
+"""`aicr bundle`: turn a recipe into Helm / Helmfile / Argo CD / Argo CD Helm / Flux / Fleet artifacts.
 
 Translation only: parse the flags (reference/bundle.md §1), load the recipe and catalog, call
 `aicr.bundle.api.build_bundle`, print the summary on stdout. `FAST_SPEC` lets the dispatcher
@@ -18,16 +18,16 @@ if TYPE_CHECKING:
 
 # Flags of the reference surface this build does not implement yet: given -> exit 2.
 _NOT_YET = {
-    "attest": "--attest",
     "vendor_charts": "--vendor-charts",
     "readiness_hooks": "--readiness-hooks",
     "config": "--config",
-    "image_refs": "--image-refs",
+    "identity_token": "--identity-token (keyless signing; sign with --signing-key)",
     "shared_storage_class": "--shared-storage-class",
     "dra_eviction_node_label": "--dra-eviction-node-label",
 }
 _REPEATABLE = (
-    ("--set", "component:path=value (repeatable; component:enabled=false drops a component)"),
+    ("--set", "component:path=value (repeatable; typed like the value it replaces; enabled=false drops it)"),
+    ("--set-string", "component:path=value, always a string"),
     ("--set-json", "component:path=<JSON> (objects deep-merge, lists and scalars replace)"),
     ("--set-file", "component:path=<YAML or JSON file>"),
     ("--dynamic", "component:path left for install time (cluster-values.yaml; not with argocd)"),
@@ -38,28 +38,33 @@ _REPEATABLE = (
     ("--workload-selector", "key=value of workloads node tuning must not evict"),
 )
 _SINGLE = (
-    ("--repo", "Git URL of the repository the bundle is pushed to (argocd, flux)"),
-    ("--app-name", "parent Application name (argocd: nvidia-stack, argocd-helm: aicr-stack)"),
+    ("--repo", "Git URL of the repository the bundle is pushed to (argocd, flux, fleet)"),
+    ("--app-name", "parent Application name (argocd: nvidia-stack, argocd-helm: aicr-stack, fleet: aicr)"),
     ("--flux-namespace", "namespace of the Flux resources (default flux-system)"),
+    ("--fleet-mode", "Fleet output: gitrepo (fleet.yaml per folder + GitRepo, default) or helmop"),
+    ("--fleet-namespace", "Fleet workspace of the GitRepo/HelmOps (default fleet-default)"),
     ("--flux-oci-source-name", "OCIRepository name for OCI output (flux)"),
     ("--workload-gate", "taint key[=value]:effect that gates workloads until nodes are tuned"),
     ("--nodes", "number of GPU nodes (0 = unset)"),
     ("--storage-class", "StorageClass for components that create PVCs"),
     ("--certificate-identity-regexp", "identity pattern for attestation (needs --attest)"),
+    ("--signing-key", "PEM private key that signs the attestation (with --attest; offline)"),
+    ("--identity-token", "OIDC token for keyless signing (not supported yet; use --signing-key)"),
     ("--config", "AICRConfig file (not supported yet)"),
-    ("--image-refs", "file for the pushed digest (OCI output; not supported yet)"),
+    ("--image-refs", "file that receives the pushed reference with its digest (with -o oci://)"),
     ("--shared-storage-class", "RWX StorageClass (not supported yet)"),
     ("--dra-eviction-node-label", "DRA eviction node label (not supported yet)"),
 )
 _SWITCHES = (
     ("--serial", "install strictly one release at a time"),
-    ("--attest", "sign the bundle (not supported yet)"),
+    ("--force", "write into a non-empty directory that is not an earlier bundle (its files are kept)"),
+    ("--attest", "sign the bundle: attestation/bundle-attestation.sigstore.json (needs --signing-key)"),
+    ("--sbom", "write sbom.cdx.json, a CycloneDX SBOM of the bundle's components"),
     ("--vendor-charts", "pull charts into the bundle (not supported yet)"),
     ("--readiness-hooks", "add readiness gate charts (not supported yet)"),
-    ("--insecure-tls", "skip TLS verification for OCI output"),
-    ("--plain-http", "plain HTTP for OCI output"),
+    ("--insecure-tls", "skip TLS verification for OCI output (-o oci://)"),
+    ("--plain-http", "plain HTTP for OCI output (-o oci://, test registries)"),
 )
-_OCI_REF = r"^oci://([^/]+)/([^:@]+)(?::([^/]+))?$"
 
 
 def register(sub: Any, common: argparse.ArgumentParser) -> None:
@@ -70,7 +75,7 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
         "bundle",
         parents=[common],
         help="generate deployment artifacts from a recipe",
-        description="Bundle a recipe into Helm, Helmfile, Argo CD, Argo CD Helm or Flux artifacts.",
+        description="Bundle a recipe into Helm, Helmfile, Argo CD, Argo CD Helm, Flux or Fleet artifacts.",
     )
     parser.add_argument(
         "-r", "--recipe", action=Once, metavar="URI", help="recipe file, http(s) URL or cm://ns/name"
@@ -81,7 +86,7 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
         action=Once,
         default=".",
         metavar="DIR",
-        help="output directory (default: current directory)",
+        help="output directory (default: current directory), or oci://host[:port]/repo[:tag] to push",
     )
     parser.add_argument(
         "-d",
@@ -89,7 +94,7 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
         action=Once,
         default="helm",
         metavar="NAME",
-        help="helm (default), helmfile, argocd, argocd-helm or flux",
+        help="helm (default), helmfile, argocd, argocd-helm, flux or fleet",
     )
     for flag, text in _REPEATABLE:
         parser.add_argument(flag, action="append", default=[], metavar="VALUE", help=text)
@@ -131,21 +136,34 @@ FAST_SPEC = FastSpec(
 
 
 def _check_output(output: str) -> None:
-    if not output.startswith("oci://"):
-        return
-    import re
+    if output.startswith("oci://"):
+        from aicr.io.oci import OciRef
 
-    match = re.match(_OCI_REF, output)
-    if match is None:
+        OciRef.parse(output)
+
+
+def supply_chain(args: Any) -> Any:
+    """The SBOM / signing / OCI settings of the flags (INVALID_REQUEST for inconsistent ones)."""
+    from aicr.bundle.publish import SupplyChain
+
+    oci = args.output.startswith("oci://")
+    if args.signing_key and not args.attest:
+        raise AicrError(Code.INVALID_REQUEST, "--signing-key needs --attest")
+    if args.attest and not args.signing_key:
         raise AicrError(
-            Code.INVALID_REQUEST, f'invalid OCI reference "{output}": expected oci://host[:port]/repo[:tag]'
+            Code.INVALID_REQUEST,
+            "--attest needs --signing-key FILE (a PEM private key); keyless signing is not supported yet",
         )
-    if match.group(2) != match.group(2).lower() or match.group(1) != match.group(1).lower():
-        raise AicrError(
-            Code.INVALID_REQUEST, f'invalid OCI reference "{output}": repository must be lowercase'
-        )
-    raise AicrError(
-        Code.INVALID_REQUEST, "OCI output (-o oci://...) is not supported yet; write to a directory"
+    for flag, value in (("--image-refs", args.image_refs), ("--plain-http", args.plain_http),
+                        ("--insecure-tls", args.insecure_tls)):  # fmt: skip
+        if value and not oci:
+            raise AicrError(Code.INVALID_REQUEST, f"{flag} is only valid with -o oci://host/repo[:tag]")
+    return SupplyChain(
+        sbom=bool(args.sbom),
+        signing_key=args.signing_key or "",
+        plain_http=bool(args.plain_http),
+        insecure_tls=bool(args.insecure_tls),
+        image_refs=args.image_refs or "",
     )
 
 
@@ -166,7 +184,8 @@ def _check_unsupported(args: Any) -> None:
             raise AicrError(Code.INVALID_REQUEST, f"{flag} is not supported yet")
     if pattern is not None:
         raise AicrError(
-            Code.INVALID_REQUEST, "--certificate-identity-regexp is not supported yet (needs --attest)"
+            Code.INVALID_REQUEST,
+            "--certificate-identity-regexp applies to keyless signing, which is not supported yet",
         )
 
 
@@ -174,6 +193,7 @@ def options_from_args(args: Any, deployer: str) -> dict[str, Any]:
     """Library options (aicr.build_bundle) from the parsed flags."""
     options: dict[str, Any] = {
         "set": args.set,
+        "set_string": args.set_string,
         "set_json": args.set_json,
         "set_file": args.set_file,
         "dynamic": args.dynamic,
@@ -184,14 +204,24 @@ def options_from_args(args: Any, deployer: str) -> dict[str, Any]:
         "workload_selector": args.workload_selector,
         "serial": bool(args.serial),
     }
-    for dest in ("workload_gate", "nodes", "storage_class", "app_name", "flux_namespace", "data"):
+    for dest in (
+        "workload_gate",
+        "nodes",
+        "storage_class",
+        "app_name",
+        "flux_namespace",
+        "fleet_mode",
+        "fleet_namespace",
+        "data",
+    ):
         value = getattr(args, dest)
         if value is not None:
             options[dest] = value
     if args.repo is not None:
-        if deployer not in ("argocd", "argocd-helm", "flux"):
+        if deployer not in ("argocd", "argocd-helm", "flux", "fleet"):
             raise AicrError(
-                Code.INVALID_REQUEST, "--repo is only valid with --deployer argocd, argocd-helm or flux"
+                Code.INVALID_REQUEST,
+                "--repo is only valid with --deployer argocd, argocd-helm, flux or fleet",
             )
         options["repo"] = args.repo
     if args.flux_oci_source_name is not None and deployer != "flux":
@@ -216,6 +246,15 @@ def run(args: Any) -> int:
         raise AicrError(Code.INVALID_REQUEST, "--recipe is required")
     recipe = load_recipe(args.recipe, kubeconfig=args.kubeconfig)
     catalog = load_catalog(data=args.data)
-    result = build_bundle(recipe, args.output, deployer=deployer, catalog=catalog, options=options)
+    chain = supply_chain(args)
+    result = build_bundle(
+        recipe,
+        args.output,
+        deployer=deployer,
+        catalog=catalog,
+        options=options,
+        force=bool(args.force),
+        chain=chain,
+    )
     sys.stdout.write(result.summary())
     return 0

@@ -13,4 +13,6 @@ COMMANDS: dict[str, str] = {
     "verify": "aicr.cli.verify",
     "validate": "aicr.cli.validate",
     "completion": "aicr.cli.completion",
+    "skill": "aicr.cli.skill",
+    "diff": "aicr.cli.diff",
 }

@@ -33,6 +33,11 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
     add_format(parser, choices=("yaml", "json"))
     add_data(parser)
     add_kubeconfig(parser)
+    parser.add_argument(
+        "--explain",
+        action="store_true",
+        help="print where the selected value(s) came from instead of the value",
+    )
     parser.set_defaults(_run=run)
 
 
@@ -66,9 +71,21 @@ def run(args: argparse.Namespace) -> int:
     catalog = load_catalog(data=args.data)
     snapshot = load_snapshot_arg(args.snapshot, args.kubeconfig)
     criteria = build_criteria(args, catalog, snapshot)
+    explain = bool(getattr(args, "explain", False))
     result = catalog.resolve(
-        criteria, snapshot=snapshot, criteria_strict=bool(args.criteria_strict), version=recipe_version()
+        criteria,
+        snapshot=snapshot,
+        criteria_strict=bool(args.criteria_strict),
+        version=recipe_version(),
+        explain=explain,
     )
     value = select(hydrate(result, catalog), args.selector)
+    if result.provenance is not None:
+        from aicr.cli.recipe import explain_format, format_given
+        from aicr.recipe.explain import render_provenance, select_provenance
+
+        shown = explain_format(fmt, "-", format_given(sys.argv[1:]))
+        sys.stdout.write(render_provenance(select_provenance(result.provenance, args.selector), shown))
+        return 0
     sys.stdout.write(render_value(value, fmt))
     return 0

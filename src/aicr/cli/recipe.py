@@ -45,7 +45,27 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
     add_format(parser)
     add_data(parser)
     add_kubeconfig(parser)
+    parser.add_argument(
+        "--explain",
+        action="store_true",
+        help="print where each field of the recipe came from (registry, values file, overlay, mixin) "
+        "instead of the recipe: a table on a terminal, else YAML/JSON",
+    )
     parser.set_defaults(_run=run)
+
+
+def format_given(argv: list[str]) -> bool:
+    """Whether the command line names an output format (`-t`, `-tX`, `--format`, `--format=X`)."""
+    return any(a in ("-t", "--format") or a.startswith(("--format=", "-t")) for a in argv)
+
+
+def explain_format(fmt: str, output: str, explicit: bool) -> str:
+    """`table` on a terminal unless a format was asked for; else the requested format."""
+    import sys
+
+    if not explicit and output in ("-", "") and sys.stdout.isatty():
+        return "table"
+    return fmt
 
 
 def load_snapshot_arg(uri: str | None, kubeconfig: str | None) -> dict[str, Any] | None:
@@ -83,10 +103,14 @@ FAST_SPEC = FastSpec(
 
 
 def run(args: Any) -> int:
-    """Resolve and write the recipe."""
+    """Resolve and write the recipe (or, with --explain, its provenance)."""
+    import sys
+    from contextlib import nullcontext
+
     from aicr.catalog.catalog import load_catalog
     from aicr.cli.criteria_flags import build_criteria
     from aicr.cli.options import check_format
+    from aicr.errors import AicrError
     from aicr.io.documents import write_text
     from aicr.version import recipe_version
 
@@ -94,8 +118,31 @@ def run(args: Any) -> int:
     catalog = load_catalog(data=args.data)
     snapshot = load_snapshot_arg(args.snapshot, args.kubeconfig)
     criteria = build_criteria(args, catalog, snapshot)
-    result = catalog.resolve(
-        criteria, snapshot=snapshot, criteria_strict=bool(args.criteria_strict), version=recipe_version()
-    )
+    shown: Any = nullcontext()
+    if snapshot is not None:
+        from aicr.validate.progress import snapshot_constraints_shown
+
+        shown = snapshot_constraints_shown()
+    try:
+        with shown:
+            result = catalog.resolve(
+                criteria,
+                snapshot=snapshot,
+                criteria_strict=bool(args.criteria_strict),
+                version=recipe_version(),
+                explain=bool(getattr(args, "explain", False)),
+            )
+    except AicrError as exc:
+        if snapshot is None:
+            raise
+        from aicr.recipe.snapshot_mode import explain_exclusions
+
+        raise explain_exclusions(exc) from None
+    if result.provenance is not None:
+        from aicr.recipe.explain import render_provenance
+
+        shown_fmt = explain_format(fmt, args.output, format_given(sys.argv[1:]))
+        write_text(args.output, render_provenance(result.provenance, shown_fmt), kubeconfig=args.kubeconfig)
+        return 0
     write_text(args.output, result.render(fmt), kubeconfig=args.kubeconfig, doc=result.doc, fmt=fmt)
     return 0

@@ -276,6 +276,7 @@ def agent_options(args: Any) -> AgentOptions:
         runtime_class=args.runtime_class or "",
         max_nodes_per_entry=_max_nodes(args.max_nodes_per_entry),
         debug=logs.enabled("debug"),
+        output=args.output,
     )
 
 

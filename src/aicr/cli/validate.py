@@ -12,18 +12,14 @@ import argparse
 
 from aicr.cli.flags import Once, OnceTrue, add_data, add_format, add_kubeconfig, add_output, env_default
 from aicr.errors import AicrError, Code
+from aicr.validate.cncf import ALIASES as FEATURE_ALIASES
+from aicr.validate.cncf import FEATURES
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Any
 
     from aicr.snapshot.agent_spec import AgentOptions
-
-FEATURES = ("dra-support", "gang-scheduling", "secure-access", "accelerator-metrics", "inference-gateway",
-            "robust-operator", "pod-autoscaling", "cluster-autoscaling")  # fmt: skip
-FEATURE_ALIASES = {"dra": "dra-support", "gang": "gang-scheduling", "secure": "secure-access",
-                   "metrics": "accelerator-metrics", "gateway": "inference-gateway", "operator": "robust-operator",
-                   "hpa": "pod-autoscaling"}  # fmt: skip
 
 
 def register(sub: Any, common: argparse.ArgumentParser) -> None:
@@ -147,7 +143,7 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
         "--cncf-submission",
         action="store_true",
         default=False,
-        help="collect the full CNCF submission evidence (needs --evidence-dir; not available yet)",
+        help="collect per-feature CNCF AI conformance evidence into --evidence-dir (checks run in-process; exit 8 on FAIL)",
     )
     parser.add_argument(
         "-f",
@@ -156,6 +152,13 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
         dest="features",
         metavar="NAME",
         help="limit --cncf-submission to these features (repeatable)",
+    )
+    parser.add_argument(
+        "--print-rbac",
+        action=OnceTrue,
+        default=False,
+        help="print the ServiceAccount, Role(s) and bindings the run would create (YAML) and exit; "
+        "touches no cluster",
     )
     add_output(parser, "CTRF report")
     add_format(parser, default="json", choices=("json", "yaml", "table"))
@@ -181,12 +184,6 @@ def check_submission_flags(args: argparse.Namespace) -> None:
         raise AicrError(
             Code.INVALID_REQUEST,
             "--skip-check cannot be combined with --evidence-dir: evidence must cover every declared check",
-        )
-    if args.cncf_submission:
-        raise AicrError(
-            Code.INVALID_REQUEST,
-            "--cncf-submission is not supported by this version of aicr; "
-            "use --evidence-dir alone for evidence from the validation report",
         )
 
 
@@ -222,6 +219,10 @@ def run(args: argparse.Namespace) -> int:
     selector = parse_node_selector(args.node_selectors or [])
     tolerations = [parse_toleration(t) for t in args.tolerations] if args.tolerations else None
     check_submission_flags(args)
+    if args.print_rbac:
+        return print_rbac(args, phases)
+    if args.cncf_submission:
+        return run_cncf_submission(args)
     if not args.recipe:
         raise AicrError(
             Code.INVALID_REQUEST, "--recipe is required: a file, an http(s) URL or cm://namespace/name"
@@ -257,6 +258,23 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
+def print_rbac(args: argparse.Namespace, phases: list[str]) -> int:
+    """`--print-rbac`: the run's RBAC objects (for the recipe's checks, or every catalog check)."""
+    from aicr.io.documents import write_text
+    from aicr.validate.api import rbac_preview
+    from aicr.validate.orchestrator import RunOptions
+
+    recipe = None
+    if args.recipe:
+        from aicr.recipe.document import load_recipe
+
+        recipe = load_recipe(args.recipe, kubeconfig=args.kubeconfig)
+    opts = RunOptions(namespace=args.namespace, skip_checks=args.skip_checks or [])
+    text = rbac_preview(recipe, phases=phases, data=args.data, options=opts)
+    write_text(args.output, text, kubeconfig=args.kubeconfig, fmt="yaml")
+    return 0
+
+
 def _validate(
     args: argparse.Namespace,
     recipe: Any,
@@ -286,11 +304,22 @@ def _validate(
             tag=tag,
         ),
         commit=str(getattr(build, "COMMIT", "")),
+        output=args.output,
+        inputs=[args.recipe, *([args.snapshot] if args.snapshot else [])],
     )
     agent = None if snapshot is not None or args.no_cluster else agent_options(args, selector, tolerations)
+    from aicr.validate.progress import ValidateProgress, show_readiness
+
     if args.no_cluster:
-        return validate(recipe, snapshot, phases=phases, no_cluster=True, data=args.data, options=opts)
-    from aicr.validate.progress import ValidateProgress
+        return validate(
+            recipe,
+            snapshot,
+            phases=phases,
+            no_cluster=True,
+            data=args.data,
+            options=opts,
+            on_readiness=show_readiness,
+        )
 
     with ValidateProgress() as progress:
         opts.on_event = progress
@@ -302,4 +331,39 @@ def _validate(
             kubeconfig=args.kubeconfig,
             options=opts,
             agent=agent,
+            on_readiness=progress.show_readiness,
         )
+
+
+def run_cncf_submission(args: argparse.Namespace) -> int:
+    """`--cncf-submission`: collect per-feature evidence into --evidence-dir; exit 8 on any FAIL.
+
+    Replaces the Job-based run: the conformance checks' judges run in this process with the
+    CLI's own client (see aicr.validate.cncf); `--recipe`, when given, scopes them.
+    """
+    from aicr import logs
+    from aicr.validate.cncf import submit
+
+    recipe: dict[str, Any] = {}
+    if args.recipe:
+        from aicr.recipe.document import load_recipe
+
+        recipe = load_recipe(args.recipe, kubeconfig=args.kubeconfig).to_dict()
+    results = submit(
+        args.evidence_dir,
+        args.features or [],
+        kubeconfig=args.kubeconfig,
+        recipe=recipe,
+        namespace=args.namespace,
+        data=args.data,
+    )
+    verdicts = {r.feature: r.verdict for r in results}
+    logs.info("cncf submission evidence written", directory=args.evidence_dir, features=len(results))
+    if "FAIL" in verdicts.values() and args.fail_on_error:
+        failed = ", ".join(f for f, v in verdicts.items() if v == "FAIL")
+        raise AicrError(
+            Code.INTERNAL,
+            f"validation failed: CNCF conformance feature(s) failed: {failed}",
+            {"features": verdicts},
+        )
+    return 0

@@ -1,7 +1,9 @@
-"""`aicr verify <bundle-dir>`: check a bundle's checksums and trust level.
+"""`aicr verify <bundle-dir | oci://ref>`: check a bundle's checksums, attestation and trust level.
 
-Translation only: parse flags, call `aicr.bundle.verify.verify_bundle`, print the text or JSON
-report on stdout, and exit 0 (passed), 2 (trust policy not met) or 4 (verification failed).
+Translation only: parse flags, pull an `oci://` bundle into a temporary directory, call
+`aicr.bundle.verify.verify_bundle` with the trust policy (`--key`, `--trust-root`,
+`--require-creator`), print the text or JSON report on stdout, and exit 0 (passed), 2 (trust
+policy not met) or 4 (verification failed).
 """
 
 from __future__ import annotations
@@ -14,8 +16,12 @@ if TYPE_CHECKING:
     import argparse
     from typing import Any
 
-_NOT_YET = ("--require-creator", "--cli-version-constraint", "--certificate-identity-regexp", "--key",
-            "--trust-root", "--config")  # fmt: skip
+_NOT_YET = ("--cli-version-constraint", "--certificate-identity-regexp", "--config")
+_POLICY = (
+    ("--key", "PEM public key that signed the bundle's attestation (attested)"),
+    ("--trust-root", "directory of trusted <name>.pem public keys, or one PEM file (verified)"),
+    ("--require-creator", "name of the trust-root key that must have signed the bundle"),
+)
 
 
 def register(sub: Any, common: argparse.ArgumentParser) -> None:
@@ -26,7 +32,12 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
         help="verify a bundle's checksums and trust level",
         description="Verify a bundle directory: checksums, inventory and trust level.",
     )
-    parser.add_argument("bundle_dir", nargs="?", metavar="BUNDLE_DIR", help="bundle directory")
+    parser.add_argument(
+        "bundle_dir",
+        nargs="?",
+        metavar="BUNDLE",
+        help="bundle directory, or oci://host[:port]/repo[:tag|@digest]",
+    )
     parser.add_argument(
         "--min-trust-level",
         action=Once,
@@ -35,9 +46,34 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
         help="required trust: verified, attested, unverified, unknown or max (default: max achievable)",
     )
     add_format(parser, default="text", choices=("text", "json"))
+    for flag, text in _POLICY:
+        parser.add_argument(flag, action=Once, metavar="VALUE", help=text)
+    parser.add_argument("--plain-http", action="store_true", help="plain HTTP for an oci:// bundle")
+    parser.add_argument(
+        "--insecure-tls", action="store_true", help="skip TLS verification for an oci:// bundle"
+    )
     for flag in _NOT_YET:
         parser.add_argument(flag, action=Once, metavar="VALUE", help="not supported yet")
     parser.set_defaults(_run=run)
+
+
+def _verify_oci(args: argparse.Namespace, level: str, policy: dict[str, str]) -> Any:
+    """Pull the bundle into a temporary directory, verify it there, and remove it."""
+    import shutil
+    import tempfile
+
+    from aicr.bundle.ocipack import pull_bundle
+    from aicr.bundle.verify import verify_bundle
+    from aicr.io.oci import OciRef, Registry
+
+    ref = OciRef.parse(args.bundle_dir)
+    scratch = tempfile.mkdtemp(prefix="aicr-verify-")
+    try:
+        with Registry(ref.host, plain_http=args.plain_http, insecure_tls=args.insecure_tls) as registry:
+            pull_bundle(registry, ref, scratch)
+        return verify_bundle(scratch, level, **policy)
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -50,11 +86,26 @@ def run(args: argparse.Namespace) -> int:
     for flag in _NOT_YET:
         if getattr(args, flag.lstrip("-").replace("-", "_")) is not None:
             raise AicrError(
-                Code.INVALID_REQUEST, f"{flag} is not supported yet (bundle signatures arrive later)"
+                Code.INVALID_REQUEST, f"{flag} is not supported yet (keyless signatures arrive later)"
             )
     if not args.bundle_dir:
         raise AicrError(Code.INVALID_REQUEST, "bundle directory is required: aicr verify <bundle-dir>")
-    result = verify_bundle(args.bundle_dir, check_level(args.min_trust_level))
+    if (args.plain_http or args.insecure_tls) and not args.bundle_dir.startswith("oci://"):
+        raise AicrError(
+            Code.INVALID_REQUEST, "--plain-http and --insecure-tls are only valid with an oci:// bundle"
+        )
+    if args.require_creator and not args.trust_root:
+        raise AicrError(Code.INVALID_REQUEST, "--require-creator needs --trust-root")
+    level = check_level(args.min_trust_level)
+    policy = {
+        "key": args.key or "",
+        "trust_root": args.trust_root or "",
+        "require_creator": args.require_creator or "",
+    }
+    if args.bundle_dir.startswith("oci://"):
+        result = _verify_oci(args, level, policy)
+    else:
+        result = verify_bundle(args.bundle_dir, level, **policy)
     if fmt == "json":
         import json
 

@@ -11,31 +11,33 @@ import os
 import sys
 
 from aicr.errors import AicrError, Code
+from aicr.io.limits import MAX_DOCUMENT_BYTES, check_tree, too_large
 from aicr.io.uris import parse_target
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Any
 
-MAX_HTTP_BYTES = 16 * 1024 * 1024
+MAX_HTTP_BYTES = MAX_DOCUMENT_BYTES
 HTTP_TIMEOUT_S = 30.0
 
 
 def read_bytes(uri: str, *, what: str = "input", kubeconfig: str | None = None) -> tuple[bytes, str]:
-    """Raw bytes at `uri` and a display name for messages."""
+    """Raw bytes at `uri` and a display name for messages; over MAX_DOCUMENT_BYTES is refused."""
     target = parse_target(uri)
     if target.kind == "stdio":
-        return sys.stdin.buffer.read(), "<stdin>"
+        return _capped(sys.stdin.buffer.read(MAX_DOCUMENT_BYTES + 1), what, "<stdin>"), "<stdin>"
     if target.kind == "http":
         return _read_http(target.value, what), target.value
     if target.kind == "configmap":
         from aicr.k8s.configmaps import read_document_configmap
 
-        return read_document_configmap(target.namespace, target.name, kubeconfig=kubeconfig), target.value
+        data = read_document_configmap(target.namespace, target.name, kubeconfig=kubeconfig)
+        return _capped(data, what, target.value), target.value
     path = target.value
     try:
         with open(path, "rb") as fh:
-            return fh.read(), path
+            return _capped(fh.read(MAX_DOCUMENT_BYTES + 1), what, path), path
     except FileNotFoundError:
         raise AicrError(
             Code.NOT_FOUND, f"{what} file not found: {os.path.abspath(path)}", {"path": path}
@@ -44,6 +46,12 @@ def read_bytes(uri: str, *, what: str = "input", kubeconfig: str | None = None) 
         raise AicrError(Code.INVALID_REQUEST, f"{what} path is a directory: {path}", {"path": path}) from None
     except OSError as exc:
         raise AicrError(Code.INVALID_REQUEST, f"cannot read {what} file {path}: {exc.strerror}") from None
+
+
+def _capped(data: bytes, what: str, source: str) -> bytes:
+    if len(data) > MAX_DOCUMENT_BYTES:
+        raise too_large(what, source, len(data))
+    return data
 
 
 def _read_http(url: str, what: str) -> bytes:
@@ -61,21 +69,20 @@ def _read_http(url: str, what: str) -> bytes:
     except (urllib.error.URLError, OSError) as exc:
         reason = getattr(exc, "reason", exc)
         raise AicrError(Code.UNAVAILABLE, f"failed to fetch {what} from {url}: {reason}") from None
-    if len(data) > MAX_HTTP_BYTES:
-        raise AicrError(Code.INVALID_REQUEST, f"{what} at {url} exceeds {MAX_HTTP_BYTES} bytes")
-    return data
+    return _capped(data, what, url)
 
 
 def parse_text(text: str, source: str) -> Any:
     """Parse JSON or YAML text: `json` and the YAML subset reader first (no PyYAML import), the
-    strict YAML loader for anything they do not cover (and for every error message)."""
+    strict YAML loader for anything they do not cover (and for every error message). Every
+    answer is within aicr.io.limits (depth, integer length)."""
     if text.lstrip().startswith("{"):
         import json
 
         try:
-            return json.loads(text)
-        except ValueError:
-            pass
+            return check_tree(json.loads(text), source)
+        except (ValueError, RecursionError):
+            pass  # the YAML loader below reports the error, or the limit, with a position
     from aicr.io.yamlsubset import Unsupported, load
 
     try:

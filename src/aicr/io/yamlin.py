@@ -16,6 +16,7 @@ import re
 import yaml
 
 from aicr.errors import AicrError, Code
+from aicr.io.limits import MAX_ALIAS_NODES, MAX_DEPTH, MAX_INT_DIGITS
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -74,12 +75,21 @@ _add_resolver(
 
 def _construct_int(loader: _StrictLoader, node: yaml.ScalarNode) -> int:
     text = str(loader.construct_scalar(node))
+    # Octal and hex digits carry at most 4 bits, fewer than MAX_INT_DIGITS decimal digits hold.
+    if len(text.lstrip("+-")) > MAX_INT_DIGITS:
+        raise yaml.constructor.ConstructorError(
+            None, None, f"integer longer than the limit of {MAX_INT_DIGITS} digits", node.start_mark
+        )
     if text.startswith("0o"):
         value = int(text[2:], 8)
     elif text.startswith("0x"):
         value = int(text[2:], 16)
     else:
         value = int(text, 10)
+    if value.bit_length() > 3 * MAX_INT_DIGITS:  # long hex/octal: str() of it would fail later
+        raise yaml.constructor.ConstructorError(
+            None, None, f"integer longer than the limit of {MAX_INT_DIGITS} digits", node.start_mark
+        )
     return ScalarInt(value, text)
 
 
@@ -132,13 +142,56 @@ _StrictLoader.add_constructor("tag:yaml.org,2002:timestamp", _construct_timestam
 def _error(source: str, exc: yaml.YAMLError) -> AicrError:
     mark = getattr(exc, "problem_mark", None)
     problem = getattr(exc, "problem", None) or str(exc)
+    if "maximum nesting depth" in problem:  # libyaml's own flow-nesting guard fired first
+        problem = f"nesting deeper than the limit of {MAX_DEPTH} levels"
     where = f"{source}:{mark.line + 1}:{mark.column + 1}" if mark is not None else source
     return AicrError(Code.INVALID_REQUEST, f"invalid YAML in {where}: {problem}", {"file": source})
 
 
-def load_yaml(text: str | bytes, source: str = "<input>") -> Any:
-    """Parse one YAML document; raises INVALID_REQUEST naming `source` on any syntax error."""
+_COLLECTION_START = (yaml.MappingStartEvent, yaml.SequenceStartEvent)
+_COLLECTION_END = (yaml.MappingEndEvent, yaml.SequenceEndEvent)
+
+
+def _check_bounds(text: str | bytes) -> None:
+    """Walk the event stream (iterative, no objects built) and refuse nesting deeper than
+    MAX_DEPTH or aliases that would expand to more than MAX_ALIAS_NODES nodes."""
+    loader = _BaseLoader(text)
+    frames: list[list[Any]] = []  # [nodes so far, anchor] per open collection
+    sizes: dict[str, int] = {}  # anchor -> nodes in its expanded subtree
+    added = 0
     try:
+        while loader.check_event():
+            event = loader.get_event()  # type: ignore[no-untyped-call]
+            size = 0
+            if isinstance(event, _COLLECTION_START):
+                if len(frames) >= MAX_DEPTH:
+                    raise yaml.YAMLError(f"nesting deeper than the limit of {MAX_DEPTH} levels")
+                frames.append([1, event.anchor])
+                continue
+            if isinstance(event, _COLLECTION_END):
+                size, anchor = frames.pop()
+            elif isinstance(event, yaml.ScalarEvent):
+                size, anchor = 1, event.anchor
+            elif isinstance(event, yaml.AliasEvent):
+                size, anchor = sizes.get(event.anchor or "", 1), None
+                added += size
+                if added > MAX_ALIAS_NODES:
+                    raise yaml.YAMLError(f"aliases expand to more than the limit of {MAX_ALIAS_NODES} nodes")
+            else:
+                continue
+            if anchor:
+                sizes[anchor] = size
+            if frames:
+                frames[-1][0] += size
+    finally:
+        loader.dispose()
+
+
+def load_yaml(text: str | bytes, source: str = "<input>") -> Any:
+    """Parse one YAML document; raises INVALID_REQUEST naming `source` on any syntax error, and
+    on input past aicr.io.limits (nesting depth, alias expansion, integer length)."""
+    try:
+        _check_bounds(text)
         return yaml.load(text, Loader=_StrictLoader)
     except yaml.YAMLError as exc:
         raise _error(source, exc) from None

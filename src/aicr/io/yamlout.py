@@ -23,6 +23,7 @@ _WORDS = frozenset([
     "~", "null", "Null", "NULL", "<<", "=",
 ])  # fmt: skip
 _DIGITS = frozenset("0123456789_")
+_MAX_IMPLICIT_KEY = 1000
 _HEX = frozenset("0123456789abcdefABCDEF_")
 
 
@@ -200,7 +201,8 @@ def _literal(s: str, indent: int) -> list[str]:
         chomp, body = "", s[:-1]
     else:
         chomp, body = "-", s
-    header = "|" + ("2" if s[0] in " \n" else "") + chomp
+    # A first line starting with a blank or tab would break indentation detection: say it.
+    header = "|" + ("2" if s[0] in " \n\t" else "") + chomp
     pad = " " * indent
     lines = [header]
     for line in body.split("\n"):
@@ -227,9 +229,15 @@ def _emit(value: Any, indent: int, out: list[str], prefix: str) -> None:
             return
         first = True
         for k, v in value.items():
-            head = (prefix if first else pad) + _key(k) + ":"
+            key = _key(k)
+            lead = prefix if first else pad
             first = False
-            _emit_child(v, indent, out, head)
+            if len(key) > _MAX_IMPLICIT_KEY:
+                # libyaml refuses implicit keys over 1,024 characters: write an explicit `? key`.
+                out.append(lead + "? " + key)
+                _emit_child(v, indent, out, pad + ":")
+                continue
+            _emit_child(v, indent, out, lead + key + ":")
         return
     if isinstance(value, list | tuple):
         if not value:

@@ -5,106 +5,53 @@ files without paying PyYAML's import cost (about 30 ms, half the command's budge
 block mappings and sequences, plain / single- / double-quoted scalars, literal block scalars and
 one-line flow collections of scalars, resolving scalars with the YAML 1.2 core schema exactly as
 `aicr.io.yamlin` does (then `plain`). Anything else - anchors, tags, folded or multi-line
-scalars, several documents, duplicate keys, tabs - raises `Unsupported`, and the caller falls
-back to the strict PyYAML loader, so this module never has to be right about the hard cases.
+scalars, several documents, duplicate keys, tabs, CR/NEL/U+2028/U+2029 line breaks, control
+characters or a BOM past the start, keys over 1,000 characters, flow entries starting with an
+indicator, numbers over 1,000 characters, nesting past 100 levels - raises `Unsupported`, and
+the caller falls back to the strict PyYAML loader, so this module never has to be right about
+the hard cases. tests/unit/io/test_yamlsubset_differential.py holds it to libyaml's answers.
 """
 
 from __future__ import annotations
+
+from aicr.io.yamlscalars import Unsupported, quoted, resolve_plain
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Any
 
-
-class Unsupported(Exception):
-    """The text uses YAML outside the subset; parse it with the full loader instead."""
+__all__ = ["Unsupported", "load"]
 
 
-_NULL = frozenset({"~", "null", "Null", "NULL"})
-_TRUE = frozenset({"true", "True", "TRUE"})
-_FALSE = frozenset({"false", "False", "FALSE"})
-_DIGITS = frozenset("0123456789")
-_OCTAL = frozenset("01234567")
-_HEXDIGITS = frozenset("0123456789abcdefABCDEF")
-_INF = frozenset({".inf", ".Inf", ".INF"})
-_NAN = frozenset({".nan", ".NaN", ".NAN"})
 # Characters that give a plain scalar special meaning when they come first.
 _BAD_FIRST = frozenset("&*!%@`]},>")
-_ESCAPES = {
-    "0": "\0", "a": "\a", "b": "\b", "t": "\t", "n": "\n", "v": "\v", "f": "\f", "r": "\r",
-    "e": "\x1b", " ": " ", '"': '"', "/": "/", "\\": "\\", "N": "\x85", "_": "\xa0",
-    "L": "\u2028", "P": "\u2029",
-}  # fmt: skip
-_HEX_ESCAPES = {"x": 2, "u": 4, "U": 8}
-
-
-def _digits(text: str) -> bool:
-    return bool(text) and all(c in _DIGITS for c in text)
-
-
-def number_kind(text: str) -> str | None:
-    """ "int" or "float" for decimal numbers (`[-+]?(digits[.digits]|.digits)([eE][-+]?digits)?`)."""
-    body = text[1:] if text[:1] in ("+", "-") else text
-    mantissa, exponent = body, ""
-    for i, ch in enumerate(body):
-        if ch in "eE":
-            mantissa, exponent = body[:i], body[i + 1 :]
-            if exponent[:1] in ("+", "-"):
-                exponent = exponent[1:]
-            if not _digits(exponent):
-                return None
-            break
-    whole, dot, fraction = mantissa.partition(".")
-    if not dot:
-        if not _digits(whole):
-            return None
-        return "float" if exponent else "int"
-    if (whole and not _digits(whole)) or (fraction and not _digits(fraction)) or not (whole or fraction):
-        return None
-    return "float"
-
-
-def resolve_plain(text: str) -> Any:
-    """The value of a plain scalar under the YAML 1.2 core schema (as `aicr.io.yamlin`)."""
-    if text in _NULL:
-        return None
-    if text in _TRUE:
-        return True
-    if text in _FALSE:
-        return False
-    first = text[0]
-    if first in "-+0123456789.":
-        kind = number_kind(text)
-        if kind == "int":
-            return int(text, 10)
-        if text.startswith("0o") and len(text) > 2 and all(c in _OCTAL for c in text[2:]):
-            return int(text[2:], 8)
-        if text.startswith("0x") and len(text) > 2 and all(c in _HEXDIGITS for c in text[2:]):
-            return int(text[2:], 16)
-        if kind == "float":
-            return float(text)
-        unsigned = text[1:] if first in "+-" else text
-        if unsigned in _INF:
-            return float("-inf") if first == "-" else float("inf")
-        if text in _NAN:
-            return float("nan")
-    return text
+# libyaml refuses an implicit key longer than 1,024 characters; stay well inside that.
+_MAX_KEY = 1000
+# Deeper documents go to the strict loader, which refuses them past aicr.io.limits.MAX_DEPTH.
+_MAX_DEPTH = 100
+_FLOW_NUMBER = frozenset("0123456789.")
 
 
 def load(text: str) -> Any:
     """Parse one document of the subset; raises `Unsupported` for anything outside it."""
-    if "\t" in text or "\r" in text:
-        raise Unsupported("tabs or carriage returns")
     if text.startswith("\ufeff"):
         text = text[1:]
+    # Python's printable set lies inside YAML's and excludes tabs, CR, NEL, U+2028/U+2029, a BOM
+    # and every control character, so one C-speed check covers the odd line breaks too.
+    if not text.replace("\n", "").isprintable():
+        raise Unsupported("tab, carriage return, unusual line break or non-printable character")
     return _Parser(text).document()
 
 
 class _Parser:
-    __slots__ = ("contents", "indents", "pos")
+    __slots__ = ("contents", "depth", "indents", "open_end", "pos")
 
     def __init__(self, text: str) -> None:
         raw = text.split("\n")
+        # The last line lacks a line break when the text does not end with one.
+        self.open_end = not text.endswith("\n")
+        if not self.open_end:
+            raw.pop()
         self.indents: list[int] = []
         self.contents: list[str] = []
         for line in raw:
@@ -112,6 +59,7 @@ class _Parser:
             self.indents.append(len(line) - len(content))
             self.contents.append(content)
         self.pos = 0
+        self.depth = 0
 
     # -- line navigation -------------------------------------------------------------------
 
@@ -168,6 +116,15 @@ class _Parser:
         return self._inline(content, indent)
 
     def _mapping(self, indent: int) -> dict[str, Any]:
+        self.depth += 1
+        if self.depth > _MAX_DEPTH:
+            raise Unsupported("deep nesting")
+        try:
+            return self._mapping_entries(indent)
+        finally:
+            self.depth -= 1
+
+    def _mapping_entries(self, indent: int) -> dict[str, Any]:
         out: dict[str, Any] = {}
         contents = self.contents
         indents = self.indents
@@ -191,6 +148,15 @@ class _Parser:
             out[key] = self._value(rest, indent)
 
     def _sequence(self, indent: int) -> list[Any]:
+        self.depth += 1
+        if self.depth > _MAX_DEPTH:
+            raise Unsupported("deep nesting")
+        try:
+            return self._sequence_items(indent)
+        finally:
+            self.depth -= 1
+
+    def _sequence_items(self, indent: int) -> list[Any]:
         out: list[Any] = []
         contents = self.contents
         indents = self.indents
@@ -248,7 +214,7 @@ class _Parser:
         if first == "|":
             return self._literal(text, indent)
         if first == '"' or first == "'":
-            value, end = _quoted(text, 0)
+            value, end = quoted(text, 0)
             _expect_end(text, end)
             self._no_continuation(indent)
             return value
@@ -281,10 +247,11 @@ class _Parser:
                 raise Unsupported("empty block scalar")
             block = indents[probe]
         lines: list[str] = []
+        started = False
         while pos < end:
             content = contents[pos]
             if not content:
-                if lines or indents[pos] <= block:
+                if started or indents[pos] <= block:
                     lines.append(" " * max(0, indents[pos] - block))
                     pos += 1
                     continue
@@ -292,10 +259,15 @@ class _Parser:
             if indents[pos] < block:
                 break
             lines.append(" " * (indents[pos] - block) + content)
+            started = True
             pos += 1
         self.pos = pos
         if lines and lines[-1] and not lines[-1].strip(" "):
             raise Unsupported("trailing whitespace-only line in block scalar")
+        # At the end of a text without a final line break the last line has no break to keep.
+        unbroken = pos == end and self.open_end
+        if unbroken and not contents[pos - 1]:
+            raise Unsupported("blank last line without a line break")
         trailing = 0
         while lines and lines[-1] == "":
             lines.pop()
@@ -303,7 +275,7 @@ class _Parser:
         if not lines:
             raise Unsupported("empty block scalar")
         body = "\n".join(lines)
-        if chomp == "-":
+        if chomp == "-" or unbroken:
             return body
         if chomp == "+":
             return body + "\n" * (trailing + 1)
@@ -331,7 +303,7 @@ def _block_header(header: str) -> tuple[str, str]:
 
 
 def _is_marker(content: str) -> bool:
-    return len(content) == 3 or content[3] in " #"
+    return len(content) == 3 or content[3] == " "
 
 
 def _split_key(content: str) -> tuple[str, str] | None:
@@ -339,9 +311,11 @@ def _split_key(content: str) -> tuple[str, str] | None:
     first = content[0]
     if first == '"' or first == "'":
         try:
-            key, end = _quoted(content, 0)
+            key, end = quoted(content, 0)
         except Unsupported:
             return None
+        if end > _MAX_KEY:
+            raise Unsupported("long mapping key")
         if (
             end < len(content)
             and content[end] == ":"
@@ -360,6 +334,8 @@ def _split_key(content: str) -> tuple[str, str] | None:
         colon = content.find(":", colon + 1)
     if colon <= 0:
         return None
+    if colon > _MAX_KEY:
+        raise Unsupported("long mapping key")
     comment = content.find(" #")
     if comment != -1 and comment < colon:
         return None
@@ -388,50 +364,6 @@ def _expect_end(text: str, end: int) -> None:
     stripped = rest.lstrip(" ")
     if stripped and not (stripped[0] == "#" and len(stripped) < len(rest)):
         raise Unsupported("text after a quoted scalar")
-
-
-def _quoted(text: str, start: int) -> tuple[str, int]:
-    """A quoted scalar starting at text[start]; returns (value, index after the closing quote)."""
-    quote = text[start]
-    if quote == "'":
-        out: list[str] = []
-        pos = start + 1
-        while True:
-            close = text.find("'", pos)
-            if close == -1:
-                raise Unsupported("unterminated single-quoted scalar")
-            out.append(text[pos:close])
-            if text.startswith("''", close):
-                out.append("'")
-                pos = close + 2
-                continue
-            return "".join(out), close + 1
-    pos = start + 1
-    parts: list[str] = []
-    length = len(text)
-    while pos < length:
-        ch = text[pos]
-        if ch == '"':
-            return "".join(parts), pos + 1
-        if ch == "\\":
-            if pos + 1 >= length:
-                raise Unsupported("line continuation in a double-quoted scalar")
-            code = text[pos + 1]
-            simple = _ESCAPES.get(code)
-            if simple is not None:
-                parts.append(simple)
-                pos += 2
-                continue
-            width = _HEX_ESCAPES.get(code)
-            digits = text[pos + 2 : pos + 2 + width] if width else ""
-            if not width or len(digits) != width or not all(c in _HEXDIGITS for c in digits):
-                raise Unsupported("unknown escape")
-            parts.append(chr(int(digits, 16)))
-            pos += 2 + width
-            continue
-        parts.append(ch)
-        pos += 1
-    raise Unsupported("unterminated double-quoted scalar")
 
 
 def _flow(text: str) -> Any:
@@ -478,10 +410,16 @@ def _flow_scalar(text: str, pos: int, closer: str, *, is_key: bool) -> tuple[Any
         pos += 1
     if pos >= len(text):
         raise Unsupported("multi-line flow collection")
-    if text[pos] in "\"'":
-        return _quoted(text, pos)
-    if text[pos] in "[{" or text[pos] in _BAD_FIRST or text[pos] == "#":
+    first = text[pos]
+    if first in "\"'":
+        value, end = quoted(text, pos)
+        if end - pos > _MAX_KEY:
+            raise Unsupported("long flow scalar")
+        return value, end
+    if first in "[{#|>?:" or first in _BAD_FIRST:
         raise Unsupported("nested or unusual flow content")
+    if first == "-" and text[pos + 1 : pos + 2] not in _FLOW_NUMBER:
+        raise Unsupported("indicator at the start of a flow scalar")
     end = pos
     length = len(text)
     while end < length:
@@ -494,8 +432,8 @@ def _flow_scalar(text: str, pos: int, closer: str, *, is_key: bool) -> tuple[Any
             raise Unsupported("unusual flow content")
         end += 1
     raw = text[pos:end].rstrip(" ")
-    if not raw:
-        raise Unsupported("empty flow entry")
+    if not raw or end - pos > _MAX_KEY:
+        raise Unsupported("empty or long flow entry")
     if is_key:
         return raw, end
     if ": " in raw:

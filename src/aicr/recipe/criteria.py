@@ -58,24 +58,31 @@ def parse_value(field: str, raw: str, allowed: Mapping[str, Iterable[str]] | Non
 
 
 def parse_nodes(raw: str | int) -> int:
-    """Parse `nodes` like the reference: the leading integer of the text, never negative."""
+    """Parse `nodes`: a whole decimal number (ASCII digits, optional sign), 0..MAX_NODES.
+
+    Stricter than the reference's leading-integer parse (issue 10 item 8): `1.5`, `1e400` and
+    `4abc` are refused instead of read as 1, 1 and 4."""
+    from aicr.io.limits import MAX_NODES
+
     if isinstance(raw, bool):
         raise AicrError(Code.INVALID_REQUEST, f"invalid nodes value: {raw}")
     if isinstance(raw, int):
         value = raw
     else:
         text = raw.strip()
-        end = 1 if text[:1] in ("-", "+") else 0
-        while end < len(text) and text[end].isdigit():
-            end += 1
-        digits = text[:end]
-        if not digits or digits in ("-", "+"):
-            raise AicrError(Code.INVALID_REQUEST, f"invalid nodes value: {raw}", {"value": raw})
-        value = int(digits)
+        digits = text[1:] if text[:1] in ("-", "+") else text
+        if not (digits.isascii() and digits.isdigit()):
+            raise AicrError(Code.INVALID_REQUEST, f"invalid nodes value: {raw[:40]}", {"value": raw[:40]})
+        if len(digits.lstrip("0")) > len(str(MAX_NODES)):
+            raise AicrError(Code.INVALID_REQUEST, f"invalid nodes value: {raw[:40]}... (over {MAX_NODES})")
+        value = int(text, 10)
+    shown = str(value) if value.bit_length() <= 64 else "<over 19 digits>"
     if value < 0:
         raise AicrError(
-            Code.INVALID_REQUEST, f"invalid nodes count: {value} (must be >= 0)", {"value": value}
+            Code.INVALID_REQUEST, f"invalid nodes count: {shown} (must be >= 0)", {"value": shown}
         )
+    if value > MAX_NODES:
+        raise AicrError(Code.INVALID_REQUEST, f"invalid nodes count: {shown} (over the limit of {MAX_NODES})")
     return value
 
 

@@ -34,7 +34,12 @@ _REF_STRINGS = ("name", "namespace", "chart", "type", "source", "version", "tag"
                 "healthCheckAsserts")  # fmt: skip
 _REF_LISTS = ("patches", "dependencyRefs", "manifestFiles", "preManifestFiles")
 _REF_BOOLS = ("cleanup", "healthCheckSkip")
-_REF_FIELDS = frozenset(_REF_STRINGS + _REF_LISTS + _REF_BOOLS + ("overrides", "expectedResources"))
+_REF_FIELDS = frozenset(
+    _REF_STRINGS
+    + _REF_LISTS
+    + _REF_BOOLS
+    + ("overrides", "expectedResources", "readiness", "customChecks", "crds")
+)
 _PHASES = ("readiness", "deployment", "performance", "conformance")
 _PHASE = ("timeout", "constraints", "checks", "nodeSelection", "infrastructure")
 
@@ -155,6 +160,11 @@ def _check_ref(ref: Any, where: str, source: str, names: set[str]) -> None:
             _check_type(ref[key], bool, "true or false", f"{where}.{key}", source)
     if "overrides" in ref and ref["overrides"] is not None:
         _check_type(ref["overrides"], dict, "a mapping", f"{where}.overrides", source)
+    for key in ("customChecks", "crds"):
+        if key in ref:
+            _string_list(ref[key], f"{where}.{key}", source)
+    if ref.get("readiness") is not None:
+        _check_keys(ref["readiness"], ("namespace", "selector", "workloads"), f"{where}.readiness", source)
     for j, item in enumerate(ref.get("expectedResources") or []):
         _check_keys(item, ("kind", "name", "namespace"), f"{where}.expectedResources[{j}]", source)
 

@@ -2,7 +2,8 @@
 
 Pure over the compiled catalog. reference/recipe.md §3.7 steps 3-4: empty fields are filled from
 the component registry (type, source, version, namespace, chart; manifest list; health-check
-assertions), then every enabled ref must describe one deployable shape.
+assertions; the health contract `readiness`/`customChecks`/`crds`, validate.md §4.1), then
+every enabled ref must describe one deployable shape.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ if TYPE_CHECKING:
     from aicr.catalog.catalog import Catalog
 
 RESERVED_NAMES = frozenset({"deployer"})
+HEALTH_CONTRACT_FIELDS = ("readiness", "customChecks", "crds")
 
 
 def apply_registry_defaults(ref: dict[str, Any], catalog: Catalog) -> None:
@@ -40,10 +42,20 @@ def apply_registry_defaults(ref: dict[str, Any], catalog: Catalog) -> None:
         _fill(ref, "path", kustomize.get("defaultPath"))
     if not ref.get("manifestFiles") and entry.get("manifestFiles"):
         ref["manifestFiles"] = list(entry["manifestFiles"])
+    _hydrate_health_contract(ref, entry)
     if not ref.get("healthCheckSkip") and not ref.get("healthCheckAsserts"):
         asserts = catalog.health_check(ref["name"])
         if asserts:
             ref["healthCheckAsserts"] = asserts
+
+
+def _hydrate_health_contract(ref: dict[str, Any], entry: dict[str, Any]) -> None:
+    """Copy the registry's `readiness`, `customChecks`, `crds` onto the ref (ADR-006), unless set."""
+    import copy
+
+    for field in HEALTH_CONTRACT_FIELDS:
+        if not ref.get(field) and entry.get(field):
+            ref[field] = copy.deepcopy(entry[field])
 
 
 def _fill(ref: dict[str, Any], field: str, value: str | None) -> None:

@@ -13,6 +13,8 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Any
 
+    from aicr.recipe.provenance import Origin, Recorder
+
 # §3.4 field merge: replaced when the overlay sets a non-empty value.
 REPLACED = (
     "namespace",
@@ -48,6 +50,9 @@ REF_FIELD_ORDER = (
     "expectedResources",
     "healthCheckAsserts",
     "healthCheckSkip",
+    "readiness",
+    "customChecks",
+    "crds",
 )
 CONSTRAINT_FIELD_ORDER = ("name", "value", "severity", "remediation", "unit")
 PHASES = ("readiness", "deployment", "performance", "conformance")
@@ -114,17 +119,23 @@ def _merge_phase(target: dict[str, Any], other: dict[str, Any]) -> None:
 class Spec:
     """The merged state of the overlays applied so far."""
 
-    __slots__ = ("constraints", "mixins", "refs", "strict_dimensions", "validation")
+    __slots__ = ("constraints", "mixins", "recorder", "refs", "strict_dimensions", "validation")
 
-    def __init__(self) -> None:
+    def __init__(self, recorder: Recorder | None = None) -> None:
         self.constraints: dict[str, dict[str, Any]] = {}
         self.refs: dict[str, dict[str, Any]] = {}
         self.validation: dict[str, dict[str, Any]] = {}
         self.mixins: list[str] = []
         self.strict_dimensions: list[str] | None = None
+        self.recorder = recorder
 
-    def apply(self, overlay: dict[str, Any]) -> None:
-        """Merge one overlay (or the base) into this spec."""
+    def apply(self, overlay: dict[str, Any], origin: Origin | None = None) -> None:
+        """Merge one overlay (or the base) into this spec; `origin` names it for provenance."""
+        recorder = self.recorder if origin is not None else None
+        if recorder is not None:
+            from aicr.recipe.provenance_hooks import record_overlay
+
+            record_overlay(recorder, self, overlay, origin)  # type: ignore[arg-type]
         merge_named(self.constraints, overlay.get("constraints") or [])
         for ref in overlay.get("componentRefs") or []:
             current = self.refs.get(ref["name"])

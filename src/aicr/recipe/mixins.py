@@ -63,7 +63,14 @@ def apply_mixins(spec: Spec, catalog: Catalog, names: list[str]) -> None:
                 _check_existing(name, ref, existing, catalog)
             else:
                 _check_new(name, ref, catalog)
-        spec.apply({"constraints": mixin.get("constraints"), "componentRefs": mixin.get("componentRefs")})
+        origin = None
+        if spec.recorder is not None:
+            from aicr.recipe.provenance import Origin
+
+            origin = Origin("mixin", name, str(mixin.get("file") or ""), ("spec",))
+        spec.apply(
+            {"constraints": mixin.get("constraints"), "componentRefs": mixin.get("componentRefs")}, origin
+        )
 
 
 def _allowlist(catalog: Catalog, component: str) -> list[str]:

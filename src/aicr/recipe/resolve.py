@@ -26,6 +26,7 @@ if TYPE_CHECKING:
 
     from aicr.catalog.catalog import Catalog
     from aicr.recipe.criteria import Criteria
+    from aicr.recipe.provenance import Origin, Recorder
 
 
 class _Build:
@@ -38,18 +39,26 @@ class _Build:
         self.applied = applied
 
 
-def _merge(catalog: Catalog, leaves: list[dict[str, Any]]) -> _Build:
+def _origin(recorder: Recorder | None, overlay: dict[str, Any]) -> Origin | None:
+    if recorder is None:
+        return None
+    from aicr.recipe.provenance import Origin
+
+    return Origin("overlay", str(overlay.get("name") or ""), str(overlay.get("file") or ""), ("spec",))
+
+
+def _merge(catalog: Catalog, leaves: list[dict[str, Any]], recorder: Recorder | None = None) -> _Build:
     overlays = catalog.overlays
     base_name = catalog.base_name
-    spec = Spec()
-    spec.apply(overlays[base_name])
+    spec = Spec(recorder)
+    spec.apply(overlays[base_name], _origin(recorder, overlays[base_name]))
     applied = [base_name]
     merged = {base_name}
     for leaf in leaves:
         for name in resolve_chain(leaf["name"], overlays, base_name):
             if name not in merged:
                 merged.add(name)
-                spec.apply(overlays[name])
+                spec.apply(overlays[name], _origin(recorder, overlays[name]))
                 applied.append(name)
     apply_mixins(spec, catalog, spec.mixins)
     return _Build(spec, applied)
@@ -62,8 +71,12 @@ def resolve(
     snapshot: dict[str, Any] | None = None,
     criteria_strict: bool = False,
     version: str | None = None,
+    recorder: Recorder | None = None,
 ) -> RecipeResult:
-    """Resolve `criteria` against `catalog` (and, when given, a Snapshot document)."""
+    """Resolve `criteria` against `catalog` (and, when given, a Snapshot document).
+
+    With a `recorder`, every field's provenance is recorded (`RecipeResult.provenance`).
+    """
     criteria.validate(catalog.allowed_values(strict=criteria_strict))
     overlays = catalog.overlays
     leaves = select_leaves(criteria, overlays, catalog.base_name)
@@ -75,11 +88,11 @@ def resolve(
         leaves = exclude_failing_leaves(leaves, snapshot, excluded, warnings)
         build = _merge(catalog, leaves)
         survivors = exclude_mixin_failures(catalog, leaves, build.spec, snapshot, excluded, warnings)
-        if survivors is not leaves:
+        if survivors is not leaves or recorder is not None:
             leaves = survivors
-            build = _merge(catalog, leaves)
+            build = _merge(catalog, leaves, recorder)
     else:
-        build = _merge(catalog, leaves)
+        build = _merge(catalog, leaves, recorder)
     details: dict[str, Any] = {}
     if excluded:
         details["excludedOverlays"] = excluded
@@ -122,8 +135,14 @@ def _finalize(
     except AicrError as exc:
         raise exc.wrap("merged recipe validation failed") from None
     order = deployment_order(refs)
+    recorder = spec.recorder
     for ref in refs:
+        before = dict(ref) if recorder is not None else None
         apply_registry_defaults(ref, catalog)
+        if recorder is not None and before is not None:
+            from aicr.recipe.provenance_hooks import record_registry
+
+            record_registry(recorder, before, ref)
     check_coherence(refs)
     meta: dict[str, Any] = {}
     if version:
@@ -143,7 +162,15 @@ def _finalize(
     validation = spec.validation_doc()
     if validation:
         doc["validation"] = validation
-    return RecipeResult(doc)
+    result = RecipeResult(doc)
+    if recorder is not None:
+        from aicr.recipe.provenance import fill_lines
+        from aicr.recipe.provenance_hooks import explain_values
+
+        explain_values(recorder, catalog, refs)
+        fill_lines(recorder, catalog.read_text)
+        result.provenance = recorder.to_dict()
+    return result
 
 
 def _ordered_ref(ref: dict[str, Any]) -> dict[str, Any]:

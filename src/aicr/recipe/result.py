@@ -18,10 +18,12 @@ FORMATS = ("yaml", "json", "table")
 class RecipeResult:
     """A resolved recipe. `doc` holds the document exactly as it is written out."""
 
-    __slots__ = ("doc",)
+    __slots__ = ("doc", "provenance")
 
     def __init__(self, doc: dict[str, Any]) -> None:
         self.doc = doc
+        # path -> {layer, source, file, value, overrode}: set when resolved with a recorder (--explain)
+        self.provenance: dict[str, Any] | None = None
 
     @property
     def criteria(self) -> dict[str, Any]:

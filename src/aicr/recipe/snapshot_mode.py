@@ -4,24 +4,67 @@ Pure. reference/recipe.md §3.7 "Snapshot mode" (current): each candidate leaf's
 are evaluated against the snapshot; a failing reading or a missing measurement excludes the
 leaf (with a warning), any other evaluation error aborts. Constraints contributed by mixins are
 checked on the merged result and exclude every leaf whose chain brought that mixin in.
+Each evaluation is logged on stderr (overlay, constraint, expected, actual, passed), and
+`explain_exclusions` names the failing constraints of the excluded overlays in an error.
 """
 
 from __future__ import annotations
 
+from contextlib import contextmanager
+from contextvars import ContextVar
+
+from aicr import logs
 from aicr.errors import AicrError, Code
 from aicr.recipe.matching import resolve_chain
 from aicr.validate.constraints import check
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from collections.abc import Iterator
     from typing import Any
 
     from aicr.catalog.catalog import Catalog
     from aicr.recipe.merge import Spec
 
 
-def _evaluate(constraint: dict[str, Any], snapshot: dict[str, Any]) -> tuple[bool, str, str | None]:
-    """(passed, actual, reason-when-failed) for one constraint."""
+Row = tuple[str, str, str, str, str]
+_ROW_FIELDS = ("overlay", "name", "expected", "actual", "passed")
+_ROWS: ContextVar[list[Row] | None] = ContextVar("aicr_snapshot_constraint_rows", default=None)
+
+
+@contextmanager
+def collected_evaluations() -> Iterator[list[Row]]:
+    """Within the block, evaluations are collected as rows (for a table) instead of logged."""
+    rows: list[Row] = []
+    token = _ROWS.set(rows)
+    try:
+        yield rows
+    finally:
+        _ROWS.reset(token)
+
+
+def _evaluate(
+    constraint: dict[str, Any], snapshot: dict[str, Any], overlay: str
+) -> tuple[bool, str, str | None]:
+    """(passed, actual, reason-when-failed) for one constraint, logged as one line."""
+    passed, actual, reason = _outcome(constraint, snapshot)
+    row = (
+        overlay,
+        constraint["name"],
+        constraint["value"],
+        actual or reason or "",
+        "yes" if passed else "no",
+    )
+    rows = _ROWS.get()
+    if rows is not None:
+        rows.append(row)
+    else:
+        log = logs.info if passed else logs.warn
+        log("constraint evaluated", **dict(zip(_ROW_FIELDS, row, strict=True)))
+    return passed, actual, reason
+
+
+def _outcome(constraint: dict[str, Any], snapshot: dict[str, Any]) -> tuple[bool, str, str | None]:
     if not constraint.get("name"):
         raise AicrError(Code.INVALID_REQUEST, "constraint name is required for snapshot evaluation")
     if not constraint.get("value"):
@@ -63,7 +106,7 @@ def exclude_failing_leaves(
     for leaf in leaves:
         failed = False
         for constraint in leaf.get("constraints") or []:
-            passed, actual, reason = _evaluate(constraint, snapshot)
+            passed, actual, reason = _evaluate(constraint, snapshot, leaf["name"])
             if not passed:
                 failed = True
                 warnings.append(_warning(leaf["name"], constraint, actual, reason or ""))
@@ -95,7 +138,7 @@ def exclude_mixin_failures(
         constraint = spec.constraints.get(cname)
         if constraint is None:
             continue
-        passed, actual, reason = _evaluate(constraint, snapshot)
+        passed, actual, reason = _evaluate(constraint, snapshot, "mixins " + ", ".join(mixins))
         if passed:
             continue
         affected = [leaf["name"] for leaf in leaves if _chain_mixins(catalog, leaf["name"]) & set(mixins)]
@@ -121,3 +164,21 @@ def _chain_mixins(catalog: Catalog, leaf: str) -> set[str]:
     for name in names:
         out.update(catalog.overlays[name].get("mixins") or [])
     return out
+
+
+def failing_constraints(warnings: list[dict[str, Any]]) -> list[str]:
+    """`overlay: constraint expected X, got Y` for each constraint warning (one per failure)."""
+    lines = []
+    for w in warnings:
+        got = f"got {w['actual']}" if w.get("actual") else str(w.get("reason") or "no reading")
+        lines.append(f"{w['overlay']}: {w['constraint']} expected {w['expected']}, {got}")
+    return lines
+
+
+def explain_exclusions(exc: AicrError) -> AicrError:
+    """`exc` with the failing constraints of the excluded overlays appended (when it has any)."""
+    lines = failing_constraints(list(exc.details.get("constraintWarnings") or []))
+    if not lines or not exc.details.get("excludedOverlays"):
+        return exc
+    message = f"{exc.message}; failing constraints of the excluded overlays: {'; '.join(lines)}"
+    return AicrError(exc.code, message, exc.details)

@@ -4,7 +4,8 @@ Reads catalog files (through the Catalog's file index) and merges them as the re
 (reference/recipe.md §5): with a `valuesFile` that is not the component's own `values.yaml`,
 that base file is loaded first (when it exists) and the values file is merged over it; the
 `overrides` are merged last. Without a `valuesFile` nothing is read. Maps merge, lists and
-scalars replace, and a null deletes the key it lands on.
+scalars replace, and a null replaces what it lands on and is kept: it reaches the written values
+file as `null`, which is how Helm is told to delete that key from the chart's own defaults.
 """
 
 from __future__ import annotations
@@ -29,9 +30,13 @@ def load_values_file(catalog: Catalog, relpath: str) -> dict[str, Any]:
     if cached is None:
         from aicr.io.yamlin import load_yaml, plain
 
+        if not catalog.has_file(relpath):
+            raise AicrError(
+                Code.NOT_FOUND, f'valuesFile "{relpath}" is not a file of the catalog', {"path": relpath}
+            )
         try:
             text = catalog.read_text(relpath)
-        except (AicrError, OSError) as exc:
+        except OSError as exc:
             raise AicrError(
                 Code.INTERNAL, f"failed to read values file {relpath}: {exc}", {"path": relpath}
             ) from None
@@ -46,11 +51,8 @@ def load_values_file(catalog: Catalog, relpath: str) -> dict[str, Any]:
 
 
 def merge_values(target: dict[str, Any], overlay: dict[str, Any]) -> None:
-    """Merge values in place: maps recurse, null deletes, everything else replaces."""
+    """Merge values in place: maps recurse; lists, scalars and null replace (null is kept for Helm)."""
     for key, value in overlay.items():
-        if value is None:
-            target.pop(key, None)
-            continue
         current = target.get(key)
         if isinstance(value, dict) and isinstance(current, dict):
             merge_values(current, value)

@@ -223,7 +223,7 @@ Many = Annotated[list[str] | None, QueryParameter(required=False)]
 async def post_bundle(
     request: Request[Any, Any, Any],
     deployer: Annotated[
-        str | None, QueryParameter(description="helm (default), helmfile, argocd, argocd-helm, flux")
+        str | None, QueryParameter(description="helm (default), helmfile, argocd, argocd-helm, flux, fleet")
     ] = None,
     set_: Annotated[list[str] | None, QueryParameter(name="set", description="component:path=value")] = None,
     dynamic: Many = None,

@@ -1,8 +1,9 @@
 """Deploying the snapshot agent Job into a cluster and collecting its result.
 
 Edge module: every API call goes through `aicr.k8s`. reference/snapshot.md §4: pre-flight
-permission checks (all denials in one UNAUTHORIZED error), then ServiceAccount, RBAC and Job
-named with a per-run ID, a wait for the Job (progress on a TTY, pod logs streamed to stderr and
+permission checks of every request the run makes (agent_spec.agent_access; all denials in one
+UNAUTHORIZED error, before anything is created), then ServiceAccount, RBAC and Job named with a
+per-run ID, a wait for the Job (progress on a TTY, pod logs streamed to stderr and
 dumped on failure), the staging ConfigMap read back, and cleanup of every run-owned object on
 success, failure, timeout and Ctrl-C/SIGTERM unless `cleanup` is off.
 """
@@ -13,10 +14,10 @@ import sys
 
 from aicr import logs
 from aicr.errors import AicrError, Code
-from aicr.k8s.access import Permission, check_permissions
+from aicr.k8s.access import check_access, namespace_state
 from aicr.k8s.jobs import JobFailed, LogFollower, read_pod_logs, wait_for_job
 from aicr.k8s.runs import LABEL_RUN_ID, RunObjects, new_run_id
-from aicr.snapshot.agent_spec import AgentOptions, RunNames, job_manifest, rbac_manifests
+from aicr.snapshot.agent_spec import AgentOptions, RunNames, agent_access, job_manifest, rbac_manifests
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -25,42 +26,11 @@ if TYPE_CHECKING:
 
     from aicr.k8s.client import ApiClient
 
-_RBAC = "rbac.authorization.k8s.io"
 LOG_DRAIN_S = 5.0
-# What the controller itself does in the run's namespace and cluster-wide.
-PERMISSIONS = (
-    Permission("create", "serviceaccounts"),
-    Permission("delete", "serviceaccounts"),
-    Permission("create", "roles", _RBAC),
-    Permission("delete", "roles", _RBAC),
-    Permission("create", "rolebindings", _RBAC),
-    Permission("delete", "rolebindings", _RBAC),
-    Permission("create", "jobs", "batch"),
-    Permission("get", "jobs", "batch"),
-    Permission("delete", "jobs", "batch"),
-    Permission("get", "configmaps"),
-    Permission("delete", "configmaps"),
-    Permission("list", "pods"),
-    Permission("get", "pods", subresource="log"),
-    Permission("create", "clusterroles", _RBAC, namespaced=False),
-    Permission("delete", "clusterroles", _RBAC, namespaced=False),
-    Permission("create", "clusterrolebindings", _RBAC, namespaced=False),
-    Permission("delete", "clusterrolebindings", _RBAC, namespaced=False),
-)
 
 
 def ensure_namespace(client: ApiClient, namespace: str) -> None:
-    """Create the namespace when missing (never deleted afterwards).
-
-    Users with rights only inside their namespace may not read or create namespaces; then the
-    namespace is assumed to exist and the next create reports a clear error if it does not.
-    """
-    try:
-        if client.find("Namespace", namespace) is not None:
-            return
-    except AicrError as exc:
-        if exc.code is not Code.UNAUTHORIZED:
-            raise
+    """Create the namespace (never deleted afterwards); a concurrent creation is fine."""
     manifest = {
         "apiVersion": "v1",
         "kind": "Namespace",
@@ -69,10 +39,20 @@ def ensure_namespace(client: ApiClient, namespace: str) -> None:
     try:
         client.create(manifest)
     except AicrError as exc:
-        if exc.code is Code.UNAUTHORIZED:
-            logs.debug("cannot create namespace; assuming it exists", namespace=namespace, error=exc.message)
-        elif exc.code is not Code.CONFLICT:
+        if exc.code is not Code.CONFLICT:
             raise
+
+
+def preflight(client: ApiClient, opts: AgentOptions, names: RunNames) -> bool:
+    """Check every permission the run needs (UNAUTHORIZED listing all that are missing).
+
+    Returns whether the namespace must be created. Users with rights only inside their namespace
+    may not read namespaces; then it is assumed to exist (the first create names it if not).
+    """
+    missing = namespace_state(client, opts.namespace) is False
+    if opts.check_access:
+        check_access(client, agent_access(opts, names, create_namespace=missing))
+    return missing
 
 
 def check_runtime_class(client: ApiClient, name: str) -> None:
@@ -104,17 +84,18 @@ def run_agent(
     from aicr.k8s.configmaps import read_document_configmap
 
     stream = err or sys.stderr
-    names = RunNames(opts, run_id or new_run_id())
+    names = RunNames(opts, run_id or opts.run_id or new_run_id())
     ns = opts.namespace
     pod_labels = {LABEL_RUN_ID: names.run_id}
     logs.info("deploying snapshot agent", namespace=ns, job=names.job, image=opts.image)
-    check_permissions(client, PERMISSIONS, ns)
+    create_namespace = preflight(client, opts, names)
     if opts.runtime_class:
         check_runtime_class(client, opts.runtime_class)
     objects = RunObjects()
     follower: LogFollower | None = None
     try:
-        ensure_namespace(client, ns)
+        if create_namespace:
+            ensure_namespace(client, ns)
         objects.expect("ConfigMap", names.configmap, ns)  # written by the agent pod
         for manifest in rbac_manifests(opts, names):
             objects.create(client, manifest)

@@ -15,6 +15,8 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Any
 
+    from aicr.k8s.access import Access
+
 COMPONENT = "snapshot-agent"
 DEFAULT_IMAGE = DEFAULT_AGENT_IMAGE
 TOLERATION_EFFECTS = ("NoSchedule", "PreferNoSchedule", "NoExecute")
@@ -44,6 +46,9 @@ class AgentOptions:
         debug: bool = False,
         poll_interval: float = 0.5,
         stream_logs: bool = True,
+        output: str | None = None,
+        check_access: bool = True,
+        run_id: str | None = None,
     ) -> None:
         self.namespace = namespace
         self.image = image
@@ -61,6 +66,9 @@ class AgentOptions:
         self.debug = debug
         self.poll_interval = poll_interval
         self.stream_logs = stream_logs
+        self.output = output  # `-o cm://…` of `aicr snapshot`: part of the pre-flight
+        self.check_access = check_access
+        self.run_id = run_id
 
 
 class RunNames:
@@ -163,6 +171,38 @@ def rbac_manifests(opts: AgentOptions, names: RunNames) -> list[dict[str, Any]]:
             "subjects": subject,
         },
     ]
+
+
+def agent_access(opts: AgentOptions, names: RunNames, *, create_namespace: bool) -> Access:
+    """Every request an agent run makes, for the pre-flight (pure).
+
+    The namespace (created when missing), create+delete of each RBAC object and the Job, the
+    escalation checks of the Role and ClusterRole it grants, reading and deleting the staging
+    ConfigMap the agent pod writes, the pods and logs it reads, and the `-o cm://` target.
+    """
+    from aicr.k8s.access import (
+        Access,
+        Permission,
+        configmap_access,
+        namespace_access,
+        object_access,
+        role_grants,
+    )
+
+    ns = opts.namespace
+    created = [*rbac_manifests(opts, names), job_manifest(opts, names)]
+    needs = [p for manifest in created for p in object_access(manifest)]
+    needs.append(Permission("get", "jobs", "batch", namespace=ns, name=names.job))
+    needs += [
+        Permission(verb, "configmaps", namespace=ns, name=names.configmap) for verb in ("get", "delete")
+    ]
+    needs += [
+        Permission("list", "pods", namespace=ns),
+        Permission("get", "pods", namespace=ns, subresource="log"),
+    ]
+    _sa, role, role_binding, cluster_role, cluster_binding = created[:5]
+    grants = role_grants(role, role_binding) + role_grants(cluster_role, cluster_binding)
+    return namespace_access(create=create_namespace) + Access(needs, grants) + configmap_access(opts.output)
 
 
 def _container_security(opts: AgentOptions) -> dict[str, Any]:

@@ -50,8 +50,11 @@ def check_snapshot_document(doc: dict[str, Any], source: str) -> dict[str, Any]:
 
 
 def load_snapshot_document(uri: str, *, kubeconfig: str | None = None) -> dict[str, Any]:
-    """Read and check the Snapshot at `uri` (file, `-`, http(s) or cm://)."""
+    """Read the Snapshot at `uri` (file, `-`, http(s) or cm://), decoded as strictly as
+    `model.Snapshot.from_dict` (an unknown field or a non-scalar reading is INVALID_REQUEST)."""
     from aicr.io.documents import load_document
+    from aicr.snapshot.model import Snapshot
 
-    doc = load_document(uri, what="snapshot", kubeconfig=kubeconfig)
-    return check_snapshot_document(doc, uri)
+    doc = check_snapshot_document(load_document(uri, what="snapshot", kubeconfig=kubeconfig), uri)
+    Snapshot.from_dict(doc, uri)
+    return doc

@@ -96,9 +96,11 @@ def parse(data: bytes | str, source: str, fmt: str = "yaml") -> dict[str, Any]:
     if fmt == "json":
         import json
 
+        from aicr.io.limits import check_tree
+
         try:
-            doc = json.loads(text)
-        except ValueError as exc:
+            doc = check_tree(json.loads(text), source)
+        except (ValueError, RecursionError) as exc:
             raise AicrError(
                 Code.INVALID_REQUEST, f"failed to deserialize snapshot {source}: {exc}", {"source": source}
             ) from None

@@ -15,7 +15,14 @@ INVALID_REQUEST; failing checks do not raise — they are in the report.
 from __future__ import annotations
 
 from aicr.errors import AicrError, Code
-from aicr.validate.orchestrator import PhaseResult, RunOptions, no_cluster_phases, plan_run, run_in_cluster
+from aicr.validate.orchestrator import (
+    PhaseResult,
+    Plan,
+    RunOptions,
+    no_cluster_phases,
+    plan_run,
+    run_in_cluster,
+)
 from aicr.validate.phases import is_failing, parse_phases
 from aicr.validate.readiness import check_readiness
 
@@ -129,11 +136,13 @@ def validate(
     options: RunOptions | None = None,
     agent: AgentOptions | None = None,
     on_agent_progress: Callable[[str, float], None] | None = None,
+    on_readiness: Callable[[list[ConstraintResult]], None] | None = None,
 ) -> Report:
     """Validate `recipe` (RecipeResult, document or location) against `snapshot` and the cluster.
 
     `phases`: names (or `all`) in the order to run; default deployment, conformance,
     performance. `options` carries namespace, cleanup, fail-fast, skip list and Job settings.
+    `on_readiness` receives every readiness result (before the gate raises for a miss).
     """
     opts = options or RunOptions()
     recipe_doc = _recipe_doc(recipe, kubeconfig)
@@ -146,7 +155,7 @@ def validate(
     validators = catalog.validators
     readiness: list[ConstraintResult] = []
     if snapshot_doc is not None or no_cluster:
-        readiness = check_readiness(recipe_doc, snapshot_doc)
+        readiness = check_readiness(recipe_doc, snapshot_doc, on_readiness)
     plan = plan_run(validators, wanted, recipe_doc, opts)
     if no_cluster:
         return Report(no_cluster_phases(plan), readiness=readiness, snapshot=snapshot_doc)
@@ -154,10 +163,18 @@ def validate(
     if client is None:
         client = owned = _connect(kubeconfig)
     try:
-        if snapshot_doc is None:
-            snapshot_doc = _agent_snapshot(client, agent, opts, on_agent_progress)
-            readiness = check_readiness(recipe_doc, snapshot_doc)
-        run_id, results = run_in_cluster(client, plan, recipe_doc, snapshot_doc, opts)
+        from aicr.k8s.runs import new_run_id
+
+        run_id = opts.run_id or new_run_id()
+        agent_opts = None if snapshot_doc is not None else _agent_options(agent, opts, run_id)
+        if opts.check_access:
+            preflight(client, plan, opts, run_id, agent_opts)
+        if agent_opts is not None:
+            snapshot_doc = _agent_snapshot(client, agent_opts, on_agent_progress)
+            readiness = check_readiness(recipe_doc, snapshot_doc, on_readiness)
+        run_id, results = run_in_cluster(
+            client, plan, recipe_doc, snapshot_doc, opts, run_id=run_id, checked=opts.check_access
+        )
     finally:
         if owned is not None:
             owned.close()
@@ -179,22 +196,85 @@ def _connect(kubeconfig: str | None) -> ApiClient:
     return ApiClient.from_source(source)
 
 
-def _agent_snapshot(
-    client: ApiClient,
-    agent: AgentOptions | None,
-    opts: RunOptions,
-    on_progress: Callable[[str, float], None] | None,
-) -> dict[str, Any]:
-    from aicr import logs
+def preflight(
+    client: ApiClient, plan: Plan, opts: RunOptions, run_id: str, agent: AgentOptions | None
+) -> None:
+    """One SelfSubjectAccessReview pre-flight for the whole run (the agent's requests too), before
+    anything is created: UNAUTHORIZED listing every missing permission."""
+    from aicr.k8s.access import check_access, namespace_state
+    from aicr.validate.manifests import RunNames
+    from aicr.validate.orchestrator import cluster_access
+
+    access = cluster_access(client, plan, opts, RunNames(run_id, opts.namespace))
+    if agent is not None:
+        from aicr.snapshot.agent_spec import RunNames as AgentNames
+        from aicr.snapshot.agent_spec import agent_access
+
+        missing = namespace_state(client, agent.namespace) is False
+        access = access + agent_access(agent, AgentNames(agent, run_id), create_namespace=missing)
+    check_access(client, access)
+
+
+def _agent_options(agent: AgentOptions | None, opts: RunOptions, run_id: str) -> AgentOptions:
+    """The agent's options for this run: same run ID, its pre-flight folded into the run's."""
     from aicr.snapshot.agent_spec import AgentOptions
-    from aicr.snapshot.api import take_snapshot
 
     agent_opts = agent or AgentOptions(
         namespace=opts.namespace, job_name="aicr-validate", cleanup=opts.cleanup
     )
+    agent_opts.run_id = run_id
+    agent_opts.check_access = False
+    agent_opts.output = None
+    return agent_opts
+
+
+def _agent_snapshot(
+    client: ApiClient,
+    agent_opts: AgentOptions,
+    on_progress: Callable[[str, float], None] | None,
+) -> dict[str, Any]:
+    from aicr import logs
+    from aicr.snapshot.api import take_snapshot
+
     logs.info("no --snapshot given; capturing one with the snapshot agent", namespace=agent_opts.namespace)
     snap = take_snapshot(
         False, client=client, agent=agent_opts, require_gpu=agent_opts.require_gpu, on_progress=on_progress
     )
     doc: dict[str, Any] = snap.to_dict()
     return doc
+
+
+PREVIEW_RUN_ID = "preview"
+
+
+def rbac_preview(
+    recipe: Any = None,
+    *,
+    phases: str | Sequence[str] | None = None,
+    catalog: Catalog | None = None,
+    data: str | None = None,
+    options: RunOptions | None = None,
+) -> str:
+    """The RBAC objects a run would create, as multi-document YAML (touches no cluster).
+
+    With a recipe: the rules of its declared checks (minus the skip list) in the requested
+    phases, after the same pre-flights as a run; without: every catalog check of those phases.
+    Object names carry the placeholder run ID `preview`.
+    """
+    from aicr.io.yamlout import dump
+    from aicr.validate.manifests import RunNames
+    from aicr.validate.phases import entries_for_phase
+    from aicr.validate.rbac import rbac_plan
+
+    opts = options or RunOptions()
+    wanted = parse_phases([phases] if isinstance(phases, str) else phases)
+    if catalog is None:
+        from aicr.catalog.catalog import load_catalog
+
+        catalog = load_catalog(data=data)
+    if recipe is not None:
+        entries = plan_run(catalog.validators, wanted, _recipe_doc(recipe, None), opts).entries
+    else:
+        entries = [e for phase in wanted for e in entries_for_phase(catalog.validators, phase)]
+    plan = rbac_plan(entries, RunNames(PREVIEW_RUN_ID, opts.namespace))
+    return "".join(f"---\n{dump(m)}" for m in plan.manifests())

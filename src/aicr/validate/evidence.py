@@ -1,10 +1,11 @@
 """CNCF AI conformance evidence: Markdown files per requirement, rendered from a merged CTRF report.
 
-`render_evidence` is pure; `write_evidence` writes the files. reference/validate.md §6: skipped
-checks are dropped; checks are grouped per requirement file (dra-support, gang-scheduling,
+`render_evidence` and `render_submission` are pure; `write_evidence` and `write_submission`
+write the files. reference/validate.md §6: skipped checks are dropped; checks are grouped per requirement file (dra-support, gang-scheduling,
 accelerator-metrics with ai-service-metrics, inference-gateway, pod-autoscaling,
 cluster-autoscaling, robust-operator, secure-accelerator-access); a file FAILs when one of its
-checks failed (`other` does not fail it); `index.md` gives the overview.
+checks failed (`other` does not fail it); `index.md` gives the overview. `--cncf-submission`
+evidence (one file per feature with PASS/SKIP/FAIL, see `aicr.validate.cncf`) is rendered here too.
 """
 
 from __future__ import annotations
@@ -16,6 +17,8 @@ from aicr.errors import AicrError, Code
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Any
+
+    from aicr.validate.cncf import FeatureEvidence
 
 REQUIREMENTS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
     ("dra-support", "Dynamic Resource Allocation (DRA)", ("dra-support",)),
@@ -89,6 +92,11 @@ def render_evidence(report: dict[str, Any]) -> dict[str, str]:
 
 def write_evidence(directory: str, report: dict[str, Any]) -> list[str]:
     """Render and write the evidence files into `directory` (created when missing); their paths."""
+    return write_files(directory, render_evidence(report))
+
+
+def write_files(directory: str, files: dict[str, str]) -> list[str]:
+    """Write `name → text` into `directory` (created when missing), atomically; their paths."""
     from aicr.io.atomic import write_atomic
 
     try:
@@ -98,7 +106,7 @@ def write_evidence(directory: str, report: dict[str, Any]) -> list[str]:
             Code.INVALID_REQUEST, f"cannot create evidence directory {directory}: {exc.strerror}"
         ) from None
     written = []
-    for name, text in render_evidence(report).items():
+    for name, text in files.items():
         path = os.path.join(directory, name)
         try:
             write_atomic(path, text)
@@ -106,3 +114,56 @@ def write_evidence(directory: str, report: dict[str, Any]) -> list[str]:
             raise AicrError(Code.INVALID_REQUEST, f"cannot write {path}: {exc.strerror}") from None
         written.append(path)
     return written
+
+
+# -- --cncf-submission: evidence collected per feature by aicr.validate.cncf --------------------
+
+
+def _submission_file(result: FeatureEvidence) -> str:
+    checks = ", ".join(c.name for c in result.checks)
+    lines = [
+        f"# {result.title}",
+        "",
+        f"**Result: {result.verdict}**",
+        "",
+        f"Feature `{result.feature}`, collected by `aicr validate --cncf-submission` from check(s) {checks},",
+        "run in-process against the cluster with the CLI's credentials.",
+        "",
+        "| Check | Verdict | Message |",
+        "|---|---|---|",
+    ]
+    lines += [f"| {c.name} | {c.verdict} | {_cell(c.message) or '-'} |" for c in result.checks]
+    for check in result.checks:
+        lines += ["", f"## {check.name}", "", f"- Verdict: {check.verdict}"]
+        if check.message:
+            lines += ["", "```text", *[m.replace("```", "'''") for m in check.message.splitlines()], "```"]
+        if check.lines:
+            lines += ["", "Evidence (objects read, samples, command output):", ""]
+            lines += ["```text", *[line.replace("```", "'''") for line in check.lines], "```"]
+    return "\n".join(lines) + "\n"
+
+
+def render_submission(results: list[FeatureEvidence]) -> dict[str, str]:
+    """File name → Markdown: one `<feature>.md` per feature plus `index.md` (pure, deterministic)."""
+    failed = [r.feature for r in results if r.verdict == "FAIL"]
+    index = [
+        "# CNCF AI conformance submission evidence",
+        "",
+        f"**Overall: {'FAIL' if failed else 'PASS'}**"
+        + (f" (failed: {', '.join(failed)})" if failed else ""),
+        "",
+        "| Feature | Result | Checks |",
+        "|---|---|---|",
+    ]
+    files: dict[str, str] = {}
+    for result in results:
+        files[f"{result.feature}.md"] = _submission_file(result)
+        checks = ", ".join(c.name for c in result.checks)
+        index.append(f"| [{result.title}]({result.feature}.md) | {result.verdict} | {checks} |")
+    files["index.md"] = "\n".join(index) + "\n"
+    return files
+
+
+def write_submission(directory: str, results: list[FeatureEvidence]) -> list[str]:
+    """Render and write the per-feature submission evidence into `directory`; their paths."""
+    return write_files(directory, render_submission(results))

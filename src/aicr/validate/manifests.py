@@ -1,4 +1,4 @@
-"""Manifests of one validation run: ServiceAccount + ClusterRoleBinding, data ConfigMaps, Jobs, reports.
+"""Manifests of one validation run: namespace, data ConfigMaps, Jobs, reports (RBAC: validate/rbac.py).
 
 Pure: run facts in, plain manifests out. reference/validate.md §3.3-§3.4 (current): every object
 carries the run ID in its name and labels, so concurrent runs never share RBAC; the validator
@@ -50,7 +50,8 @@ class RunNames:
         self.run_id = run_id
         self.namespace = namespace
         self.service_account = f"aicr-validator-{run_id}"
-        self.cluster_role_binding = f"aicr-validator-{run_id}"
+        # Role, RoleBinding, ClusterRole and ClusterRoleBinding share the ServiceAccount's name.
+        self.role = self.cluster_role = f"aicr-validator-{run_id}"
         self.snapshot_configmap = f"aicr-snapshot-{run_id}"
         self.recipe_configmap = f"aicr-recipe-{run_id}"
 
@@ -89,31 +90,6 @@ def namespace_manifest(namespace: str) -> dict[str, Any]:
             "labels": {LABEL_NAME: "aicr", LABEL_COMPONENT: "validation", LABEL_MANAGED_BY: "aicr"},
         },
     }
-
-
-def rbac_manifests(names: RunNames) -> list[dict[str, Any]]:
-    """The per-run ServiceAccount and its cluster-admin ClusterRoleBinding (creation order)."""
-    labels = {**base_labels(names.run_id), LABEL_NAME: "aicr-validator"}
-    return [
-        {
-            "apiVersion": "v1",
-            "kind": "ServiceAccount",
-            "metadata": {"name": names.service_account, "namespace": names.namespace, "labels": labels},
-        },
-        {
-            "apiVersion": "rbac.authorization.k8s.io/v1",
-            "kind": "ClusterRoleBinding",
-            "metadata": {"name": names.cluster_role_binding, "labels": labels},
-            "roleRef": {
-                "apiGroup": "rbac.authorization.k8s.io",
-                "kind": "ClusterRole",
-                "name": "cluster-admin",
-            },
-            "subjects": [
-                {"kind": "ServiceAccount", "name": names.service_account, "namespace": names.namespace}
-            ],
-        },
-    ]
 
 
 def data_configmap(names: RunNames, name: str, key: str, text: str) -> dict[str, Any]:

@@ -2,12 +2,14 @@
 
 `plan_run` and `skipped_phase` are pure; `ClusterRun` talks to the API through `aicr.k8s`.
 reference/validate.md §2-§3 (current): after the pre-flights (declared checks, skip list,
-required dependencies) the run prepares the namespace, a per-run ServiceAccount bound to
-cluster-admin and the snapshot/recipe ConfigMaps; each phase runs its checks one after the
-other (deploy Job → wait → extract → delete Job), stores its CTRF report in
-`aicr-ctrf-<runID>-<phase>`, and gets a status; `--fail-fast` turns the phases after a failing
-one into skips. Every object the run created is deleted on every exit path — success, error,
-Ctrl-C — unless cleanup is off; failing to revoke the cluster-admin binding fails the run.
+required dependencies, and the SelfSubjectAccessReviews of every request the run will make)
+the run prepares the namespace, a per-run ServiceAccount holding exactly the RBAC rules of the
+checks that run (validate/rbac.py; never cluster-admin) and the snapshot/recipe ConfigMaps;
+each phase runs its checks one after the other (deploy Job → wait → extract → delete Job),
+stores its CTRF report in `aicr-ctrf-<runID>-<phase>`, and gets a status; `--fail-fast` turns
+the phases after a failing one into skips. Every object the run created is deleted on every
+exit path — success, error, Ctrl-C — unless cleanup is off; failing to revoke a grant fails
+the run.
 """
 
 from __future__ import annotations
@@ -34,18 +36,24 @@ if TYPE_CHECKING:
     from collections.abc import Callable, Sequence
     from typing import Any
 
+    from aicr.k8s.access import Access
     from aicr.k8s.client import ApiClient
     from aicr.k8s.runs import RunObjects
+    from aicr.validate.rbac import RbacPlan
 
 NO_CLUSTER_MESSAGE = "skipped - no-cluster mode"
 FAIL_FAST_MESSAGE = "skipped due to previous phase failure"
 SKIP_CHECK_MESSAGE = "skipped - named in skipChecks"
 SKIP_CHECK_REASON = "named-in-skip-checks"
-_RBAC = "rbac.authorization.k8s.io"
+_GRANT_KINDS = ("Role", "RoleBinding", "ClusterRole", "ClusterRoleBinding")
 
 
 class RunOptions:
-    """How a validation run behaves (everything `aicr validate` flags can change)."""
+    """How a validation run behaves (everything `aicr validate` flags can change).
+
+    `output` and `inputs` are the `cm://` locations the caller writes (the report) and read (the
+    recipe, the snapshot); they are only checked by the permission pre-flight.
+    """
 
     def __init__(
         self,
@@ -60,6 +68,8 @@ class RunOptions:
         wait_grace: float = manifests.WAIT_GRACE_S,
         pod_wait: float = 60.0,
         check_access: bool = True,
+        output: str | None = None,
+        inputs: Sequence[str] = (),
         run_id: str | None = None,
         on_event: Callable[[str, dict[str, Any]], None] | None = None,
     ) -> None:
@@ -73,6 +83,8 @@ class RunOptions:
         self.wait_grace = wait_grace
         self.pod_wait = pod_wait
         self.check_access = check_access
+        self.output = output
+        self.inputs = list(inputs)
         self.run_id = run_id
         self.on_event = on_event
 
@@ -98,7 +110,10 @@ class PhaseResult:
 
 
 class Plan:
-    """What a run will do: the phases, each phase's checks (with their pod affinity), the skip list."""
+    """What a run will do: the phases, each phase's checks (with their pod affinity), the skip list.
+
+    `entries` are the catalog entries of the checks that will run (their RBAC rules are granted).
+    """
 
     def __init__(
         self,
@@ -106,11 +121,13 @@ class Plan:
         phases: list[str],
         checks: dict[str, list[tuple[CheckSpec, dict[str, Any]]]],
         skips: list[str],
+        entries: Sequence[dict[str, Any]] = (),
     ) -> None:
         self.validators = list(validators)
         self.phases = phases
         self.checks = checks
         self.skips = skips
+        self.entries = list(entries)
 
 
 def plan_run(
@@ -122,6 +139,7 @@ def plan_run(
         logs.warn("skip-check has no effect on this run: no requested phase declares it", check=name)
     refs = [r for r in recipe_doc.get("componentRefs") or [] if isinstance(r, dict)]
     checks: dict[str, list[tuple[CheckSpec, dict[str, Any]]]] = {}
+    running: list[dict[str, Any]] = []
     for phase in phases:
         selected = []
         for entry in select_entries(validators, phase, recipe_doc):
@@ -134,8 +152,10 @@ def plan_run(
                 tag=opts.job.tag,
             )
             selected.append((spec, affinity))
+            if spec.name not in opts.skip_checks:
+                running.append(entry)
         checks[phase] = selected
-    return Plan(validators, phases, checks, opts.skip_checks)
+    return Plan(validators, phases, checks, opts.skip_checks, running)
 
 
 def skipped_phase(validators: Sequence[dict[str, Any]], phase: str, message: str) -> PhaseResult:
@@ -166,32 +186,32 @@ def outcome_test(spec: CheckSpec, outcome: capture.CheckOutcome) -> dict[str, An
     )
 
 
-def _permissions() -> list[Any]:
-    from aicr.k8s.access import Permission
+def rbac_plan_for(plan: Plan, names: manifests.RunNames) -> RbacPlan:
+    """The RbacPlan of a run: the rules of the checks that will run."""
+    from aicr.validate.rbac import rbac_plan
 
-    return [
-        Permission("create", "serviceaccounts"),
-        Permission("delete", "serviceaccounts"),
-        Permission("create", "configmaps"),
-        Permission("update", "configmaps"),
-        Permission("delete", "configmaps"),
-        Permission("create", "jobs", "batch"),
-        Permission("get", "jobs", "batch"),
-        Permission("delete", "jobs", "batch"),
-        Permission("list", "pods"),
-        Permission("delete", "pods"),
-        Permission("get", "pods", subresource="log"),
-        Permission("create", "clusterrolebindings", _RBAC, namespaced=False),
-        Permission("delete", "clusterrolebindings", _RBAC, namespaced=False),
-    ]
+    return rbac_plan(plan.entries, names)
+
+
+def cluster_access(client: ApiClient, plan: Plan, opts: RunOptions, names: manifests.RunNames) -> Access:
+    """The pre-flight list of a run (the namespace is looked up: creating it is needed only when missing)."""
+    from aicr.k8s.access import configmap_access, namespace_state
+    from aicr.validate.rbac import run_access
+
+    missing = namespace_state(client, names.namespace) is False
+    access = run_access(rbac_plan_for(plan, names), names, plan.phases, create_namespace=missing)
+    return access + configmap_access(opts.output, opts.inputs)
 
 
 class ClusterRun:
     """One run against a cluster: `prepare`, `run_phases`, then `cleanup` on every exit path."""
 
-    def __init__(self, client: ApiClient, plan: Plan, opts: RunOptions, run_id: str) -> None:
+    def __init__(
+        self, client: ApiClient, plan: Plan, opts: RunOptions, run_id: str, *, checked: bool = False
+    ) -> None:
         from aicr.k8s.runs import RunObjects
 
+        self.checked = checked  # the pre-flight already ran (before the snapshot agent)
         self.client = client
         self.plan = plan
         self.opts = opts
@@ -201,17 +221,17 @@ class ClusterRun:
     # -- preparation and cleanup -------------------------------------------------------------
 
     def prepare(self, recipe_doc: dict[str, Any], snapshot_doc: dict[str, Any] | None) -> None:
-        """Permissions pre-flight, namespace, ServiceAccount + binding, data ConfigMaps."""
+        """Permissions pre-flight, namespace, ServiceAccount + least-privilege RBAC, data ConfigMaps."""
         from aicr.io.yamlout import dump
+        from aicr.k8s.access import check_access, namespace_state
         from aicr.k8s.validation_jobs import ensure_namespace
 
         names = self.names
-        if self.opts.check_access:
-            from aicr.k8s.access import check_permissions
-
-            check_permissions(self.client, _permissions(), names.namespace)
-        ensure_namespace(self.client, manifests.namespace_manifest(names.namespace))
-        for manifest in manifests.rbac_manifests(names):
+        if self.opts.check_access and not self.checked:
+            check_access(self.client, cluster_access(self.client, self.plan, self.opts, names))
+        if namespace_state(self.client, names.namespace) is False:
+            ensure_namespace(self.client, manifests.namespace_manifest(names.namespace))
+        for manifest in rbac_plan_for(self.plan, names).manifests():
             self.objects.create(self.client, manifest)
         if snapshot_doc is not None:
             self.objects.create(
@@ -227,7 +247,7 @@ class ClusterRun:
         logs.info("validation run prepared", runID=names.run_id, namespace=names.namespace)
 
     def cleanup(self, *, failing: bool) -> None:
-        """Delete every run object (pods of the run too); a kept cluster-admin binding fails the run."""
+        """Delete every run object (pods of the run too); a grant left behind fails the run."""
         from aicr.k8s.validation_jobs import delete_run_pods
 
         if not self.opts.cleanup:
@@ -240,11 +260,12 @@ class ClusterRun:
         finally:  # after a second Ctrl-C during cleanup the run's pods still go, then it propagates
             labels = {manifests.LABEL_RUN_ID: self.names.run_id}
             failures += delete_run_pods(self.client, self.names.namespace, labels)
-        revoked = not any(f.startswith("ClusterRoleBinding ") for f in failures)
-        if not revoked and not failing:
+        kept = [f for f in failures if f.split(" ", 1)[0] in _GRANT_KINDS]
+        if kept and not failing:
             raise AicrError(
                 Code.INTERNAL,
-                f"failed to revoke the cluster-admin binding {self.names.cluster_role_binding}; delete it by hand",
+                f"failed to revoke the run's RBAC grants ({'; '.join(kept)}); delete them by hand "
+                f"(label {manifests.LABEL_RUN_ID}={self.names.run_id})",
                 {"failures": failures},
             )
 
@@ -380,12 +401,18 @@ def run_in_cluster(
     recipe_doc: dict[str, Any],
     snapshot_doc: dict[str, Any] | None,
     opts: RunOptions,
+    *,
+    run_id: str | None = None,
+    checked: bool = False,
 ) -> tuple[str, list[PhaseResult]]:
-    """(run ID, phase results) of a full run; every run object is cleaned up on the way out."""
+    """(run ID, phase results) of a full run; every run object is cleaned up on the way out.
+
+    `checked`: the caller already ran the permission pre-flight for this run ID.
+    """
     from aicr.k8s.runs import new_run_id
 
-    run_id = opts.run_id or new_run_id()
-    run = ClusterRun(client, plan, opts, run_id)
+    run_id = run_id or opts.run_id or new_run_id()
+    run = ClusterRun(client, plan, opts, run_id, checked=checked)
     failing = True
     try:
         run.prepare(recipe_doc, snapshot_doc)

@@ -1,18 +1,81 @@
-"""Validation progress on stderr: a live status line (phase, check, elapsed) on a terminal only.
+"""Validation progress on stderr: a live status line on a terminal, and the readiness results.
 
 Edge module (writes to stderr). rich is imported only when stderr is a TTY; off a terminal the
-run's own log lines already say what happens, so nothing extra is written. stdout is never
-touched, so the CTRF report stays clean when piped.
+run's own log lines already say what happens, so nothing extra is written, and the readiness
+constraints are one log line each. stdout is never touched, so the CTRF report stays clean
+when piped.
 """
 
 from __future__ import annotations
 
 import sys
 import time
+from contextlib import contextmanager
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from collections.abc import Iterator
     from typing import Any, TextIO
+
+    from aicr.validate.readiness import ConstraintResult
+
+READINESS_COLUMNS = ("Constraint", "Expected", "Actual", "Passed")
+SNAPSHOT_COLUMNS = ("Overlay", "Constraint", "Expected", "Actual", "Passed")
+
+
+def _tty(stream: TextIO) -> bool:
+    return bool(getattr(stream, "isatty", lambda: False)())
+
+
+@contextmanager
+def snapshot_constraints_shown(stream: TextIO | None = None) -> Iterator[None]:
+    """`recipe --snapshot`: on a TTY, every evaluated constraint in one table when resolution ends
+    (also when it fails); elsewhere the evaluations stay one log line each. A plain-text table:
+    the recipe path does not import rich."""
+    out = stream or sys.stderr
+    if not _tty(out):
+        yield
+        return
+    from aicr.io.table import render_table
+    from aicr.recipe.snapshot_mode import collected_evaluations
+
+    with collected_evaluations() as rows:
+        try:
+            yield
+        finally:
+            if rows:
+                out.write("\n".join(render_table(SNAPSHOT_COLUMNS, rows)) + "\n")
+                out.flush()
+
+
+def readiness_table(results: list[ConstraintResult]) -> Any:
+    """A rich Table of the readiness results (rich imported here, on a terminal only)."""
+    from rich.table import Table
+
+    table = Table(title="Readiness constraints", title_justify="left")
+    for column in READINESS_COLUMNS:
+        table.add_column(column)
+    for result in results:
+        table.add_row(*result.row(), style=None if result.passed else "red")
+    return table
+
+
+def show_readiness(results: list[ConstraintResult], stream: TextIO | None = None) -> None:
+    """Every readiness constraint as expected / actual / passed: a table on a TTY, else log lines."""
+    out = stream or sys.stderr
+    if not results:
+        return
+    if not _tty(out):
+        from aicr import logs
+
+        for result in results:
+            name, expected, actual, passed = result.row()
+            log = logs.info if result.passed else logs.warn
+            log("readiness constraint", name=name, expected=expected, actual=actual, passed=passed)
+        return
+    from rich.console import Console
+
+    Console(file=out, stderr=True).print(readiness_table(results))
 
 
 class ValidateProgress:
@@ -22,6 +85,7 @@ class ValidateProgress:
         self._stream = stream or sys.stderr
         self._tty = bool(getattr(self._stream, "isatty", lambda: False)())
         self._status: Any = None
+        self._console: Any = None
         self._phase = ""
         self._check = ""
         self._position = ""
@@ -37,7 +101,7 @@ class ValidateProgress:
         if self._tty:
             from rich.console import Console
 
-            console = Console(file=self._stream, stderr=True)
+            self._console = console = Console(file=self._stream, stderr=True)
             self._status = console.status("preparing validation")
             self._status.start()
         return self
@@ -46,6 +110,13 @@ class ValidateProgress:
         if self._status is not None:
             self._status.stop()
             self._status = None
+
+    def show_readiness(self, results: list[ConstraintResult]) -> None:
+        """The readiness results, printed above the live status line when one is shown."""
+        if self._console is not None and results:
+            self._console.print(readiness_table(results))
+        else:
+            show_readiness(results, self._stream)
 
     def __call__(self, event: str, fields: dict[str, Any]) -> None:
         self.events.append((event, fields))

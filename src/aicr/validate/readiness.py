@@ -1,8 +1,8 @@
 """The readiness gate: a recipe's top-level constraints checked against a snapshot before any Job.
 
 Pure. reference/validate.md §1.1 and §1.5 (current, fail-closed): the gate evaluates the recipe's
-`constraints` followed by `validation.readiness.constraints`, in order. The first constraint
-that is not met aborts the run with INVALID_REQUEST `readiness check failed: <name> expected
+`constraints` followed by `validation.readiness.constraints`, in order (all of them, so each can
+be shown as expected / actual / passed). The first constraint that is not met aborts the run with INVALID_REQUEST `readiness check failed: <name> expected
 <value>, got <actual>` (plus the constraint's remediation on the next line); a constraint that
 cannot be evaluated (missing reading, bad path, unparsable version) aborts with
 `readiness check could not evaluate: <name>: <why>`. There is no "skipped" outcome.
@@ -15,6 +15,7 @@ from aicr.validate.constraints import check
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from collections.abc import Callable
     from typing import Any
 
 
@@ -54,6 +55,11 @@ class ConstraintResult:
         if self.remediation:
             out["remediation"] = self.remediation
         return out
+
+    def row(self) -> tuple[str, str, str, str]:
+        """(name, expected, actual, passed) for display; an evaluation error shows as the actual."""
+        actual = f"error: {self.error.message}" if self.error is not None else self.actual
+        return self.name, self.value, actual, "yes" if self.passed else "no"
 
     def gate_error(self) -> AicrError | None:
         """The INVALID_REQUEST that stops the run, or None when the constraint passed."""
@@ -137,14 +143,18 @@ def first_gate_error(results: list[ConstraintResult]) -> AicrError | None:
     return None
 
 
-def check_readiness(recipe: Any, snapshot: Any) -> list[ConstraintResult]:
-    """The gate: raise INVALID_REQUEST at the first constraint that fails or cannot be evaluated."""
-    snap = _plain(snapshot)
-    results: list[ConstraintResult] = []
-    for constraint in readiness_constraints(recipe):
-        result = evaluate_one(constraint, snap)
-        results.append(result)
-        error = result.gate_error()
-        if error is not None:
-            raise error
+def check_readiness(
+    recipe: Any, snapshot: Any, on_results: Callable[[list[ConstraintResult]], None] | None = None
+) -> list[ConstraintResult]:
+    """The gate: raise INVALID_REQUEST for the first constraint that fails or cannot be evaluated.
+
+    Every constraint is evaluated (pure, cheap) and passed to `on_results` first, so a user sees
+    the whole picture — expected, actual, passed — and not only the first miss.
+    """
+    results = evaluate_constraints(recipe, snapshot)
+    if on_results is not None:
+        on_results(results)
+    error = first_gate_error(results)
+    if error is not None:
+        raise error
     return results

@@ -1,7 +1,8 @@
 """Deployment-phase checks: are the recipe's components installed and running?
 
 Edge (reads the cluster through the context's `ApiClient`) over pure judges (`workload_issue`,
-`pod_summary`). reference/validate.md §4.1:
+`pod_summary`, health_contract). gpu-operator-version and check-nvidia-smi live in their own
+modules; this one holds the registry. reference/validate.md §4.1:
 - operator-health: pods labelled `app=gpu-operator` in the GPU Operator's namespace (the
   recipe's gpu-operator namespace, else `gpu-operator`); none → fail; at least one Running →
   pass; each pod's phase and `Running: n/m` are printed.
@@ -9,13 +10,19 @@ Edge (reads the cluster through the context's `ApiClient`) over pure judges (`wo
   `expectedResources` entry must be healthy — Deployment `availableReplicas >= replicas`
   (unset replicas = 1), DaemonSet desired > 0 and ready == desired, StatefulSet
   `readyReplicas >= replicas`, Service/ConfigMap/Secret present; any other kind is
-  "unsupported". Every problem is reported together. Components without expectedResources are
-  listed as not checked here (their Chainsaw health checks come with the later checks).
+  "unsupported"; and every component's health contract (`readiness`, `customChecks`, `crds`,
+  `healthCheckAsserts`, see health_contract.py) must hold. Every problem is reported together;
+  components declaring none of these are listed as not checked.
 """
 
 from __future__ import annotations
 
 from aicr.errors import AicrError, Code
+from aicr.validators.gke_networks import gke_gpu_nic_networks
+from aicr.validators.health_contract import int_field, workload_issue
+from aicr.validators.health_edge import contract_problems, declares_contract
+from aicr.validators.nvidia_smi import check_nvidia_smi
+from aicr.validators.operator_version import gpu_operator_version
 from aicr.validators.runtime import CheckContext, CheckFailed, CheckSkipped
 
 TYPE_CHECKING = False
@@ -29,41 +36,18 @@ PRESENCE_KINDS = ("Service", "ConfigMap", "Secret")
 WORKLOAD_KINDS = ("Deployment", "DaemonSet", "StatefulSet")
 
 
-def _int(value: Any, default: int = 0) -> int:
-    return value if isinstance(value, int) and not isinstance(value, bool) else default
-
-
-def workload_issue(kind: str, obj: dict[str, Any]) -> str | None:
-    """Why a workload is not healthy, or None when it is (pure)."""
-    spec = obj.get("spec") or {}
-    status = obj.get("status") or {}
-    if kind == "Deployment":
-        want = _int(spec.get("replicas"), 1)
-        have = _int(status.get("availableReplicas"))
-        return None if have >= want else f"{have}/{want} replicas available"
-    if kind == "DaemonSet":
-        desired = _int(status.get("desiredNumberScheduled"))
-        ready = _int(status.get("numberReady"))
-        if desired <= 0:
-            return "no pods scheduled (desiredNumberScheduled is 0)"
-        return None if ready == desired else f"{ready}/{desired} pods ready"
-    if kind == "StatefulSet":
-        want = _int(spec.get("replicas"), 1)
-        have = _int(status.get("readyReplicas"))
-        return None if have >= want else f"{have}/{want} replicas ready"
-    return None
-
-
 def workload_state(kind: str, obj: dict[str, Any]) -> str:
     """A short `ready n/m` description for the evidence log (pure)."""
     status = obj.get("status") or {}
     spec = obj.get("spec") or {}
     if kind == "Deployment":
-        return f"available {_int(status.get('availableReplicas'))}/{_int(spec.get('replicas'), 1)}"
+        return f"available {int_field(status.get('availableReplicas'))}/{int_field(spec.get('replicas'), 1)}"
     if kind == "DaemonSet":
-        return f"ready {_int(status.get('numberReady'))}/{_int(status.get('desiredNumberScheduled'))}"
+        return (
+            f"ready {int_field(status.get('numberReady'))}/{int_field(status.get('desiredNumberScheduled'))}"
+        )
     if kind == "StatefulSet":
-        return f"ready {_int(status.get('readyReplicas'))}/{_int(spec.get('replicas'), 1)}"
+        return f"ready {int_field(status.get('readyReplicas'))}/{int_field(spec.get('replicas'), 1)}"
     return "present"
 
 
@@ -114,7 +98,7 @@ def resource_problems(
 
 
 def expected_resources(ctx: CheckContext) -> None:
-    """Every declared component's expected resources exist and are ready."""
+    """Every component's expected resources and health contract hold."""
     refs = [r for r in ctx.recipe.get("componentRefs") or [] if isinstance(r, dict)]
     if not refs:
         raise CheckSkipped("the recipe declares no components")
@@ -123,13 +107,16 @@ def expected_resources(ctx: CheckContext) -> None:
     checked = healthy = 0
     unchecked: list[str] = []
     for ref in refs:
-        if not ref.get("expectedResources"):
+        if not ref.get("expectedResources") and not declares_contract(ref):
             unchecked.append(str(ref.get("name")))
             continue
         found, count, good = resource_problems(ctx, ref, namespaces)
-        problems += found
-        checked += count
-        healthy += good
+        contract = contract_problems(ctx, ref) if declares_contract(ref) else []
+        for problem in contract:
+            ctx.print(f"{problem} (NOT READY)")
+        problems += found + contract
+        checked += count + (1 if declares_contract(ref) else 0)
+        healthy += good + (1 if declares_contract(ref) and not contract else 0)
     if unchecked:
         ctx.print(f"components without expectedResources (not checked here): {', '.join(unchecked)}")
     if checked == 0:
@@ -180,4 +167,7 @@ def operator_health(ctx: CheckContext) -> None:
 CHECKS: dict[str, Callable[[CheckContext], None]] = {
     "operator-health": operator_health,
     "expected-resources": expected_resources,
+    "gpu-operator-version": gpu_operator_version,
+    "check-nvidia-smi": check_nvidia_smi,
+    "gke-gpu-nic-networks": gke_gpu_nic_networks,
 }

@@ -26,6 +26,7 @@ OPTIONS: dict[str, dict[str, Any]] = {
     "argocd": {"repo": "https://github.com/example/aicr-bundles.git"},
     "argocd-helm": {"dynamic": ["gpuoperator:driver.version"]},
     "flux": {"repo": "https://github.com/example/aicr-bundles.git"},
+    "fleet": {"repo": "https://github.com/example/aicr-bundles.git"},
 }
 RECIPES = ("fixture-eks-training", "eks-training-kubeflow", "gke-inference-dynamo")
 

@@ -26,6 +26,8 @@ SCHEMA_FOR = {
     ("source.toolkit.fluxcd.io/v1", "HelmRepository"): "flux-helmrepository-v1",
     ("source.toolkit.fluxcd.io/v1", "GitRepository"): "flux-gitrepository-v1",
     ("kustomize.config.k8s.io/v1beta1", "Kustomization"): "kustomization",
+    ("fleet.cattle.io/v1alpha1", "GitRepo"): "fleet-gitrepo",
+    ("fleet.cattle.io/v1alpha1", "HelmOp"): "fleet-helmop",
 }
 
 
@@ -110,6 +112,18 @@ def local_charts(root: Path) -> list[Path]:
     return sorted(p.parent for p in root.glob("*/Chart.yaml"))
 
 
+def check_fleet_folders(root: Path, check: Checker) -> None:
+    """Every fleet.yaml is schema-valid and names only values files that exist in its folder."""
+    for path in sorted(root.glob("*/fleet.yaml")):
+        doc = yaml.safe_load(path.read_text())
+        check.validate(doc, "fleet-yaml", str(path.relative_to(root)))
+        for name in doc["helm"].get("valuesFiles", []):
+            assert (path.parent / name).is_file(), f"{path}: valuesFiles names missing {name}"
+        if doc["helm"].get("chart") == ".":
+            assert (path.parent / "Chart.yaml").is_file(), f"{path}: local chart without Chart.yaml"
+        check.checked["fleet.yaml"] = check.checked.get("fleet.yaml", 0) + 1
+
+
 def check_bundle(root: Path, deployer: str, check: Checker) -> int:
     """Render/lint every chart and validate every emitted document; returns the charts rendered."""
     charts = 0
@@ -128,10 +142,13 @@ def check_bundle(root: Path, deployer: str, check: Checker) -> int:
     patterns = {
         "argocd": ["*/application.yaml", "app-of-apps.yaml"],
         "flux": ["*/helmrelease.yaml", "*/configmap-values.yaml", "sources/*.yaml", "kustomization.yaml"],
+        "fleet": ["gitrepo.yaml", "helmops.yaml"],
     }.get(deployer, [])
     for pattern in patterns:
         for path in sorted(root.glob(pattern)):
             check.stream(path.read_text(), str(path.relative_to(root)))
+    if deployer == "fleet":
+        check_fleet_folders(root, check)
     if deployer == "helmfile":
         for path in [root / "helmfile.yaml", *sorted(root.glob("level-*.yaml"))]:
             check.validate(yaml.safe_load(path.read_text().split("---\n", 1)[1]), "helmfile", path.name)
@@ -151,13 +168,13 @@ def test_fixture_bundle_charts_render_lint_and_validate(
     assert charts >= 3
     assert check.checked.get("ConfigMap", 0) >= 1 and check.checked.get("Namespace", 0) >= 1
     expected = {"argocd": ("Application", 9), "argocd-helm": ("Application", 9), "flux": ("HelmRelease", 8),
-                "helmfile": ("helmfile", 5)}.get(deployer)  # fmt: skip
+                "helmfile": ("helmfile", 5), "fleet": ("fleet.yaml", 8)}.get(deployer)  # fmt: skip
     if expected:
         assert check.checked.get(expected[0], 0) == expected[1], check.checked
 
 
 @pytest.mark.parametrize("leaf", ["eks-training-kubeflow", "gke-inference-dynamo"])
-@pytest.mark.parametrize("deployer", ["helm", "argocd-helm", "flux"])
+@pytest.mark.parametrize("deployer", ["helm", "argocd-helm", "flux", "fleet"])
 def test_embedded_leaf_bundles_render_lint_and_validate(
     embedded_catalog: aicr.Catalog, schemas: dict[str, Any], tmp_path: Path, leaf: str, deployer: str
 ) -> None:

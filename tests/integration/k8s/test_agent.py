@@ -148,7 +148,7 @@ def test_rbac_denials_are_all_listed_in_one_unauthorized_error(
     assert "missing 3 permission(s)" in err
     assert 'create jobs.batch in namespace "default"' in err
     assert "create clusterroles.rbac.authorization.k8s.io cluster-wide" in err
-    assert 'delete configmaps in namespace "default"' in err
+    assert 'delete configmaps "aicr-agent-snapshot-' in err
     assert run_objects(kube) == [] and not kube.objects("v1/serviceaccounts")
 
 
@@ -312,3 +312,62 @@ def test_namespace_scoped_users_need_no_namespace_rights(kube: KubeEmulator, api
     kube.call(lambda emu: emu.fail("POST", "namespaces", 403, "namespaces is forbidden"))
     assert b"gpu-count: 8" in run_agent(api, opts())
     assert run_objects(kube) == []
+
+
+def _agent_reviews(kube: KubeEmulator, api: ApiClient) -> list[dict[str, Any]]:
+    """The distinct reviews (escalate/bind aside) of one successful agent run with a fixed run ID."""
+    kube.call(lambda emu: setattr(emu, "authorize", lambda a: a["verb"] not in ("escalate", "bind")))
+    set_jobs(kube, job_controller("complete", snapshot=sample_snapshot()))
+    run_agent(api, opts(namespace="agents", run_id=AGENT_RUN, output="cm://default/snap"), err=io.StringIO())
+    reviews: list[dict[str, Any]] = kube.call(lambda emu: [dict(r) for r in emu.access_reviews])
+    api.delete("Namespace", "agents")
+    kube.call(lambda emu: (emu.request_log.clear(), emu.access_reviews.clear()))
+    return list(
+        {tuple(sorted(r.items())): r for r in reviews if r["verb"] not in ("escalate", "bind")}.values()
+    )
+
+
+AGENT_RUN = "20261204-000000-00112233aabbccdd"
+
+
+def test_agent_mode_denial_of_any_single_permission_is_listed_before_any_write(
+    kube: KubeEmulator, api: ApiClient
+) -> None:
+    from tests.support.request_audit import audit
+
+    from aicr.k8s.access import Permission
+
+    reviews = _agent_reviews(kube, api)
+    assert {"create namespaces", "patch configmaps", "create clusterroles"} <= {
+        f"{r['verb']} {r['resource']}" for r in reviews
+    }
+    for attrs in reviews:
+        kube.call(
+            lambda emu, attrs=attrs: setattr(
+                emu, "authorize", lambda a: a["verb"] not in ("escalate", "bind") and a != attrs
+            )
+        )
+        with pytest.raises(AicrError) as err:
+            run_agent(
+                api, opts(namespace="agents", run_id=AGENT_RUN, output="cm://default/snap"), err=io.StringIO()
+            )
+        assert err.value.code is Code.UNAUTHORIZED
+        wanted = Permission(
+            attrs["verb"],
+            attrs["resource"],
+            attrs.get("group") or "",
+            namespace=attrs.get("namespace"),
+            subresource=attrs.get("subresource") or "",
+            name=attrs.get("name") or "",
+        )
+        assert wanted.describe() in err.value.message
+        assert audit(kube)[0] == []
+        kube.call(lambda emu: (emu.request_log.clear(), emu.access_reviews.clear()))
+
+
+def test_agent_in_an_existing_namespace_does_not_ask_to_create_it(kube: KubeEmulator, api: ApiClient) -> None:
+    set_jobs(kube, job_controller("complete", snapshot=sample_snapshot()))
+    run_agent(api, opts(namespace="default"), err=io.StringIO())
+    reviews = kube.call(lambda emu: [dict(r) for r in emu.access_reviews])
+    assert not any(r["resource"] == "namespaces" for r in reviews)
+    assert not any(m == "POST" and p.endswith("/namespaces") for m, p, _ in kube.requests())

@@ -43,6 +43,13 @@ class FakeCatalog:
         self.validators = validators
 
 
+# A check reading nodes cluster-wide and pods in the validation namespace.
+RULES = [
+    {"apiGroups": [""], "resources": ["nodes"], "verbs": ["get", "list"], "scope": "cluster"},
+    {"apiGroups": [""], "resources": ["pods"], "verbs": ["get", "list"]},
+]
+
+
 def entry(name: str, phase: str = "deployment", timeout: str = "1s") -> dict[str, Any]:
     return {
         "name": name,
@@ -51,6 +58,7 @@ def entry(name: str, phase: str = "deployment", timeout: str = "1s") -> dict[str
         "timeout": timeout,
         "args": [name],
         "resources": {"cpu": "200m", "memory": "128Mi"},
+        "rbac": RULES,
     }
 
 
@@ -253,11 +261,14 @@ def test_no_cleanup_keeps_the_run_objects(kube: KubeEmulator, api: ApiClient) ->
     kinds = sorted(o.split("/")[-3] for o in leftovers(kube))
     assert kinds == [
         "clusterrolebindings",
+        "clusterroles",
         "configmaps",
         "configmaps",
         "configmaps",
         "jobs",
         "pods",
+        "rolebindings",
+        "roles",
         "serviceaccounts",
     ]
     stored = kube.objects("v1/configmaps", VALIDATION_NS)
@@ -332,10 +343,10 @@ def test_a_failed_rbac_step_rolls_back_what_was_created(kube: KubeEmulator, api:
     assert leftovers(kube) == []
 
 
-def test_an_unrevoked_cluster_admin_binding_fails_the_run(kube: KubeEmulator, api: ApiClient) -> None:
+def test_an_unrevoked_cluster_binding_fails_the_run(kube: KubeEmulator, api: ApiClient) -> None:
     set_jobs(kube, validator_controller(SCRIPT))
     kube.call(lambda emu: emu.fail("DELETE", "clusterrolebindings", 500, "etcd is sad"))
-    with pytest.raises(AicrError, match="failed to revoke the cluster-admin binding") as err:
+    with pytest.raises(AicrError, match="failed to revoke the run's RBAC grants") as err:
         validate(
             recipe(deployment=["c-pass"]),
             SNAPSHOT,

@@ -24,7 +24,7 @@ def test_helm_upstream_env_quotes_and_oci_refs(plan_for: Any) -> None:
         "CHART='oci://ghcr.io/nvidia/kai-scheduler/kai-scheduler'\nREPO=''\nVERSION='v0.13.0'\n"
     )
     assert "bash ./apply-crds.sh" in tree.text("008-kai-scheduler/install.sh")
-    assert out.entrypoint == "deploy.sh" and "deploy.sh" in tree.files and "undeploy.sh" not in tree.files
+    assert out.entrypoint == "deploy.sh" and "deploy.sh" in tree.files and "undeploy.sh" in tree.files
 
 
 def test_helm_readme_uninstalls_in_reverse_order(plan_for: Any) -> None:

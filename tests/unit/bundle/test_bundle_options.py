@@ -49,7 +49,7 @@ def test_set_nan_and_infinity_are_floats() -> None:
 def test_invalid_deployer_lists_the_choices() -> None:
     with pytest.raises(
         AicrError,
-        match=r'invalid deployer type "bogus": must be one of \[argocd argocd-helm flux helm helmfile\]',
+        match=r'invalid deployer type "bogus": must be one of \[argocd argocd-helm fleet flux helm helmfile\]',
     ):
         parse_deployer("bogus")
     assert parse_deployer("  HelmFile ") == "helmfile"

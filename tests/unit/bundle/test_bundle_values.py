@@ -36,7 +36,7 @@ def test_set_alias_types_the_value(plan_for: Any) -> None:
         options={"set": ["gpuoperator:driver.version=580.1", "gpu-operator:x.y=true"]}
     )
     values = values_of(plan, "gpu-operator")
-    assert values["driver"]["version"] == 580.1
+    assert values["driver"]["version"] == "580.1"  # replaces a string: stays one (issue 13 item 8)
     assert values["x"]["y"] is True
 
 
@@ -117,7 +117,8 @@ def test_set_json_merges_objects_and_replaces_lists(plan_for: Any) -> None:
     values = values_of(plan, "gpu-operator")
     assert values["driver"]["version"] == "2"
     assert values["driver"]["enabled"] is True
-    assert values["driver"]["new"] == {"k": 1} and "extra" not in values["driver"]
+    assert values["driver"]["new"] == {"k": 1}
+    assert values["driver"]["extra"] is None  # kept: Helm deletes the chart default (issue 13 item 7)
     assert values["toolkit"]["env"] == [{"a": 1}]
 
 

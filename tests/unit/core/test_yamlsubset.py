@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 import os
 from typing import Any
 
@@ -10,6 +9,7 @@ import pytest
 import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from tests.support.yaml_oracle import reference, same
 
 from aicr.io import yamlin
 from aicr.io.yamlout import dump
@@ -19,32 +19,6 @@ ROOTS = [
     os.path.join(os.path.dirname(__file__), "..", "..", "fixtures", "bundle-catalog"),
     os.path.join(os.path.dirname(yamlin.__file__), "..", "catalog", "data"),
 ]
-
-
-class _Reference(yamlin._StrictLoader):  # type: ignore[misc, valid-type]
-    """The strict loader, reading an empty plain scalar as null (YAML 1.2 core, Go yaml.v3)."""
-
-
-_Reference.yaml_implicit_resolvers = {
-    k: list(v) for k, v in yamlin._StrictLoader.yaml_implicit_resolvers.items()
-}
-_Reference.add_implicit_resolver("tag:yaml.org,2002:null", yamlin.re.compile(r"^$"), [""])
-
-
-def reference(text: str) -> Any:
-    return yamlin.plain(yaml.load(text, Loader=_Reference))
-
-
-def same(a: Any, b: Any) -> bool:
-    if isinstance(a, float) and isinstance(b, float) and math.isnan(a) and math.isnan(b):
-        return True
-    if type(a) is not type(b):
-        return False
-    if isinstance(a, dict):
-        return list(a) == list(b) and all(same(a[k], b[k]) for k in a)
-    if isinstance(a, list):
-        return len(a) == len(b) and all(same(x, y) for x, y in zip(a, b, strict=True))
-    return bool(a == b)
 
 
 def check(text: str) -> bool:

@@ -47,9 +47,19 @@ def test_values_declared_by_overlays_are_accepted_when_allowed() -> None:
         parse_value("service", "ncp-internal")
 
 
-@pytest.mark.parametrize(("raw", "expected"), [("8", 8), ("0", 0), (" 16 ", 16), ("4abc", 4), (3, 3)])
-def test_nodes_uses_the_leading_integer(raw: str | int, expected: int) -> None:
+@pytest.mark.parametrize(("raw", "expected"), [("8", 8), ("0", 0), (" 16 ", 16), ("+2", 2), (3, 3)])
+def test_nodes_reads_whole_decimal_numbers(raw: str | int, expected: int) -> None:
     assert parse_nodes(raw) == expected
+
+
+@pytest.mark.parametrize(
+    "raw",
+    ["4abc", "1.5", "1e400", "\u00b3", "9" * 5000, 10**5000, "0x10", 2_000_000],
+    ids=["4abc", "1.5", "1e400", "superscript-3", "5000-digit-text", "5000-digit-int", "0x10", "2e6"],
+)
+def test_nodes_that_are_not_whole_bounded_numbers_are_rejected(raw: str | int) -> None:
+    with pytest.raises(AicrError, match="invalid nodes (value|count)"):
+        parse_nodes(raw)
 
 
 def test_nodes_that_are_not_numbers_are_rejected() -> None:

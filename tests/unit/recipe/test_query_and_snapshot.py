@@ -43,13 +43,15 @@ def _values_catalog(tmp_path: Path):  # type: ignore[no-untyped-def]
 def test_case16_values_merge_base_then_values_file_then_overrides(tmp_path: Path) -> None:
     cat = _values_catalog(tmp_path)
     values = cat.query(Criteria(service="eks"), "components.c.values")
-    assert values == {"a": {"x": 1, "y": 2, "z": 3}, "l": [3]}
+    # A null replaces what it lands on and is kept, so Helm deletes that key from the chart's
+    # own defaults too (issue 13 item 7; the reference drops it, leaving the chart default).
+    assert values == {"a": {"x": 1, "y": 2, "z": 3}, "l": [3], "drop": None}
 
 
 def test_component_without_values_file_gets_only_its_overrides(tmp_path: Path) -> None:
     cat = _values_catalog(tmp_path)
     doc = hydrate(cat.resolve(Criteria(service="eks")), cat)
-    assert doc["components"]["only-overrides"]["values"] == {"k": "v"}
+    assert doc["components"]["only-overrides"]["values"] == {"k": "v", "gone": None}
     assert "values" not in doc["components"]["bare"]
 
 
@@ -94,21 +96,21 @@ def test_hydrated_document_shape(tmp_path: Path) -> None:
     }
 
 
-def test_missing_values_file_is_internal(tmp_path: Path) -> None:
-    cat = tiny_catalog(
-        tmp_path,
-        registry=[helm("c")],
-        overlays=[
-            overlay(
-                "eks",
-                {"service": "eks"},
-                componentRefs=[{"name": "c", "valuesFile": "components/c/nope.yaml"}],
-            )
-        ],
-    )
-    with pytest.raises(AicrError) as err:
-        cat.query(Criteria(service="eks"), "components")
-    assert err.value.code is Code.INTERNAL
+def test_missing_values_file_is_not_found_when_the_catalog_loads(tmp_path: Path) -> None:
+    # issue 10 item 8: a valuesFile the catalog lacks is NOT_FOUND (exit 3) at load, not exit 8 later
+    with pytest.raises(AicrError, match='valuesFile "components/c/nope.yaml" is not a file') as err:
+        tiny_catalog(
+            tmp_path,
+            registry=[helm("c")],
+            overlays=[
+                overlay(
+                    "eks",
+                    {"service": "eks"},
+                    componentRefs=[{"name": "c", "valuesFile": "components/c/nope.yaml"}],
+                )
+            ],
+        )
+    assert err.value.code is Code.NOT_FOUND
 
 
 def _snapshot(**readings: dict[str, dict[str, Any]]) -> dict[str, Any]:

@@ -14,7 +14,6 @@ from aicr.validate.manifests import (
     dependency_affinity,
     job_manifest,
     job_name,
-    rbac_manifests,
 )
 
 RUN = "20250101-120000-0123456789abcdef"
@@ -114,17 +113,6 @@ def test_toleration_flags_replace_tolerate_all_and_pull_secrets_are_set() -> Non
     pod = job(JobOptions(tolerations=tol, image_pull_secrets=["regcred"]))["spec"]["template"]["spec"]
     assert pod["tolerations"] == tol
     assert pod["imagePullSecrets"] == [{"name": "regcred"}]
-
-
-def test_rbac_is_per_run_and_binds_cluster_admin() -> None:
-    sa, crb = rbac_manifests(RunNames(RUN, "ns1"))
-    assert sa["metadata"]["name"] == crb["metadata"]["name"] == f"aicr-validator-{RUN}"
-    assert sa["metadata"]["namespace"] == "ns1"
-    assert sa["metadata"]["labels"]["app.kubernetes.io/name"] == "aicr-validator"
-    assert crb["roleRef"]["name"] == "cluster-admin"
-    assert crb["subjects"] == [
-        {"kind": "ServiceAccount", "name": f"aicr-validator-{RUN}", "namespace": "ns1"}
-    ]
 
 
 def test_configmaps() -> None:

@@ -13,4 +13,5 @@ MODULES: dict[str, str] = {
     "argocd": "aicr.bundle.deployers.argocd",
     "argocd-helm": "aicr.bundle.deployers.argocd_helm",
     "flux": "aicr.bundle.deployers.flux",
+    "fleet": "aicr.bundle.deployers.fleet",
 }

@@ -1,10 +1,10 @@
-"""helm deployer (default): one `NNN-<release>/` folder per Helm release plus a root deploy.sh.
+"""helm deployer (default): one `NNN-<release>/` folder per Helm release plus root deploy.sh/undeploy.sh.
 
 Pure: BundlePlan -> BundleTree files. reference/bundle.md §3.1: each folder holds values.yaml,
 cluster-values.yaml and install.sh (+ upstream.env for an upstream chart, Chart.yaml and
 templates/ for a wrapper chart, apply-crds.sh for a CRD owner); deploy.sh installs the folders in
-order with retries and backoff; the README gives the reverse-order `helm uninstall` commands (no
-undeploy.sh).
+order with retries and backoff after a pre-flight (tools, cluster, terminating namespaces);
+undeploy.sh removes the releases in reverse order and then the bundle's non-system namespaces.
 """
 
 from __future__ import annotations
@@ -28,6 +28,7 @@ def generate(plan: BundlePlan, tree: BundleTree) -> DeployerOutput:
         common.add_helm_folder(tree, folder, plan, scripts=True, cluster_values=True, crds=True)
         out.releases.append(common.release_record(folder))
     tree.add("deploy.sh", render_deploy(plan), executable=True)
+    tree.add("undeploy.sh", render_undeploy(plan), executable=True)
     tree.add("README.md", render_readme(plan))
     out.steps = ["cd {dir}", "chmod +x deploy.sh", "./deploy.sh"]
     return out
@@ -37,6 +38,13 @@ def render_deploy(plan: BundlePlan) -> str:
     """deploy.sh."""
     return templates.render(
         "deploy.sh", aicr_version=plan.aicr_version, namespaces=" ".join(plan.namespaces())
+    )
+
+
+def render_undeploy(plan: BundlePlan) -> str:
+    """undeploy.sh."""
+    return templates.render(
+        "undeploy.sh", aicr_version=plan.aicr_version, namespaces=" ".join(plan.namespaces())
     )
 
 
