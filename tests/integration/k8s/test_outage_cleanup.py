@@ -145,3 +145,23 @@ def test_ctrl_c_during_job_creation_removes_the_job_and_its_pod(kube: KubeEmulat
         run_agent(client, opts())
     assert run_objects(kube) == []
     assert kube.objects("v1/pods") == []
+
+
+def test_ctrl_c_during_validator_job_creation_removes_the_job_and_its_pod(
+    kube: KubeEmulator, kubeconfig: Path
+) -> None:
+    from aicr.k8s.config import ConfigSource
+
+    set_jobs(kube, validator_controller({"c-run": RUNNING}))
+    client = InterruptedCreate.from_source(ConfigSource("file", str(kubeconfig)))
+    with client, pytest.raises(KeyboardInterrupt):
+        validate(
+            recipe(deployment=["c-run"]),
+            SNAPSHOT,
+            client=client,
+            catalog=FakeCatalog([entry("c-run", timeout="5m")]),
+            phases=["deployment"],
+            options=options(),
+        )
+    assert leftovers(kube) == []
+    assert kube.objects("v1/pods") == []
