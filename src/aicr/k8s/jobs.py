@@ -1,9 +1,9 @@
 """Waiting for a Job, finding its pod, and reading or following the pod's logs.
 
 Edge module (polls the API through an `ApiClient`); `job_state`, `pod_problem` and
-`event_problem` are pure. Shared by the snapshot
-agent and validator Jobs. The wait polls (every 0.5 s by default) so a deadline or Ctrl-C takes
-effect promptly; `on_progress` receives the pod phase as it changes.
+`event_problem` are pure. Shared by the snapshot agent and validator Jobs. The wait polls (every
+0.5 s by default) so a deadline or Ctrl-C takes effect promptly, and fails at once when the pod
+cannot be created or started; `on_progress` receives the pod phase as it changes.
 """
 
 from __future__ import annotations
