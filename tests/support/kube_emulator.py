@@ -523,6 +523,9 @@ class PatchedEmulator(kmock.KubernetesEmulator):  # type: ignore[misc]
             return (
                 f'pods "{meta.get("name")}" is forbidden: {pod_security.violation_message(enforce, problems)}'
             )
+        quota = self._pod_quota(str(meta.get("namespace")))
+        if quota:
+            return f'pods "{meta.get("name")}" is forbidden: {quota}'
         account = (pod.get("spec") or {}).get("serviceAccountName")
         if (
             account
@@ -532,6 +535,18 @@ class PatchedEmulator(kmock.KubernetesEmulator):  # type: ignore[misc]
                 f'pods "{meta.get("name")}" is forbidden: error looking up service account '
                 f'{meta.get("namespace")}/{account}: serviceaccount "{account}" not found'
             )
+        return ""
+
+    def _pod_quota(self, namespace: str) -> str:
+        """`exceeded quota: …` when a ResourceQuota's `hard.pods` is used up in `namespace` ("" otherwise)."""
+        used = len(self.live("v1/pods", namespace))
+        for quota in self.live("v1/resourcequotas", namespace):
+            limit = ((quota.get("spec") or {}).get("hard") or {}).get("pods")
+            if limit is not None and used + 1 > int(limit):
+                return (
+                    f"exceeded quota: {quota['metadata']['name']}, requested: pods=1, "
+                    f"used: pods={used}, limited: pods={limit}"
+                )
         return ""
 
     def _list(self, request: kmock.Request, res: kmock.resource) -> aiohttp.web.StreamResponse:

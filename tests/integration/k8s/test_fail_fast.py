@@ -125,3 +125,21 @@ def test_missing_service_account_is_an_invalid_request(kube: KubeEmulator, api: 
     with pytest.raises(AicrError, match='serviceaccount "gone" not found') as err:
         wait_for_job(api, "check", "default", timeout=LONG, poll=0.02)
     assert err.value.code is Code.INVALID_REQUEST
+
+
+def test_exceeded_pod_quota_exits_2(
+    kube: KubeEmulator, kubeconfig: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    kube.add(
+        "v1/resourcequotas",
+        {
+            "apiVersion": "v1",
+            "kind": "ResourceQuota",
+            "metadata": {"name": "no-pods", "namespace": "default"},
+            "spec": {"hard": {"pods": "0"}},
+        },
+    )
+    set_jobs(kube, job_controller("complete", snapshot=sample_snapshot()))
+    assert main(["snapshot", "--timeout", "5m"]) == 2
+    assert "exceeded quota: no-pods, requested: pods=1" in capsys.readouterr().err
+    assert run_objects(kube) == []
