@@ -37,7 +37,13 @@ from typing import Any
 
 import aiohttp.web
 import kmock
+import kubernetes_validate
 from kmock._internal import apps, parsing
+
+try:
+    from tests.support import pod_security
+except ImportError:  # run as a script: python tests/support/kube_emulator.py
+    import pod_security  # type: ignore[no-redef]
 
 # -- defect 1: kmock's parse_path breaks on /api/v1/namespaces[/name] ---------------------------
 
@@ -81,6 +87,52 @@ DEFAULT_VERSION = {
     "platform": "linux/amd64",
 }
 CLUSTER_POLICY_RESOURCE = "nvidia.com/v1/clusterpolicies"
+SCHEMA_VERSION = "1.33"  # kubernetes-validate schemas the written objects are checked against
+EVENTS = "v1/events"
+_LABEL_NAMED = {"namespaces", "jobs", "services"}  # names that must be RFC 1123 labels
+_POD_SPEC_PATHS = {"pods": ("spec",), "jobs": ("spec", "template", "spec")}
+_LABEL_RE = r"[a-z0-9]([-a-z0-9]*[a-z0-9])?"
+
+
+def _name_problem(plural: str, name: str) -> str:
+    """The API server's complaint about an object name ("" when valid)."""
+    import re
+
+    if plural in _LABEL_NAMED:
+        if len(name) > 63 or not re.fullmatch(_LABEL_RE, name):
+            return (
+                f'Invalid value: "{name}": a lowercase RFC 1123 label must consist of lower case '
+                "alphanumeric characters or '-', and must start and end with an alphanumeric character"
+                + (" (must be no more than 63 characters)" if len(name) > 63 else "")
+            )
+        return ""
+    if len(name) > 253 or not re.fullmatch(rf"{_LABEL_RE}(\.{_LABEL_RE})*", name):
+        return (
+            f'Invalid value: "{name}": a lowercase RFC 1123 subdomain must consist of lower case '
+            "alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character"
+        )
+    return ""
+
+
+def _schema_problem(body: dict[str, Any]) -> tuple[str, bool]:
+    """(message, is-unknown-field) of the first schema violation of `body` ("" when valid or unknown kind)."""
+    try:
+        kubernetes_validate.validate(body, SCHEMA_VERSION, strict=True)
+    except kubernetes_validate.SchemaNotFoundError:
+        return "", False
+    except kubernetes_validate.ValidationError as exc:
+        where = ".".join(str(p) for p in exc.path) or "<root>"
+        if exc.validator == "additionalProperties":
+            return f"unknown field in {where}: {exc.message}", True
+        return f"{where}: Invalid value: {exc.message}", False
+    return "", False
+
+
+def _pod_spec(plural: str, body: dict[str, Any]) -> dict[str, Any] | None:
+    node: Any = body
+    for key in _POD_SPEC_PATHS.get(plural, ("-",)):
+        node = node.get(key) if isinstance(node, dict) else None
+    return node if isinstance(node, dict) else None
 
 
 def _now() -> str:
@@ -170,6 +222,14 @@ class PatchedEmulator(kmock.KubernetesEmulator):  # type: ignore[misc]
         self._failures: list[dict[str, Any]] = []
         self._list_snapshots: dict[str, list[dict[str, Any]]] = {}
         self._rv = itertools.count(1000)
+        self.validate_objects = True
+        self.warnings: list[str] = []  # Warning headers of the current request
+        self._outage: dict[str, Any] | None = None
+        self.outage_hits = 0
+        self.log_requests: list[dict[str, str]] = []
+        self.log_hold: dict[tuple[str, str], asyncio.Event] = {}
+        self.pod_log_lines: dict[tuple[str, str], list[tuple[str, str]]] = {}
+        self.on_log_request: Callable[[PatchedEmulator, dict[str, str]], None] | None = None
         # defect 4: trailing-slash discovery routes
         self.fallback["get /version/"] << self._serve_server_version
         self.fallback["get /api/"] << self._serve_api
@@ -209,6 +269,67 @@ class PatchedEmulator(kmock.KubernetesEmulator):  # type: ignore[misc]
                 "times": times,
             }
         )
+
+    def outage(self, mode: str = "503", requests: int | None = None) -> None:
+        """Answer every request (discovery too) with 503 (`mode="503"`) or drop the connection
+        (`mode="drop"`, as a refused/reset connection) for the next `requests`, or until `restore()`."""
+        self._outage = {"mode": mode, "left": requests}
+
+    def restore(self) -> None:
+        """End an outage."""
+        self._outage = None
+
+    def _outage_response(self, request: kmock.Request) -> aiohttp.web.StreamResponse | None:
+        rule = self._outage
+        if rule is None:
+            return None
+        if rule["left"] is not None:
+            if rule["left"] <= 0:
+                self._outage = None
+                return None
+            rule["left"] -= 1
+        self.outage_hits += 1
+        if rule["mode"] == "drop":
+            raw = request._raw_request
+            if raw is not None and raw.transport is not None:
+                raw.transport.abort()
+            return aiohttp.web.Response(status=503)
+        return _status(503, "ServiceUnavailable", "the server is currently unable to handle the request")
+
+    def record_event(
+        self, involved: dict[str, Any], reason: str, message: str, *, type_: str = "Warning"
+    ) -> dict[str, Any]:
+        """Store a v1 Event about `involved` (as controllers and the kubelet do)."""
+        meta = involved.get("metadata") or {}
+        event = {
+            "apiVersion": "v1",
+            "kind": "Event",
+            "metadata": {
+                "name": f"{meta.get('name')}.{uuid.uuid4().hex[:16]}",
+                "namespace": meta.get("namespace"),
+            },
+            "involvedObject": {
+                "apiVersion": involved.get("apiVersion", ""),
+                "kind": involved.get("kind", ""),
+                "name": meta.get("name", ""),
+                "namespace": meta.get("namespace", ""),
+                "uid": meta.get("uid", ""),
+            },
+            "reason": reason,
+            "message": message,
+            "type": type_,
+            "count": 1,
+            "firstTimestamp": _now(),
+            "lastTimestamp": _now(),
+            "source": {"component": "job-controller" if involved.get("kind") == "Job" else "kubelet"},
+        }
+        return self.store(EVENTS, event)
+
+    def append_log(self, namespace: str, pod: str, text: str) -> None:
+        """Add lines to a pod's log (timestamped now); a follower waiting on the stream gets them."""
+        stamp = datetime.datetime.now(tz=datetime.UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+        lines = self.pod_log_lines.setdefault((namespace, pod), [])
+        lines.extend((stamp, line) for line in text.splitlines())
 
     def _injected(self, method: str, plural: str, name: str | None) -> aiohttp.web.Response | None:
         for rule in self._failures:
@@ -275,6 +396,16 @@ class PatchedEmulator(kmock.KubernetesEmulator):  # type: ignore[misc]
     # -- request handling --
 
     async def _handle(self, request: kmock.Request) -> aiohttp.web.StreamResponse:
+        self.warnings = []
+        response = self._outage_response(request)
+        if response is None:
+            response = await self._serve(request)
+        if not response.prepared:
+            for text in self.warnings:
+                response.headers.add("Warning", f'299 - "{text}"')
+        return response
+
+    async def _serve(self, request: kmock.Request) -> aiohttp.web.StreamResponse:
         res = request.resource
         if res is None or res.plural is None:
             return await apps.RawHandler._handle(self, request)  # discovery and DSL reactions
@@ -286,7 +417,7 @@ class PatchedEmulator(kmock.KubernetesEmulator):  # type: ignore[misc]
         if res.plural == "selfsubjectaccessreviews" and method == "POST":
             return self._review(request)
         if res.plural == "pods" and request.subresource == "log":
-            return self._pod_log(request)
+            return await self._pod_log(request)
         if self._resource_info(res) is None and not any(k[0] == res for k in self._objects):
             return _status(
                 404, "NotFound", f"the server could not find the requested resource ({res.plural})"
@@ -322,6 +453,9 @@ class PatchedEmulator(kmock.KubernetesEmulator):  # type: ignore[misc]
         namespace = request.namespace or meta.get("namespace")
         if namespace:
             meta["namespace"] = namespace
+        refused = self._admit(request, res, body)
+        if refused is not None:
+            return refused
         if self._get(res, namespace, meta["name"]) is not None:
             return _status(409, "AlreadyExists", f'{res.plural} "{meta["name"]}" already exists')
         meta.pop("uid", None)
@@ -330,6 +464,90 @@ class PatchedEmulator(kmock.KubernetesEmulator):  # type: ignore[misc]
         if hook is not None:
             hook(self, created)
         return aiohttp.web.json_response(created, status=201)
+
+    def _admit(
+        self, request: kmock.Request, res: kmock.resource, body: dict[str, Any]
+    ) -> aiohttp.web.StreamResponse | None:
+        """Validation and admission of a written object: None when it may be stored."""
+        if not self.validate_objects:
+            return None
+        plural = str(res.plural)
+        group_version = f"{res.group}/{res.version}" if res.group else str(res.version)
+        body.setdefault("apiVersion", group_version)
+        body.setdefault("kind", self._kind(res))
+        name = str(body["metadata"].get("name") or "")
+        what = f'{body["kind"]}{"." + res.group if res.group else ""} "{name}"'
+        problem = _name_problem(plural, name)
+        if problem:
+            return _status(422, "Invalid", f"{what} is invalid: metadata.name: {problem}")
+        message, unknown = _schema_problem(body)
+        if message and unknown:
+            mode = request.params.get("fieldValidation") or "Strict"
+            if mode == "Strict":
+                return _status(400, "BadRequest", f"strict decoding error: {message}")
+            if mode == "Warn":
+                self.warnings.append(message)
+        elif message:
+            return _status(422, "Invalid", f"{what} is invalid: {message}")
+        return self._pod_security(plural, body, what)
+
+    def _pod_security(
+        self, plural: str, body: dict[str, Any], what: str
+    ) -> aiohttp.web.StreamResponse | None:
+        """PodSecurity admission: 403 for pods breaking the namespace's enforce level, warnings otherwise."""
+        spec = _pod_spec(plural, body)
+        ns = self._get(kmock.resource("v1/namespaces"), None, str(body["metadata"].get("namespace")))
+        if spec is None or ns is None:
+            return None
+        labels = ns.raw.get("metadata", {}).get("labels") or {}
+        enforce, warn = labels.get(pod_security.ENFORCE, ""), labels.get(pod_security.WARN, "")
+        enforced = pod_security.violations(enforce, spec)
+        if enforced and plural == "pods":
+            message = pod_security.violation_message(enforce, enforced)
+            return _status(403, "Forbidden", f'pods "{body["metadata"].get("name")}" is forbidden: {message}')
+        if enforced:  # workloads are admitted, with a warning; their pods will be refused
+            self.warnings.append(pod_security.would_violate(enforce, enforced))
+        warned = pod_security.violations(warn, spec)
+        if warned and warn != enforce:
+            self.warnings.append(pod_security.would_violate(warn, warned))
+        return None
+
+    def pod_admission(self, pod: dict[str, Any]) -> str:
+        """Why a pod (e.g. from a Job controller) would be refused: admission message, or ""."""
+        meta = pod.get("metadata") or {}
+        ns = self._get(kmock.resource("v1/namespaces"), None, str(meta.get("namespace")))
+        labels = (ns.raw.get("metadata", {}).get("labels") or {}) if ns is not None else {}
+        enforce = labels.get(pod_security.ENFORCE, "")
+        problems = pod_security.violations(enforce, pod.get("spec") or {})
+        if problems:
+            return (
+                f'pods "{meta.get("name")}" is forbidden: {pod_security.violation_message(enforce, problems)}'
+            )
+        quota = self._pod_quota(str(meta.get("namespace")))
+        if quota:
+            return f'pods "{meta.get("name")}" is forbidden: {quota}'
+        account = (pod.get("spec") or {}).get("serviceAccountName")
+        if (
+            account
+            and self._get(kmock.resource("v1/serviceaccounts"), meta.get("namespace"), account) is None
+        ):
+            return (
+                f'pods "{meta.get("name")}" is forbidden: error looking up service account '
+                f'{meta.get("namespace")}/{account}: serviceaccount "{account}" not found'
+            )
+        return ""
+
+    def _pod_quota(self, namespace: str) -> str:
+        """`exceeded quota: …` when a ResourceQuota's `hard.pods` is used up in `namespace` ("" otherwise)."""
+        used = len(self.live("v1/pods", namespace))
+        for quota in self.live("v1/resourcequotas", namespace):
+            limit = ((quota.get("spec") or {}).get("hard") or {}).get("pods")
+            if limit is not None and used + 1 > int(limit):
+                return (
+                    f"exceeded quota: {quota['metadata']['name']}, requested: pods=1, "
+                    f"used: pods={used}, limited: pods={limit}"
+                )
+        return ""
 
     def _list(self, request: kmock.Request, res: kmock.resource) -> aiohttp.web.StreamResponse:
         token = request.params.get("continue")
@@ -389,6 +607,9 @@ class PatchedEmulator(kmock.KubernetesEmulator):  # type: ignore[misc]
             }
         )
         meta["resourceVersion"] = str(next(self._rv))
+        refused = self._admit(request, res, body)
+        if refused is not None:
+            return refused
         existing.history.append(kmock.ObjectVersion(body))  # the full body, not a merge
         return aiohttp.web.json_response(existing.raw)
 
@@ -403,6 +624,9 @@ class PatchedEmulator(kmock.KubernetesEmulator):  # type: ignore[misc]
             body.setdefault("metadata", {})["name"] = name
             if request.namespace:
                 body["metadata"]["namespace"] = request.namespace
+            refused = self._admit(request, res, body)
+            if refused is not None:
+                return refused
             return aiohttp.web.json_response(self.store(res, body), status=201)
         if content_type == JSON_PATCH:
             existing.patch(request.data)
@@ -417,11 +641,17 @@ class PatchedEmulator(kmock.KubernetesEmulator):  # type: ignore[misc]
                 else:
                     patched[key] = copy.deepcopy(value)
             patched["metadata"]["resourceVersion"] = str(next(self._rv))
+            refused = self._admit(request, res, patched)
+            if refused is not None:
+                return refused
             existing.history.append(kmock.ObjectVersion(patched))
         else:
             current = copy.deepcopy(existing.raw)
             patched = _merge(current, request.data or {})
             patched["metadata"]["resourceVersion"] = str(next(self._rv))
+            refused = self._admit(request, res, patched)
+            if refused is not None:
+                return refused
             existing.history.append(kmock.ObjectVersion(patched))
         return aiohttp.web.json_response(existing.raw)
 
@@ -471,11 +701,53 @@ class PatchedEmulator(kmock.KubernetesEmulator):  # type: ignore[misc]
         body["status"] = {"allowed": allowed, "reason": "" if allowed else "denied by the test policy"}
         return aiohttp.web.json_response(body, status=201)
 
-    def _pod_log(self, request: kmock.Request) -> aiohttp.web.StreamResponse:
+    async def _pod_log(self, request: kmock.Request) -> aiohttp.web.StreamResponse:
+        """Pod logs: `pod_logs` text or `pod_log_lines`; `timestamps`, `sinceTime` and `follow`.
+
+        A followed stream sends the lines so far, then, while `log_hold[(ns, pod)]` is an unset
+        event, stays silent (a quiet agent) and sends what was appended once it is set.
+        """
         key = (str(request.namespace), str(request.name))
         if self._get(kmock.resource("v1/pods"), request.namespace, str(request.name)) is None:
             return _status(404, "NotFound", f'pods "{request.name}" not found')
-        return aiohttp.web.Response(text=self.pod_logs.get(key, ""), content_type="text/plain")
+        params = dict(request.params)
+        self.log_requests.append(params)
+        if self.on_log_request is not None:
+            self.on_log_request(self, params)
+        since = (params.get("sinceTime") or "")[:19]
+        stamps = params.get("timestamps") == "true"
+
+        def render(start: int) -> tuple[str, int]:
+            lines = self.pod_log_lines.get(key)
+            if lines is None:
+                text = self.pod_logs.get(key, "")
+                lines = [("2025-01-01T00:00:00.000000Z", line) for line in text.splitlines()]
+            chosen = [(ts, line) for ts, line in lines[start:] if ts[:19] >= since]
+            return "".join(f"{ts} {line}\n" if stamps else f"{line}\n" for ts, line in chosen), len(lines)
+
+        if params.get("follow") != "true":
+            return aiohttp.web.Response(text=render(0)[0], content_type="text/plain")
+        response = aiohttp.web.StreamResponse()
+        response.content_type = "text/plain"
+        assert request._raw_request is not None
+        await response.prepare(request._raw_request)
+        sent = 0
+        try:
+            while True:
+                text, sent = render(sent)
+                if text:
+                    await response.write(text.encode())
+                hold = self.log_hold.get(key)
+                if hold is None or hold.is_set():
+                    text, sent = render(sent)
+                    if text:
+                        await response.write(text.encode())
+                    break
+                await hold.wait()
+            await response.write_eof()
+        except (ConnectionResetError, aiohttp.ClientConnectionResetError):
+            pass  # the client gave up on this stream (read timeout) and reconnected
+        return response
 
 
 # -- running it in a thread ------------------------------------------------------------------------

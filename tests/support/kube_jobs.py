@@ -4,8 +4,13 @@ The emulator stores Jobs but runs nothing. `job_controller(...)` returns an `on_
 hook that, the moment a Job is created, plays what the kubelet and the Job controller would do:
 create the pod (owned by the Job, with the template's labels), give it logs, store the result
 ConfigMap the agent would have written (`-o cm://ns/name` in the container args), and set the
-Job's final condition. Outcomes: "complete", "failed", "running" (never finishes) and
-"no-result" (completes without writing the ConfigMap).
+Job's final condition. Outcomes: "complete", "failed", "running" (never finishes),
+"no-result" (completes without writing the ConfigMap), "image-pull" (the pod waits in
+ImagePullBackOff) and "unschedulable" (the pod stays Pending, PodScheduled=False).
+
+Like the real Job controller, the pod goes through the emulator's admission first: when the
+namespace's PodSecurity `enforce` level refuses it, or its ServiceAccount is missing, no pod is
+created and the Job gets a `FailedCreate` Warning event with the admission message instead.
 """
 
 from __future__ import annotations
@@ -48,13 +53,18 @@ def job_controller(
         phase = {"complete": "Succeeded", "no-result": "Succeeded", "failed": "Failed"}.get(
             outcome, "Running"
         )
+        spec = copy.deepcopy(job["spec"]["template"]["spec"])
+        spec.setdefault("nodeName", "gpu-node-1")
         pod = {
             "apiVersion": "v1",
             "kind": "Pod",
             "metadata": {
                 "name": pod_name,
                 "namespace": ns,
-                "labels": dict(job["spec"]["template"]["metadata"]["labels"], **{"job-name": meta["name"]}),
+                "labels": dict(
+                    (job["spec"]["template"].get("metadata") or {}).get("labels") or {},
+                    **{"job-name": meta["name"]},
+                ),
                 "ownerReferences": [
                     {
                         "apiVersion": "batch/v1",
@@ -65,9 +75,18 @@ def job_controller(
                     }
                 ],
             },
-            "spec": {"nodeName": "gpu-node-1", "containers": job["spec"]["template"]["spec"]["containers"]},
+            "spec": spec,
             "status": {"phase": phase},
         }
+        refused = emu.pod_admission(pod)
+        if refused:
+            emu.record_event(job, "FailedCreate", f"Error creating: {refused}")
+            return
+        if outcome == "image-pull":
+            pod["status"] = _waiting(job, "ImagePullBackOff", 'Back-off pulling image "registry.invalid/x:1"')
+        elif outcome == "unschedulable":
+            del spec["nodeName"]
+            pod["status"] = {"phase": "Pending", "conditions": [UNSCHEDULABLE]}
         emu.store("v1/pods", pod)
         emu.pod_logs[(ns, pod_name)] = logs
         if outcome == "complete":
@@ -94,6 +113,25 @@ def job_controller(
         stored.patch({"status": status})
 
     return hook
+
+
+UNSCHEDULABLE = {
+    "type": "PodScheduled",
+    "status": "False",
+    "reason": "Unschedulable",
+    "message": "0/3 nodes are available: 3 node(s) didn't match Pod's node affinity/selector.",
+}
+
+
+def _waiting(job: dict[str, Any], reason: str, message: str) -> dict[str, Any]:
+    container = job["spec"]["template"]["spec"]["containers"][0]["name"]
+    return {
+        "phase": "Pending",
+        "conditions": [{"type": "PodScheduled", "status": "True"}],
+        "containerStatuses": [
+            {"name": container, "ready": False, "state": {"waiting": {"reason": reason, "message": message}}}
+        ],
+    }
 
 
 def sample_snapshot(source_node: str = "gpu-node-1", gpu_count: int = 8) -> str:

@@ -245,6 +245,15 @@ def _check_template(template: str | None, fmt: str) -> None:
         raise AicrError(Code.NOT_FOUND, f"template file not found: {template}", {"path": template})
 
 
+def _check_names(args: Any) -> None:
+    """Names of the agent's objects follow RFC 1123 (exit 2 before anything is written)."""
+    from aicr.k8s.names import check_namespace, check_prefix
+
+    check_namespace(args.namespace, "--namespace")
+    check_prefix(args.job_name, "--job-name")
+    check_prefix(args.service_account_name, "--service-account-name")
+
+
 def agent_options(args: Any) -> AgentOptions:
     """AgentOptions from validated flags (node selectors and tolerations parsed here)."""
     from aicr import logs
@@ -279,7 +288,12 @@ def run(args: Any) -> int:
     _check_template(args.template, fmt)
     max_nodes = _max_nodes(args.max_nodes_per_entry)
     parse_duration(args.timeout)
+    from aicr.io.uris import parse_target
+
+    parse_target(args.output)  # a bad -o (cm:// names included) fails before anything runs
     local = bool(args.local) or env_bool("AICR_AGENT_MODE")
+    if not local:
+        _check_names(args)
     # Node selectors and tolerations are validated in every mode (reference/snapshot.md §3).
     opts = agent_options(args) if not local or args.node_selectors or args.tolerations else None
 

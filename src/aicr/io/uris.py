@@ -1,7 +1,8 @@
 """Where a document comes from or goes to: stdin/stdout, a file, an http(s) URL, a ConfigMap.
 
 Pure parsing of the URI forms used by `-o`, `--snapshot`, `--recipe`, `--criteria`
-(reference/snapshot.md §5.4 for the `cm://namespace/name` grammar).
+(reference/snapshot.md §5.4 for the `cm://namespace/name` grammar; names follow
+aicr.k8s.names).
 """
 
 from __future__ import annotations
@@ -27,17 +28,30 @@ class Target:
 
 
 def parse_configmap_uri(uri: str) -> tuple[str, str]:
-    """(namespace, name) of `cm://namespace/name`; INVALID_REQUEST otherwise."""
+    """(namespace, name) of `cm://namespace/name`; INVALID_REQUEST otherwise.
+
+    Both parts must be valid Kubernetes names (namespace: RFC 1123 label, name: RFC 1123
+    subdomain), so `cm://a/b/c`, upper case or a control character fail here (exit 2) rather than
+    at the API server after other objects were written.
+    """
+    from aicr.k8s.names import label_problem, subdomain_problem
+
     text = uri.strip()
+    shown = repr(uri) if any(ord(c) < 0x20 or ord(c) == 0x7F for c in uri) else f'"{uri}"'
     if not text.startswith(CM_SCHEME):
-        raise AicrError(Code.INVALID_REQUEST, f'invalid ConfigMap URI "{uri}": expected cm://namespace/name')
-    rest = text[len(CM_SCHEME) :]
-    # reference/snapshot.md §5.4: split at the FIRST "/"; "cm://a/b/c" names ConfigMap "b/c"
-    # (the API server rejects it later).
-    namespace, sep, name = rest.partition("/")
-    if not sep or not namespace.strip() or not name.strip():
-        raise AicrError(Code.INVALID_REQUEST, f'invalid ConfigMap URI "{uri}": expected cm://namespace/name')
-    return namespace.strip(), name.strip()
+        raise AicrError(Code.INVALID_REQUEST, f"invalid ConfigMap URI {shown}: expected cm://namespace/name")
+    namespace, sep, name = text[len(CM_SCHEME) :].partition("/")
+    namespace, name = namespace.strip(), name.strip()
+    if not sep or not namespace or not name:
+        raise AicrError(Code.INVALID_REQUEST, f"invalid ConfigMap URI {shown}: expected cm://namespace/name")
+    for what, problem in (("namespace", label_problem(namespace)), ("name", subdomain_problem(name))):
+        if problem:
+            raise AicrError(
+                Code.INVALID_REQUEST,
+                f"invalid ConfigMap URI {shown}: the {what} {problem} (RFC 1123)",
+                {"uri": uri},
+            )
+    return namespace, name
 
 
 def parse_target(uri: str | None) -> Target:

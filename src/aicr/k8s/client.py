@@ -4,11 +4,16 @@ Edge module. lightkube parses the kubeconfig (tokens, client certificates, exec 
 in-cluster account) and provides the authenticated HTTP client; requests and responses here are
 plain dicts, so callers (collectors, the snapshot agent, validator Jobs) never see client models.
 Every failure is an AicrError with the most specific code: 401/403 UNAUTHORIZED, 404 NOT_FOUND,
-409 CONFLICT, 400/422 INVALID_REQUEST, 429 RATE_LIMITED, unreachable server UNAVAILABLE.
+409 CONFLICT, 400/422 INVALID_REQUEST, 429 RATE_LIMITED, 503 and an unreachable server
+UNAVAILABLE. Reads (GET) are retried on 5xx and connection errors with a bounded backoff;
+`Warning:` response headers (deprecations, PodSecurity "would violate") are logged once each.
 """
 
 from __future__ import annotations
 
+import time
+
+from aicr import logs
 from aicr.errors import AicrError, Code
 from aicr.k8s.config import ConfigSource, require_config
 from aicr.k8s.resources import Resource, resource_for, resource_of
@@ -16,7 +21,7 @@ from aicr.k8s.resources import Resource, resource_for, resource_of
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     import builtins
-    from collections.abc import Iterator, Mapping
+    from collections.abc import Callable, Iterator, Mapping
     from typing import Any
 
 FIELD_MANAGER = "aicr"
@@ -24,6 +29,10 @@ DEFAULT_TIMEOUT_S = 30.0
 CONNECT_TIMEOUT_S = 5.0
 APPLY_CONTENT_TYPE = "application/apply-patch+yaml"
 MERGE_PATCH_CONTENT_TYPE = "application/merge-patch+json"
+READ_RETRIES = 4
+RETRY_BACKOFF_S = 0.5
+MAX_BACKOFF_S = 4.0
+_TRANSIENT = frozenset({500, 502, 503, 504})
 _STATUS_CODES = {
     400: Code.INVALID_REQUEST,
     401: Code.UNAUTHORIZED,
@@ -52,6 +61,10 @@ class ApiClient:
         self.server = server
         self.namespace = namespace
         self.source = source
+        self.read_retries = READ_RETRIES
+        self.retry_backoff = RETRY_BACKOFF_S
+        self.sleep: Callable[[float], None] = time.sleep
+        self.warnings: builtins.list[str] = []
 
     @classmethod
     def connect(cls, kubeconfig: str | None = None, *, timeout: float = DEFAULT_TIMEOUT_S) -> ApiClient:
@@ -106,6 +119,30 @@ class ApiClient:
         timeout: float | None = None,
         stream: bool = False,
     ) -> Any:
+        """One request; reads (GET) are retried on transient failures (`read_retries`, backoff)."""
+        attempts = 1 + (self.read_retries if method == "GET" else 0)
+        for attempt in range(attempts):
+            try:
+                return self._send_once(method, path, params, body, content_type, timeout, stream)
+            except AicrError as exc:
+                transient = exc.code is Code.UNAVAILABLE or exc.details.get("status") in _TRANSIENT
+                if not transient or attempt + 1 >= attempts:
+                    raise
+                delay = min(self.retry_backoff * (2**attempt), MAX_BACKOFF_S)
+                logs.debug("retrying a Kubernetes API read", path=path, error=exc.message, delay=delay)
+                self.sleep(delay)
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    def _send_once(
+        self,
+        method: str,
+        path: str,
+        params: Mapping[str, Any] | None,
+        body: Any,
+        content_type: str,
+        timeout: float | None,
+        stream: bool,
+    ) -> Any:
         import httpx2
         import msgspec
 
@@ -127,11 +164,20 @@ class ApiClient:
             raise AicrError(Code.TIMEOUT, f"Kubernetes API request timed out: {method} {path}") from None
         except (httpx2.TransportError, OSError) as exc:
             raise self._unreachable(exc) from None
+        self._show_warnings(response.headers.get_list("warning"))
         if response.status_code >= 400:
             if stream:
                 response.read()
             raise api_error(response.status_code, response.content, f"{method} {path}")
         return response
+
+    def _show_warnings(self, values: builtins.list[str]) -> None:
+        """Log each distinct `Warning:` header once (deprecations, PodSecurity "would violate")."""
+        for value in values:
+            text = warning_text(value)
+            if text and text not in self.warnings:
+                self.warnings.append(text)
+                logs.warn(f"Kubernetes API warning: {text}")
 
     def _unreachable(self, exc: BaseException) -> AicrError:
         return AicrError(
@@ -243,6 +289,16 @@ class ApiClient:
             raise
         return True
 
+    def list_events(
+        self, name: str, namespace: str | None = None, *, kind: str | None = None
+    ) -> builtins.list[dict[str, Any]]:
+        """v1 Events whose involved object is `name` (and `kind`, when given)."""
+        fields = f"involvedObject.name={name}" + (f",involvedObject.kind={kind}" if kind else "")
+        page = self.request(
+            "GET", resource_for("Event").path(namespace or self.namespace), params={"fieldSelector": fields}
+        )
+        return list((page or {}).get("items") or [])
+
     def logs(
         self,
         pod: str,
@@ -257,15 +313,36 @@ class ApiClient:
         return str(response.text)
 
     def follow_logs(
-        self, pod: str, namespace: str | None = None, *, container: str | None = None
+        self,
+        pod: str,
+        namespace: str | None = None,
+        *,
+        container: str | None = None,
+        since_time: str | None = None,
+        timestamps: bool = False,
+        read_timeout: float | None = None,
     ) -> Iterator[str]:
-        """Log lines of a pod as they are written (until the container ends or the stream closes)."""
+        """Log lines of a pod as they are written (until the container ends or the stream closes).
+
+        A stream silent for longer than `read_timeout` seconds raises TIMEOUT, a dropped one
+        UNAVAILABLE (callers reconnect with `since_time`); None waits for ever.
+        """
+        import httpx2
+
         path = resource_for("Pod").path(namespace or self.namespace, pod, "log")
-        response = self._send(
-            "GET", path, params={"container": container, "follow": True}, stream=True, timeout=None
-        )
+        params = {
+            "container": container,
+            "follow": True,
+            "sinceTime": since_time,
+            "timestamps": timestamps or None,
+        }
+        response = self._send("GET", path, params=params, stream=True, timeout=read_timeout)
         try:
             yield from response.iter_lines()
+        except httpx2.TimeoutException:
+            raise AicrError(Code.TIMEOUT, f"no log line from pod {pod} for {read_timeout:g}s") from None
+        except (httpx2.TransportError, OSError) as exc:
+            raise self._unreachable(exc) from None
         finally:
             response.close()
 
@@ -323,6 +400,20 @@ def _param(value: Any) -> str:
     if value is False:
         return "false"
     return str(value)
+
+
+def warning_text(header: str) -> str:
+    """The text of one `Warning` header value (`299 - "text"` -> `text`)."""
+    code, _, rest = header.strip().partition(" ")
+    if not code.isdigit():
+        return header.strip()
+    _agent, _, text = rest.partition(" ")
+    text = text.strip()
+    if len(text) >= 2 and text[0] == '"':
+        end = text.rfind('"')
+        text = text[1:end] if end > 0 else text[1:]
+        text = text.replace('\\"', '"').replace("\\\\", "\\")
+    return text
 
 
 def api_error(status: int, body: bytes, what: str) -> AicrError:

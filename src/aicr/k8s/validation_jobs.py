@@ -13,7 +13,7 @@ import time
 
 from aicr import logs
 from aicr.errors import AicrError, Code
-from aicr.k8s.jobs import job_state
+from aicr.k8s.jobs import job_state, start_problem
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -28,8 +28,10 @@ POLL_INTERVAL_S = 1.0
 
 
 def ensure_namespace(client: ApiClient, manifest: dict[str, Any]) -> bool:
-    """Create the namespace when missing; True when this call created it."""
-    name = manifest["metadata"]["name"]
+    """Create the namespace when missing; True when this call created it (INVALID_REQUEST for a bad name)."""
+    from aicr.k8s.names import check_namespace
+
+    name = check_namespace(manifest["metadata"]["name"], "--namespace")
     if client.find("Namespace", name) is not None:
         return False
     try:
@@ -62,8 +64,10 @@ def wait_for_job(
 ) -> tuple[dict[str, Any] | None, bool]:
     """(last Job seen, reached a terminal condition) after at most `timeout` seconds.
 
-    A Job deleted by someone else ends the wait early with (None, False). API errors other than
-    NOT_FOUND are raised (the caller turns them into a result).
+    A Job deleted by someone else ends the wait early with (None, False). A pod that cannot be
+    created or started (FailedCreate events, image pull, unschedulable) raises
+    `aicr.k8s.jobs.PodStartFailed` at once; other API errors than NOT_FOUND are raised too (the
+    caller turns both into a result).
     """
     start = time.monotonic()
     deadline = start + timeout
@@ -77,6 +81,9 @@ def wait_for_job(
             raise
         if job_state(job)[0] != "running":
             return job, True
+        problem = start_problem(client, job, find_job_pod(client, name, namespace))
+        if problem is not None:
+            raise problem
         if on_tick is not None:
             on_tick(job, time.monotonic() - start)
         remaining = deadline - time.monotonic()

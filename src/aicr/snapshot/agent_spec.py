@@ -21,6 +21,7 @@ COMPONENT = "snapshot-agent"
 DEFAULT_IMAGE = DEFAULT_AGENT_IMAGE
 TOLERATION_EFFECTS = ("NoSchedule", "PreferNoSchedule", "NoExecute")
 TOLERATE_ALL: list[dict[str, Any]] = [{"operator": "Exists"}]
+TERMINATION_GRACE_S = 30  # bounded pod shutdown, so cleanup's wait for deletion is short
 
 
 class AgentOptions:
@@ -282,6 +283,7 @@ def job_manifest(opts: AgentOptions, names: RunNames) -> dict[str, Any]:
     pod_spec: dict[str, Any] = {
         "serviceAccountName": names.service_account,
         "restartPolicy": "Never",
+        "terminationGracePeriodSeconds": TERMINATION_GRACE_S,
         "securityContext": pod_security,
         "tolerations": [dict(t) for t in opts.tolerations],
         "containers": [

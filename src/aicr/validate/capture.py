@@ -208,7 +208,9 @@ def abandoned_outcome(
     """The outcome of a check whose wait ended without a terminal Job (timeout or lost API)."""
     waited = cause or f"timeout: validator did not complete within {format_duration(timeout)}"
     if pod is None:
-        return CheckOutcome(NEVER_RAN, "pod never reached running state"), False
+        return CheckOutcome(
+            NEVER_RAN, "pod never reached running state" + (f": {cause}" if cause else "")
+        ), False
     status = container_status(pod)
     if status is None:
         unscheduled = _unscheduled_reason(pod)

@@ -253,6 +253,8 @@ def job_manifest(
         "resources": {"requests": dict(resources), "limits": dict(resources)},
         "terminationMessagePath": "/dev/termination-log",
         "terminationMessagePolicy": "File",
+        # PodSecurity baseline and most of restricted (runAsNonRoot depends on the validator image)
+        "securityContext": {"allowPrivilegeEscalation": False, "capabilities": {"drop": ["ALL"]}},
         "volumeMounts": [
             {"name": "snapshot", "mountPath": SNAPSHOT_DIR, "readOnly": True},
             {"name": "recipe", "mountPath": RECIPE_DIR, "readOnly": True},
@@ -262,6 +264,7 @@ def job_manifest(
         "serviceAccountName": names.service_account,
         "restartPolicy": "Never",
         "terminationGracePeriodSeconds": TERMINATION_GRACE_S,
+        "securityContext": {"seccompProfile": {"type": "RuntimeDefault"}},
         "tolerations": [dict(t) for t in opts.tolerations],
         "affinity": affinity,
         "containers": [container],

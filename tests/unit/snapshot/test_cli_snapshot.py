@@ -166,7 +166,6 @@ def test_durations(text: str, seconds: float) -> None:
     [
         ("cm://gpu-operator/aicr-snapshot", ("gpu-operator", "aicr-snapshot")),
         ("cm://gpu-operator / aicr-snapshot ", ("gpu-operator", "aicr-snapshot")),
-        ("cm://a/b/c", ("a", "b/c")),
     ],
 )
 def test_configmap_uri_grammar(uri: str, expected: tuple[str, str]) -> None:
@@ -174,7 +173,18 @@ def test_configmap_uri_grammar(uri: str, expected: tuple[str, str]) -> None:
 
 
 @pytest.mark.parametrize(
-    "uri", ["gpu-operator/x", "http://ns/x", "cm://ns/", "cm:///x", "cm://ns", "cm://", ""]
+    "uri",
+    [
+        "gpu-operator/x",
+        "http://ns/x",
+        "cm://ns/",
+        "cm:///x",
+        "cm://ns",
+        "cm://",
+        "",
+        "cm://a/b/c",
+        "cm://ns/x\ny",
+    ],
 )
 def test_invalid_configmap_uris(uri: str) -> None:
     with pytest.raises(AicrError, match="invalid ConfigMap URI"):
@@ -278,3 +288,19 @@ def test_importing_the_snapshot_command_does_not_import_argparse() -> None:
 def test_invalid_durations(text: str) -> None:
     with pytest.raises(AicrError, match="expected a duration"):
         parse_duration(text)
+
+
+@pytest.mark.parametrize(
+    ("argv", "flag"),
+    [
+        (["--job-name", "My_Job"], "--job-name"),
+        (["-n", "Bad_NS"], "--namespace"),
+        (["--service-account-name", "sa."], "--service-account-name"),
+        (["-o", "cm://ns/x\ny"], "ConfigMap URI"),
+    ],
+)
+def test_bad_object_names_exit_2_before_contacting_a_cluster(
+    argv: list[str], flag: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["snapshot", *argv]) == 2
+    assert flag in capsys.readouterr().err
