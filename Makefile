@@ -6,7 +6,19 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 EXAMPLE_CRITERIA := --service eks --accelerator h100 --intent training --os ubuntu --platform kubeflow
 
-.PHONY: run test lint typecheck unit bench docs clean setup buildinfo
+# Images (docs/images.md): one place for their names; every setting can be overridden on the
+# command line or in the environment (make images IMAGE_REGISTRY=registry.example/aicr IMAGE_TAG=v1).
+BASE_IMAGE ?= localhost/aicr-base:bookworm
+IMAGE_REGISTRY ?= localhost
+IMAGE_TAG ?=
+CONTAINERS_CONF ?= $(CURDIR)/images/containers.conf
+export CONTAINERS_CONF
+IMAGE_ENV := BASE=$(BASE_IMAGE) IMAGE_REGISTRY=$(IMAGE_REGISTRY) IMAGE_TAG=$(IMAGE_TAG)
+TOOLS := .venv-tools
+TOOLS_STAMP := $(TOOLS)/.installed
+
+.PHONY: run test lint typecheck unit bench docs clean setup buildinfo \
+	base-image image-context images image-test release-artifacts
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -43,6 +55,7 @@ test: setup
 	$(BIN)/ruff format --check src tests benchmarks
 	$(BIN)/mypy --strict src/
 	$(BIN)/pytest
+	@# the image tests ran above (marker `images`); in CI a missing podman fails them.
 
 docs: setup
 	$(BIN)/python -m aicr.catalog.docgen > docs/catalog.md
@@ -50,5 +63,27 @@ docs: setup
 bench: setup
 	bash benchmarks/run.sh
 
+base-image:
+	images/base-image.sh $(BASE_IMAGE)
+
+image-context: setup
+	PYTHON=$(BIN)/python images/context.sh >/dev/null
+
+images: base-image image-context
+	$(IMAGE_ENV) images/build.sh
+
+image-test: setup
+	$(IMAGE_ENV) $(BIN)/pytest -m images tests/images
+
+# The SBOM tool lives in its own venv: importing cyclonedx next to jsonschema/kubernetes in the
+# runtime venv slows their imports (reference/testing-infra.md §5).
+$(TOOLS_STAMP):
+	test -x $(TOOLS)/bin/python || $(PYTHON) -m venv $(TOOLS)
+	$(TOOLS)/bin/python -m pip install --quiet 'cyclonedx-bom>=4'
+	touch $(TOOLS_STAMP)
+
+release-artifacts: images $(TOOLS_STAMP)
+	$(IMAGE_ENV) PYTHON=$(BIN)/python CYCLONEDX_PY=$(TOOLS)/bin/cyclonedx-py images/release-artifacts.sh
+
 clean:
-	rm -rf $(VENV) build dist src/*.egg-info src/aicr/catalog/_compiled src/aicr/_buildinfo.py
+	rm -rf $(VENV) $(TOOLS) build dist src/*.egg-info src/aicr/catalog/_compiled src/aicr/_buildinfo.py
