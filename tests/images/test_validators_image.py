@@ -1,0 +1,131 @@
+"""The validators image: `python -m aicr.validators <check>` against emulated cluster states.
+
+Each case is a cluster state (objects preloaded into the emulator), a recipe, a check name, and
+what the orchestrator must see: the exit code (0 passed, 1 failed, 2 skipped), a line of the
+evidence on stdout and the reason in the termination message. Add a case per new check.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pytest
+from tests.images.podman import podman
+from tests.support.kube_emulator import KubeEmulator
+
+
+def _namespace(name: str) -> dict[str, Any]:
+    return {"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": name}}
+
+
+def _operator_pod(name: str, phase: str) -> dict[str, Any]:
+    meta = {"name": name, "namespace": "gpu-operator", "labels": {"app": "gpu-operator"}}
+    return {"apiVersion": "v1", "kind": "Pod", "metadata": meta, "status": {"phase": phase}}
+
+
+def _deployment(name: str, available: int) -> dict[str, Any]:
+    return {
+        "apiVersion": "apps/v1",
+        "kind": "Deployment",
+        "metadata": {"name": name, "namespace": "gpu-operator"},
+        "spec": {"replicas": 1},
+        "status": {"availableReplicas": available},
+    }
+
+
+def _recipe(*resources: tuple[str, str]) -> dict[str, Any]:
+    ref: dict[str, Any] = {"name": "gpu-operator", "namespace": "gpu-operator", "type": "Helm"}
+    if resources:
+        ref["expectedResources"] = [{"kind": kind, "name": name} for kind, name in resources]
+    return {"kind": "RecipeResult", "apiVersion": "aicr.nvidia.com/v1alpha1", "componentRefs": [ref]}
+
+
+@dataclass
+class Case:
+    check: str
+    objects: dict[str, list[dict[str, Any]]]
+    recipe: dict[str, Any]
+    exit_code: int
+    stdout: str
+    termination: str = ""
+    extra_args: list[str] = field(default_factory=list)
+
+
+CASES = {
+    "operator-health passes": Case(
+        "operator-health",
+        {
+            "v1/namespaces": [_namespace("gpu-operator")],
+            "v1/pods": [_operator_pod("gpu-operator-1", "Running")],
+        },
+        _recipe(),
+        0,
+        "RESULT: GPU Operator pods running: 1/1",
+    ),
+    "operator-health fails without pods": Case(
+        "operator-health", {}, _recipe(), 1, "Running: 0/0", "no GPU Operator pods"
+    ),
+    "operator-health fails when none runs": Case(
+        "operator-health",
+        {
+            "v1/namespaces": [_namespace("gpu-operator")],
+            "v1/pods": [_operator_pod("gpu-operator-1", "Pending")],
+        },
+        _recipe(),
+        1,
+        "gpu-operator-1: Pending",
+        "no GPU Operator pod is Running",
+    ),
+    "expected-resources passes": Case(
+        "expected-resources",
+        {
+            "v1/namespaces": [_namespace("gpu-operator")],
+            "apps/v1/deployments": [_deployment("gpu-operator", 1)],
+        },
+        _recipe(("Deployment", "gpu-operator")),
+        0,
+        "RESULT: expected resources healthy: 1/1",
+    ),
+    "expected-resources fails on a missing resource": Case(
+        "expected-resources",
+        {"v1/namespaces": [_namespace("gpu-operator")]},
+        _recipe(("Deployment", "gpu-operator")),
+        1,
+        "Deployment gpu-operator/gpu-operator: not found",
+        "1 expected resource problem(s)",
+    ),
+    "expected-resources skips without declared resources": Case(
+        "expected-resources", {}, _recipe(), 2, "", "no component of the recipe declares expectedResources"
+    ),
+    "an unknown check fails": Case("no-such-check", {}, _recipe(), 1, "", 'unknown check "no-such-check"'),
+}
+
+
+@pytest.mark.parametrize("case", CASES.values(), ids=list(CASES))
+def test_check_verdict_in_the_image(
+    images: dict[str, str], kube: KubeEmulator, kubeconfig: Path, tmp_path: Path, case: Case
+) -> None:
+    for resource, objects in case.objects.items():
+        kube.add(resource, *objects)
+    recipe = tmp_path / "recipe.yaml"
+    recipe.write_text(json.dumps(case.recipe))
+    recipe.chmod(0o644)
+    termination = tmp_path / "termination-log"
+    termination.write_text("")
+    termination.chmod(0o666)
+    done = podman(
+        "run", "--rm", "--network", "host", "--read-only",
+        "-v", f"{kubeconfig}:/kube/config:ro", "-e", "KUBECONFIG=/kube/config",
+        "-v", f"{recipe}:/data/recipe/recipe.yaml:ro",
+        "-v", f"{termination}:/dev/termination-log",
+        "-e", "AICR_VALIDATOR_PHASE=deployment", "-e", "AICR_NAMESPACE=aicr-validation",
+        images["validators"], case.check, *case.extra_args,
+        check=False,
+    )  # fmt: skip
+    assert done.returncode == case.exit_code, done.stderr
+    assert case.stdout in done.stdout
+    message = termination.read_text()
+    assert (case.termination in message) if case.termination else message == ""
