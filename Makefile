@@ -15,7 +15,6 @@ CONTAINERS_CONF ?= $(CURDIR)/images/containers.conf
 export CONTAINERS_CONF
 IMAGE_ENV := BASE=$(BASE_IMAGE) IMAGE_REGISTRY=$(IMAGE_REGISTRY) IMAGE_TAG=$(IMAGE_TAG)
 TOOLS := .venv-tools
-TOOLS_STAMP := $(TOOLS)/.installed
 
 .PHONY: run test lint typecheck unit bench docs clean setup buildinfo \
 	base-image image-context images image-test release-artifacts
@@ -75,15 +74,11 @@ images: base-image image-context
 image-test: setup
 	$(IMAGE_ENV) $(BIN)/pytest -m images tests/images
 
-# The SBOM tool lives in its own venv: importing cyclonedx next to jsonschema/kubernetes in the
-# runtime venv slows their imports (reference/testing-infra.md §5).
-$(TOOLS_STAMP):
-	test -x $(TOOLS)/bin/python || $(PYTHON) -m venv $(TOOLS)
-	$(TOOLS)/bin/python -m pip install --quiet 'cyclonedx-bom>=4'
-	touch $(TOOLS_STAMP)
-
-release-artifacts: images $(TOOLS_STAMP)
-	$(IMAGE_ENV) PYTHON=$(BIN)/python CYCLONEDX_PY=$(TOOLS)/bin/cyclonedx-py images/release-artifacts.sh
+# SBOMs and provenance into dist/. The SBOM tool (cyclonedx-bom) lives in its own venv, never the
+# runtime one: importing it next to jsonschema/kubernetes slows their imports (testing-infra.md §5).
+release-artifacts: images
+	$(IMAGE_ENV) PYTHON=$(BIN)/python CYCLONEDX_PY=$$(PYTHON_FOR_TOOLS=$(PYTHON) images/tools-venv.sh $(TOOLS)) \
+		images/release-artifacts.sh
 
 clean:
 	rm -rf $(VENV) $(TOOLS) build dist src/*.egg-info src/aicr/catalog/_compiled src/aicr/_buildinfo.py

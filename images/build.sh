@@ -20,6 +20,8 @@ version="${wheels[0]##*/aicr-}"
 version="${version%%-*}"
 tag="${IMAGE_TAG:-v$version}"
 commit="$(git rev-parse HEAD 2>/dev/null || echo unknown)"
+list=build/images.txt  # "name reference" per image built, read by images/release-artifacts.sh
+: > "$list"
 for name in ${IMAGES:-agent validators aicrd}; do
   case "$name" in
     agent) ref="$registry/aicr-agent:$tag" ;;
@@ -37,5 +39,6 @@ for name in ${IMAGES:-agent validators aicrd}; do
       "$podman" tag "$ref" "$registry/aicr-validators/$phase:$tag"
     done
   fi
+  echo "$name $ref" >> "$list"
   echo "$ref $((SECONDS - start))"
 done
