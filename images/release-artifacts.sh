@@ -41,8 +41,11 @@ base_digest="$("$podman" image inspect --format '{{.Digest}}' "$base")"
 while read -r name ref; do
   venv=/opt/aicr; [ "$name" = aicrd ] && venv=/opt/aicrd
   image="${ref##*/}"; image="${image%%:*}"
-  ctr="$("$podman" create "$ref")"
-  "$podman" cp "$ctr:$venv" "build/sbom/$name" && "$podman" rm "$ctr" >/dev/null
+  # A tar stream, not `podman cp`: podman 4.3's cp out of a created container replaced the
+  # host's /dev/null with a regular file here.
+  mkdir -p "build/sbom/$name"
+  "$podman" run --rm --network none --user 0 --entrypoint tar "$ref" -C "$venv" -cf - . \
+    | tar -xf - -C "build/sbom/$name"
   "$cdx" environment --output-reproducible --gather-license-texts -o "dist/images/$image.cdx.json" "build/sbom/$name"
   digest="$("$podman" image inspect --format '{{.Digest}}' "$ref")"
   "$py" images/provenance.py --build-type image --subject "$ref=$digest" \
