@@ -30,7 +30,7 @@ def test_agent_mode_snapshot_runs_the_image_and_returns_its_configmap(
 ) -> None:
     kube.add("v1/nodes", *make_nodes(3))
     runs: list[list[str]] = []
-    hook = podman_kubelet(kube, kubeconfig, runs)
+    hook = podman_kubelet(kube, kubeconfig, tmp_path / "kubelet", runs)
     kube.call(lambda emu: emu.on_create.__setitem__("jobs", hook))
     out = tmp_path / "snapshot.yaml"
     argv = ["--namespace", "aicr-agent-test", "--image", images["agent"], f"--privileged={privileged}"]

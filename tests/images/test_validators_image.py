@@ -8,13 +8,21 @@ evidence on stdout and the reason in the termination message. Add a case per new
 from __future__ import annotations
 
 import json
+import os
+import shutil
+import subprocess
+import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
 from tests.images.podman import podman
+from tests.images.podman_kubelet import podman_kubelet
 from tests.support.kube_emulator import KubeEmulator
+
+AICR = shutil.which("aicr", path=os.path.dirname(sys.executable)) or "aicr"
 
 
 def _namespace(name: str) -> dict[str, Any]:
@@ -129,3 +137,69 @@ def test_check_verdict_in_the_image(
     assert case.stdout in done.stdout
     message = termination.read_text()
     assert (case.termination in message) if case.termination else message == ""
+
+
+SNAPSHOT = """\
+kind: Snapshot
+apiVersion: aicr.nvidia.com/v1alpha1
+metadata:
+  version: 0.1.0
+measurements:
+  - type: K8s
+    subtypes:
+      - subtype: server
+        data:
+          version: v1.33.5-eks-3025e55
+  - type: OS
+    subtypes:
+      - subtype: release
+        data:
+          ID: ubuntu
+          VERSION_ID: "24.04"
+      - subtype: sysctl
+        data:
+          /proc/sys/kernel/osrelease: 6.8.0-1028-aws
+"""
+
+
+def test_aicr_validate_runs_the_checks_in_the_image_named_by_the_registry_override(
+    images: dict[str, str], kube: KubeEmulator, kubeconfig: Path, tmp_path: Path
+) -> None:
+    env = dict(os.environ, KUBECONFIG=str(kubeconfig), HOME=str(tmp_path), NO_COLOR="1")
+    recipe = subprocess.run(
+        [AICR, "recipe", "--service", "eks", "--accelerator", "h100", "--intent", "training", "--os", "ubuntu"],
+        env=env, capture_output=True, text=True, timeout=120, check=True,
+    ).stdout  # fmt: skip
+    doc = yaml.safe_load(recipe)
+    doc["validation"] = {"deployment": {"checks": ["operator-health", "expected-resources"]}}
+    (tmp_path / "recipe.yaml").write_text(yaml.safe_dump(doc))
+    (tmp_path / "snapshot.yaml").write_text(SNAPSHOT)
+    kube.add("v1/namespaces", _namespace("gpu-operator"))
+    kube.add("v1/pods", _operator_pod("gpu-operator-1", "Running"))
+    runs: list[list[str]] = []
+    kube.call(
+        lambda emu: emu.on_create.__setitem__(
+            "jobs", podman_kubelet(kube, kubeconfig, tmp_path / "kubelet", runs)
+        )
+    )
+    registry = images["validators"].split("/aicr-validators:")[0]
+    env.update(
+        {
+            "AICR_VALIDATOR_IMAGE_REGISTRY": registry,
+            "AICR_VALIDATOR_IMAGE_TAG": images["validators"].rsplit(":", 1)[1],
+        }
+    )
+    done = subprocess.run(
+        [AICR, "validate", "-r", str(tmp_path / "recipe.yaml"), "-s", str(tmp_path / "snapshot.yaml")],
+        env=env, capture_output=True, text=True, timeout=600,
+    )  # fmt: skip
+    assert done.stdout.startswith("{"), done.stderr
+    tests = {t["name"]: t for t in json.loads(done.stdout)["results"]["tests"]}
+    assert all("--entrypoint" not in argv for argv in runs)  # the image's own entry point
+    assert (
+        all(f"{registry}/aicr-validators/deployment:" in " ".join(argv) for argv in runs) and len(runs) == 2
+    )
+    assert tests["operator-health"]["status"] == "passed"
+    assert tests["expected-resources"]["status"] == "failed"
+    assert "expected resource problem(s)" in tests["expected-resources"]["message"]
+    assert done.returncode == 8, done.stderr
