@@ -16,6 +16,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 CONTAINERS_CONF = ROOT / "images" / "containers.conf"
 IMAGES = ("agent", "validators", "aicrd")
+BASE = os.environ.get("BASE") or "localhost/aicr-base:bookworm"  # as the Makefile's BASE_IMAGE
 
 
 def environment() -> dict[str, str]:
@@ -51,8 +52,9 @@ def _script(name: str, *args: str, env: dict[str, str] | None = None) -> str:
 def build_images() -> dict[str, str]:
     """Build (or refresh from cache) the three images; {name: image reference}."""
     env = {"PYTHON": sys.executable}
-    _script("base-image.sh", os.environ.get("BASE", "localhost/aicr-base:bookworm"))
+    _script("base-image.sh", BASE)
     _script("context.sh", env=env)
+    env["BASE"] = BASE
     refs: dict[str, str] = {}
     for line, name in zip(_script("build.sh", env=env).splitlines(), IMAGES, strict=True):
         refs[name] = line.split()[0]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tests.images.podman import ROOT, podman
+from tests.images.podman import BASE, ROOT, podman
 
 MANIFEST = (
     "cd /opt/aicr && find . -type f -print0 | LC_ALL=C sort -z | xargs -0 sha256sum"
@@ -16,7 +16,7 @@ def test_a_cache_free_rebuild_installs_identical_files(images: dict[str, str]) -
     rebuilt = "localhost/aicr-agent-rebuild:check"
     podman(
         "build", "--quiet", "--no-cache", "--target", "build",
-        "--build-arg", "BASE=localhost/aicr-base:bookworm",
+        "--build-arg", f"BASE={BASE}",
         "-f", str(ROOT / "Dockerfile.agent"), "-t", rebuilt, str(ROOT / "build" / "image-context"),
         timeout=600,
     )  # fmt: skip
