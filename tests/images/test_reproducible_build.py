@@ -1,8 +1,12 @@
-"""Two builds from one commit give the same Python file set (names and bytes)."""
+"""Two builds from one commit give the same wheel bytes and the same Python file set in the image."""
 
 from __future__ import annotations
 
-from tests.images.podman import BASE, ROOT, podman
+import hashlib
+import subprocess
+import sys
+
+from tests.images.podman import BASE, ROOT, environment, podman
 
 MANIFEST = (
     "cd /opt/aicr && find . -type f -print0 | LC_ALL=C sort -z | xargs -0 sha256sum"
@@ -29,3 +33,18 @@ def test_a_cache_free_rebuild_installs_identical_files(images: dict[str, str]) -
         podman("rmi", rebuilt, check=False)
     assert first.stdout.count("\n") > 500
     assert first.stdout == second.stdout
+
+
+def test_two_wheel_builds_of_one_commit_are_byte_identical(images: dict[str, str]) -> None:
+    digests = []
+    for _ in range(2):
+        done = subprocess.run(
+            [str(ROOT / "images" / "context.sh")],
+            env={**environment(), "PYTHON": sys.executable},
+            capture_output=True,
+            text=True,
+            timeout=600,
+            check=True,
+        )
+        digests.append(hashlib.sha256((ROOT / done.stdout.strip()).read_bytes()).hexdigest())
+    assert digests[0] == digests[1]
