@@ -7,7 +7,8 @@
 # $IMAGE_REGISTRY/aicr-validators:$IMAGE_TAG, the latter also as .../aicr-validators/{deployment,
 # performance,conformance}:$IMAGE_TAG (the catalog's per-phase names, so
 # AICR_VALIDATOR_IMAGE_REGISTRY=$IMAGE_REGISTRY points `aicr validate` at them). Layers are
-# cached by podman: a rebuild of an unchanged wheel takes seconds. Prints "name seconds" lines.
+# cached by podman: a rebuild of an unchanged wheel takes seconds; untagged images older than a
+# day are pruned. Prints "reference seconds" lines.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 podman="${PODMAN:-podman}"
@@ -42,3 +43,5 @@ for name in ${IMAGES:-agent validators aicrd}; do
   echo "$name $ref" >> "$list"
   echo "$ref $((SECONDS - start))"
 done
+# Each commit leaves untagged build stages behind; keep a day's worth as layer cache.
+"$podman" image prune --force --filter until=24h >/dev/null 2>&1 || true
