@@ -8,46 +8,14 @@ both edges.
 from __future__ import annotations
 
 from aicr.errors import AicrError, Code
-from aicr.io.limits import MAX_DEPTH, MAX_INT_DIGITS, MAX_NODES, MAX_PATH_SEGMENTS
+from aicr.io.limits import MAX_DEPTH, MAX_INT_DIGITS, MAX_NODES, MAX_PATH_SEGMENTS, check_tree, int_too_long
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from collections.abc import Iterable
     from typing import Any
 
-__all__ = ["MAX_DEPTH", "MAX_INT_DIGITS", "MAX_NODES", "MAX_PATH_SEGMENTS", "check_tree"]
-
-
-def check_tree(value: Any, source: str) -> Any:
-    """`value` unchanged after an iterative walk: depth <= MAX_DEPTH, every int within limits."""
-    stack: list[tuple[Any, int]] = [(value, 0)]
-    while stack:
-        node, depth = stack.pop()
-        if isinstance(node, dict):
-            children: Any = node.values()
-        elif isinstance(node, list):
-            children = node
-        else:
-            if isinstance(node, int) and node.bit_length() > 3 * MAX_INT_DIGITS:
-                raise int_too_long(source)
-            continue
-        if depth >= MAX_DEPTH:
-            raise AicrError(
-                Code.INVALID_REQUEST,
-                f"{source} nests deeper than the limit of {MAX_DEPTH} levels",
-                {"limit": MAX_DEPTH},
-            )
-        stack.extend((child, depth + 1) for child in children)
-    return value
-
-
-def int_too_long(source: str) -> AicrError:
-    """The error for an integer with more than MAX_INT_DIGITS digits."""
-    return AicrError(
-        Code.INVALID_REQUEST,
-        f"{source} holds an integer longer than the limit of {MAX_INT_DIGITS} digits",
-        {"limit": MAX_INT_DIGITS},
-    )
+__all__ = ["MAX_DEPTH", "MAX_INT_DIGITS", "MAX_NODES", "MAX_PATH_SEGMENTS", "check_tree", "int_too_long"]
 
 
 def check_nodes(raw: Any) -> None:

@@ -112,3 +112,21 @@ def test_unreadable_private_key_is_invalid_request() -> None:
     with pytest.raises(AicrError) as err:
         attest.load_private_key(b"-----BEGIN PRIVATE KEY-----\nnope\n-----END PRIVATE KEY-----\n", "k.pem")
     assert err.value.code is Code.INVALID_REQUEST and "k.pem" in err.value.message
+
+
+@pytest.mark.parametrize(
+    ("change", "why"),
+    [
+        (lambda d: d["verificationMaterial"].update(certificate={"rawBytes": "eA=="}), "exactly one of"),
+        (lambda d: d.update(messageSignature={}), "messageSignature"),
+        (lambda d: d["dsseEnvelope"].update(signatures=[]), "at least one signature"),
+        (lambda d: d.update(mediaType="application/vnd.dev.sigstore.bundle+json;version=0.1"), "mediaType"),
+        (lambda d: d["verificationMaterial"].pop("tlogEntries"), "tlogEntries"),
+    ],
+)
+def test_malformed_bundle_shapes_are_refused(change: Any, why: str) -> None:
+    doc = json.loads(attest.sign_statement(make_statement(), ed25519.Ed25519PrivateKey.generate()))
+    change(doc)
+    with pytest.raises(AicrError, match=why) as err:
+        attest.parse_bundle(json.dumps(doc).encode())
+    assert err.value.code is Code.UNAUTHORIZED
