@@ -343,3 +343,21 @@ def test_recipe_list_health_exits_1_when_a_leaf_cannot_bundle(tmp_path: Path) ->
     assert proc.returncode == 1
     assert "h100-kind-training-broken" in proc.stdout
     assert proc.stdout.splitlines()[-1] == "0/1 leaves healthy"
+
+
+def test_bare_aicr_prints_help_on_stdout_and_exits_0() -> None:
+    proc = aicr()
+    assert proc.returncode == 0, proc.stderr
+    assert "usage: aicr" in proc.stdout and "recipe" in proc.stdout and proc.stderr == ""
+
+
+def test_mistyped_flag_suggests_the_closest_and_shows_the_command_usage() -> None:
+    proc = aicr("recipe", "--servce", "eks")
+    assert proc.returncode == 2
+    assert "usage: aicr recipe" in proc.stderr
+    assert "error: [INVALID_REQUEST] unknown flag --servce; did you mean --service?" in proc.stderr
+
+
+def test_unknown_flag_without_a_close_match_points_at_help() -> None:
+    proc = aicr("bundle", "-r", "x.yaml", "--zzzz")
+    assert proc.returncode == 2 and "unknown flag --zzzz; see aicr bundle --help" in proc.stderr

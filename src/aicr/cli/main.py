@@ -15,7 +15,7 @@ import sys
 from aicr import logs
 from aicr.cli import cancel_now
 from aicr.cli.commands import COMMANDS
-from aicr.errors import EXIT_CODES, AicrError, Code
+from aicr.errors import AicrError, Code
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -139,8 +139,8 @@ def _dispatch(args_list: list[str]) -> int:
         sys.stdout.write(version_line() + "\n")
         return 0
     if not args.command:
-        parser.print_help(sys.stderr)
-        return EXIT_CODES[Code.INVALID_REQUEST]
+        parser.print_help(sys.stdout)  # bare `aicr`: the help is what was asked for
+        return 0
     run: Callable[[argparse.Namespace], int] = args._run
     return run(args)
 

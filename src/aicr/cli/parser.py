@@ -42,8 +42,38 @@ class Parser(argparse.ArgumentParser):
         super().__init__(*args, **kwargs)
 
     def error(self, message: str) -> None:  # type: ignore[override]
-        self.print_usage(sys.stderr)
-        raise AicrError(Code.INVALID_REQUEST, message)
+        command = self._command_parser()
+        (command or self).print_usage(sys.stderr)
+        raise AicrError(Code.INVALID_REQUEST, unknown_flag_message(command or self, sys.argv[1:]) or message)
+
+    def _command_parser(self) -> argparse.ArgumentParser | None:
+        """The subcommand's parser when the error surfaced in the top-level parser."""
+        for action in self._actions:
+            if isinstance(action, argparse._SubParsersAction) and len(sys.argv) > 1:
+                found: argparse.ArgumentParser | None = action.choices.get(sys.argv[1])
+                return found
+        return None
+
+
+def unknown_flag_message(parser: argparse.ArgumentParser, argv: list[str]) -> str:
+    """`unknown flag --servce; did you mean --service?` for the first flag `parser` does not know."""
+    known = set(parser._option_string_actions)
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            for sub in action.choices.values():
+                known |= set(sub._option_string_actions)
+    for token in argv:
+        flag = token.split("=", 1)[0]
+        if not flag.startswith("--") or flag == "--" or flag in known:
+            continue
+        import difflib
+
+        close = difflib.get_close_matches(
+            flag, sorted(f for f in known if f.startswith("--")), n=1, cutoff=0.75
+        )
+        hint = f"; did you mean {close[0]}?" if close else f"; see aicr {parser.prog.split()[-1]} --help"
+        return f"unknown flag {flag}{hint}"
+    return ""
 
 
 def _global_flags(parser: argparse.ArgumentParser, *, suppress: bool) -> None:
