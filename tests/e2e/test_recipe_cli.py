@@ -361,3 +361,11 @@ def test_mistyped_flag_suggests_the_closest_and_shows_the_command_usage() -> Non
 def test_unknown_flag_without_a_close_match_points_at_help() -> None:
     proc = aicr("bundle", "-r", "x.yaml", "--zzzz")
     assert proc.returncode == 2 and "unknown flag --zzzz; see aicr bundle --help" in proc.stderr
+
+
+def test_invalid_criteria_value_lists_the_valid_ones_and_the_closest() -> None:
+    proc = aicr("recipe", "--service", "ek")
+    assert proc.returncode == 2
+    line = proc.stderr.strip().splitlines()[-1]
+    assert line.startswith('error: [INVALID_REQUEST] invalid service type: ek (did you mean "eks"? valid: ')
+    assert "gke" in line and line.count("valid:") == 1

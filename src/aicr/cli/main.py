@@ -44,8 +44,28 @@ def _fail(exc: AicrError, json_mode: bool) -> int:
             **({"details": exc.details} if exc.details else {}),
         )
     else:
-        sys.stderr.write(f"error: [{exc.code.value}] {exc.message}\n")
+        sys.stderr.write(f"error: [{exc.code.value}] {exc.message}{_valid_values_hint(exc)}\n")
     return code
+
+
+def _valid_values_hint(exc: AicrError) -> str:
+    """` (did you mean "eks"? valid: aks, eks, …)` when the error carries the valid values.
+
+    The message keeps the reference's text (the API returns it verbatim, with `valid` in its
+    details); the terminal gets the same details in words.
+    """
+    details = exc.details if isinstance(exc.details, dict) else {}
+    valid = details.get("valid")
+    if not isinstance(valid, list) or not valid or not all(isinstance(v, str) for v in valid):
+        return ""
+    if "valid: " in exc.message:  # the message already lists them
+        return ""
+    import difflib
+
+    value = str(details.get("value") or "").strip().lower()
+    close = difflib.get_close_matches(value, valid, n=1, cutoff=0.6) if value else []
+    mean = f'did you mean "{close[0]}"? ' if close else ""
+    return f" ({mean}valid: {', '.join(valid)})"
 
 
 def _on_sigterm(signum: int, frame: FrameType | None) -> None:
