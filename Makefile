@@ -16,7 +16,7 @@ export CONTAINERS_CONF
 IMAGE_ENV := BASE=$(BASE_IMAGE) IMAGE_REGISTRY=$(IMAGE_REGISTRY) IMAGE_TAG=$(IMAGE_TAG)
 TOOLS := .venv-tools
 
-.PHONY: run test lint typecheck unit bench docs clean setup buildinfo \
+.PHONY: run test lint typecheck unit bench bench-ratio docs clean setup buildinfo \
 	base-image image-context images image-test release-artifacts
 
 $(STAMP): pyproject.toml
@@ -61,6 +61,9 @@ docs: setup
 
 bench: setup
 	bash benchmarks/run.sh
+
+bench-ratio: setup
+	bash benchmarks/bench_ratio.sh
 
 base-image:
 	images/base-image.sh $(BASE_IMAGE)
