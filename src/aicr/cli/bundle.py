@@ -49,6 +49,7 @@ _SINGLE = (
     ("--storage-class", "StorageClass for components that create PVCs"),
     ("--certificate-identity-regexp", "identity pattern for attestation (needs --attest)"),
     ("--signing-key", "PEM private key that signs the attestation (with --attest; offline)"),
+    ("--require-signed-data", "refuse a --data catalog not signed by this PEM public key"),
     ("--identity-token", "OIDC token for keyless signing (not supported yet; use --signing-key)"),
     ("--config", "AICRConfig file (not supported yet)"),
     ("--image-refs", "file that receives the pushed reference with its digest (with -o oci://)"),
@@ -245,6 +246,9 @@ def run(args: Any) -> int:
     if not args.recipe:
         raise AicrError(Code.INVALID_REQUEST, "--recipe is required")
     recipe = load_recipe(args.recipe, kubeconfig=args.kubeconfig)
+    from aicr.cli.recipe_catalog import check_signed_data
+
+    check_signed_data(args.data, args.require_signed_data)
     catalog = load_catalog(data=args.data)
     chain = supply_chain(args)
     result = build_bundle(

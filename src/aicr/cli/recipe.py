@@ -46,7 +46,7 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
     add_format(parser)
     add_data(parser)
     add_kubeconfig(parser)
-    from aicr.cli.flags import OnceTrue
+    from aicr.cli.flags import Once, OnceTrue
 
     parser.add_argument(
         "--explain",
@@ -54,10 +54,18 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
         help="print where each field of the recipe came from (registry, values file, overlay, mixin) "
         "instead of the recipe: a table on a terminal, else YAML/JSON",
     )
+    parser.add_argument(
+        "--require-signed-data",
+        action=Once,
+        metavar="KEY",
+        help="refuse a --data catalog that is not signed by this PEM public key (aicr recipe sign-catalog)",
+    )
     parser.set_defaults(_run=run)
-    from aicr.cli import recipe_list
+    from aicr.cli import recipe_catalog, recipe_list
 
-    recipe_list.register(parser, common)
+    actions = parser.add_subparsers(dest="recipe_action", metavar="{list,sign-catalog,verify-catalog}")
+    recipe_list.register(actions, common)
+    recipe_catalog.register(actions, common)
 
 
 def format_given(argv: list[str]) -> bool:
@@ -89,6 +97,7 @@ def _defaults() -> dict[str, Any]:
     values["criteria_strict"] = env_bool("AICR_CRITERIA_STRICT")
     values["explain"] = False
     values["recipe_action"] = None  # the `recipe list` subcommand's dest (argparse sets it too)
+    values["require_signed_data"] = None
     return values
 
 
@@ -103,6 +112,7 @@ FAST_SPEC = FastSpec(
         "--data": "data",
         "-k": "kubeconfig",
         "--kubeconfig": "kubeconfig",
+        "--require-signed-data": "require_signed_data",
     },
     booleans={"--criteria-strict": "criteria_strict", "--explain": "explain"},
     defaults=_defaults,
@@ -123,6 +133,9 @@ def run(args: Any) -> int:
     from aicr.version import recipe_version
 
     fmt = check_format(args)
+    from aicr.cli.recipe_catalog import check_signed_data
+
+    check_signed_data(args.data, args.require_signed_data)
     catalog = load_catalog(data=args.data)
     snapshot = load_snapshot_arg(args.snapshot, args.kubeconfig)
     criteria = build_criteria(args, catalog, snapshot)

@@ -16,12 +16,11 @@ if TYPE_CHECKING:
 FILTERS = ("service", "accelerator", "intent", "os", "platform")
 
 
-def register(recipe_parser: argparse.ArgumentParser, common: argparse.ArgumentParser) -> None:
-    """Add `list` under the `recipe` command."""
+def register(actions: Any, common: argparse.ArgumentParser) -> None:
+    """Add `list` to the subcommands of `recipe`."""
     from aicr.cli.flags import Once, OnceTrue, add_data, add_format
     from aicr.recipe.listing import FORMATS
 
-    actions = recipe_parser.add_subparsers(dest="recipe_action", metavar="{list}")
     parser = actions.add_parser(
         "list",
         parents=[common],
