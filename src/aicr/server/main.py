@@ -140,7 +140,9 @@ def main(argv: list[str] | None = None) -> int:
     """Run aicrd until SIGTERM/SIGINT; 0 after a graceful stop, 1 on a fatal error."""
     args = sys.argv[1:] if argv is None else argv
     if args and args[0] in ("-h", "--help"):
-        sys.stdout.write(__doc__ or "")
+        from aicr.server.settings import help_text
+
+        sys.stdout.write(help_text())
         return 0
     from aicr import logs
     from aicr.server.settings import log_level

@@ -19,6 +19,42 @@ if TYPE_CHECKING:
 
 MIB = 1024 * 1024
 LOG_LEVELS = ("debug", "info", "warn", "warning", "error")
+# (variable, default, meaning) for `aicrd --help`: every setting `Settings.from_env` reads.
+ENVIRONMENT = (
+    ("AICR_SERVER_ADDRESS", "0.0.0.0", "address to listen on"),
+    ("PORT", "8080", "port to listen on"),
+    ("AICR_LOG_LEVEL", "info", "debug, info, warn or error (LOG_LEVEL is read too)"),
+    ("SHUTDOWN_TIMEOUT_SECONDS", "30", "time in-flight requests get after SIGTERM"),
+    ("AICR_RATE_LIMIT", "100", "requests per second per client address (0 disables)"),
+    ("AICR_RATE_BURST", "200", "burst size of the rate limit"),
+    ("AICR_CACHE_ENTRIES", "2048", "cached recipe/query/bundle answers"),
+    ("AICR_IDLE_TIMEOUT_SECONDS", "120", "keep-alive idle time between requests"),
+    ("AICR_HEADER_TIMEOUT_SECONDS", "5", "time to send the request line and headers"),
+    ("AICR_READ_TIMEOUT_SECONDS", "10", "time to send the body once the headers are in (then 408)"),
+    ("AICR_MAX_HEADER_BYTES", "65536", "largest request head (then 431)"),
+    (
+        "AICR_MAX_CONNECTIONS",
+        "1024",
+        "open connections; beyond it the oldest still sending headers is dropped",
+    ),
+    ("AICR_ALLOWED_SERVICES", "(all)", "comma-separated services the server resolves"),
+    ("AICR_ALLOWED_ACCELERATORS", "(all)", "comma-separated accelerators"),
+    ("AICR_ALLOWED_INTENTS", "(all)", "comma-separated intents"),
+    ("AICR_ALLOWED_OS", "(all)", "comma-separated operating systems"),
+)
+
+
+def help_text() -> str:
+    """`aicrd --help`: what it does and every environment variable with its default."""
+    width = max(len(name) for name, _d, _m in ENVIRONMENT)
+    rows = "\n".join(f"  {name:<{width}}  {default:>7}  {meaning}" for name, default, meaning in ENVIRONMENT)
+    return (
+        "usage: aicrd [-h]\n\n"
+        "Serve the AICR REST API (/v1/recipe, /v1/query, /v1/bundle, /health, /ready, /metrics,\n"
+        "/openapi.json). Configuration comes from the environment:\n\n"
+        f"  {'variable':<{width}}  {'default':>7}  meaning\n{rows}\n\n"
+        "Example: PORT=9090 AICR_ALLOWED_SERVICES=eks,gke aicrd\n"
+    )
 
 
 @dataclass(frozen=True, slots=True)
