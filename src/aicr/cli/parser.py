@@ -19,8 +19,11 @@ if TYPE_CHECKING:
     from typing import Any
 
 
-class _Formatter(argparse.HelpFormatter):
-    """Help formatter that reads the terminal width without importing shutil (~6 ms)."""
+class _Formatter(argparse.RawDescriptionHelpFormatter):
+    """Help formatter that reads the terminal width without importing shutil (~6 ms).
+
+    Descriptions and the examples epilog keep their line breaks.
+    """
 
     def __init__(
         self, prog: str, indent_increment: int = 2, max_help_position: int = 32, width: int | None = None
@@ -110,4 +113,8 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
                 continue  # command not built yet
             raise
         mod.register(sub, common)
+    from aicr.cli.examples import epilog
+
+    for name, command in sub.choices.items():
+        command.epilog = epilog(name)
     return parser

@@ -1,0 +1,56 @@
+"""Examples shown at the end of each command's `--help` (`aicr <command> --help`).
+
+Pure data. Each line must parse with that command's parser; a test checks every one.
+"""
+
+from __future__ import annotations
+
+EXAMPLES: dict[str, tuple[str, ...]] = {
+    "recipe": (
+        "aicr recipe --service eks --accelerator h100 --intent training --os ubuntu --platform kubeflow",
+        "aicr recipe --service gke --accelerator h100 --intent inference --os cos -t json -o recipe.json",
+        "aicr recipe --snapshot snapshot.yaml --intent training -o cm://aicr/recipe",
+        "aicr recipe --service eks --accelerator h100 --intent training --os ubuntu --explain",
+    ),
+    "query": (
+        "aicr query --service eks --accelerator h100 --intent training --os ubuntu "
+        "--selector components.gpu-operator.values.driver.version",
+        "aicr query --service eks --accelerator h100 --intent training --os ubuntu --selector . -t json",
+    ),
+    "snapshot": (
+        "aicr snapshot --local -o snapshot.yaml",
+        "aicr snapshot -o cm://aicr/snapshot --namespace aicr --node-selector nvidia.com/gpu.present=true",
+        "aicr snapshot --local -t table",
+    ),
+    "bundle": (
+        "aicr bundle -r recipe.yaml -o ./bundle",
+        "aicr bundle -r recipe.yaml -d argocd --repo https://github.com/me/gitops.git -o ./gitops",
+        "aicr bundle -r recipe.yaml --set gpuoperator:driver.version=580.105.08 -o ./bundle",
+        "aicr bundle -r recipe.yaml -o oci://registry.example/gpu/stack:v1 --attest --signing-key release.key",
+    ),
+    "verify": (
+        "aicr verify ./bundle",
+        "aicr verify ./bundle --key release.pem --min-trust-level attested",
+        "aicr verify oci://registry.example/gpu/stack:v1 --trust-root keys/ --format json",
+    ),
+    "validate": (
+        "aicr validate -r recipe.yaml -s snapshot.yaml --no-cluster",
+        "aicr validate -r recipe.yaml --phase deployment",
+        "aicr validate -r recipe.yaml --print-rbac",
+        "aicr validate -r recipe.yaml --cncf-submission --evidence-dir ./evidence",
+    ),
+    "completion": ("aicr completion bash", "aicr completion powershell"),
+    "skill": ("aicr skill --agent claude-code", "aicr skill --agent codex --stdout"),
+    "diff": (
+        "aicr diff -b before.yaml --target after.yaml",
+        "aicr diff -b before.yaml --target cm://aicr/snapshot -t table --fail-on-drift",
+    ),
+}
+
+
+def epilog(command: str) -> str | None:
+    """The `examples:` block of one command's help, or None."""
+    lines = EXAMPLES.get(command)
+    if not lines:
+        return None
+    return "examples:\n" + "\n".join(f"  {line}" for line in lines)
