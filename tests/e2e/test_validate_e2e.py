@@ -241,3 +241,28 @@ def test_ctrl_c_mid_run_exits_9_and_cleans_up(
     assert "error: [CANCELED]" in err
     assert out == ""
     assert leftovers(kube) == []
+
+
+@pytest.mark.parametrize(
+    ("flag", "value"), [("--job-name", "My_Job"), ("--service-account-name", "sa."), ("--namespace", "Bad")]
+)
+def test_names_that_are_not_rfc1123_exit_2_before_anything_is_read(
+    flag: str, value: str, tmp_path: Path
+) -> None:
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "aicr.cli.main",
+            "validate",
+            "-r",
+            str(tmp_path / "missing.yaml"),
+            flag,
+            value,
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 2
+    assert f'invalid {flag} "{value}"' in result.stderr and "RFC 1123" in result.stderr

@@ -208,6 +208,18 @@ def agent_options(
     )
 
 
+def check_names(args: argparse.Namespace) -> None:
+    """RFC 1123 checks of the names the run will create, before anything is read (exit 2)."""
+    from aicr.k8s.names import check_namespace, check_prefix
+
+    if args.namespace:
+        check_namespace(args.namespace, "--namespace")
+    if args.job_name:
+        check_prefix(args.job_name, "--job-name")
+    if args.service_account_name:
+        check_prefix(args.service_account_name, "--service-account-name")
+
+
 def run(args: argparse.Namespace) -> int:
     """Validate and write the report; exit 8 for failing phases with --fail-on-error."""
     from aicr.cli.options import check_format
@@ -215,6 +227,7 @@ def run(args: argparse.Namespace) -> int:
     from aicr.validate.phases import parse_phases
 
     fmt = check_format(args)
+    check_names(args)
     phases = parse_phases(args.phases)
     selector = parse_node_selector(args.node_selectors or [])
     tolerations = [parse_toleration(t) for t in args.tolerations] if args.tolerations else None
