@@ -202,3 +202,16 @@ def test_special_file_in_bundle_fails_verify(recipe: Path, tmp_path: Path) -> No
     result = aicr("verify", str(out))
     assert result.returncode != 0
     assert "FIFO not allowed in bundle: pipe" in result.stdout + result.stderr
+
+
+def test_summary_file_count_matches_what_verify_counts(recipe: Path, tmp_path: Path) -> None:
+    import re
+
+    out = tmp_path / "b"
+    built = aicr("bundle", "-r", str(recipe), "--data", str(FIXTURE_CATALOG), "-o", str(out))
+    assert built.returncode == 0, built.stderr
+    match = re.search(r"Files generated: (\d+) \((\d+) listed in checksums.txt", built.stdout)
+    assert match is not None, built.stdout
+    assert int(match.group(1)) == len([p for p in out.rglob("*") if p.is_file()])
+    verify = aicr("verify", str(out))
+    assert f"Checksums verified ({match.group(2)} files)" in verify.stdout

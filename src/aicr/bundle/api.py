@@ -43,12 +43,19 @@ class BundleResult:
         self.steps = [step.replace("{dir}", output_dir) for step in output.steps]
         self.releases = list(output.releases)
 
+    @property
+    def checksummed(self) -> int:
+        """Files checksums.txt lists (every file but itself and the attestation): `aicr verify`'s count."""
+        from aicr.bundle.checksums import EXCLUDED_PREFIXES, FILENAME
+
+        return sum(1 for f in self.files if f != FILENAME and not f.startswith(EXCLUDED_PREFIXES))
+
     def summary(self) -> str:
         """The text `aicr bundle` prints on success."""
         lines = [
             f"{self.label} generated successfully!",
             f"Output directory: {self.output_dir}",
-            f"Files generated: {len(self.files)}",
+            f"Files generated: {len(self.files)} ({self.checksummed} listed in checksums.txt, as aicr verify counts)",
         ]
         if self.notes:
             lines.append("")
