@@ -31,7 +31,7 @@ import itertools
 import json
 import threading
 import uuid
-from collections.abc import Callable, Iterable
+from collections.abc import Awaitable, Callable, Iterable
 from pathlib import Path
 from typing import Any
 
@@ -43,7 +43,20 @@ from kmock._internal import apps, parsing
 try:
     from tests.support import pod_security
 except ImportError:  # run as a script: python tests/support/kube_emulator.py
-    import pod_security  # type: ignore[no-redef]
+    import pod_security  # type: ignore[import-not-found,no-redef]
+
+Handler = Callable[[kmock.Request], Awaitable[aiohttp.web.StreamResponse]]
+Around = Callable[[kmock.Request, Handler], Awaitable[aiohttp.web.StreamResponse]]
+
+
+def _wrapped(wrap: Around, inner: Handler) -> Handler:
+    """`inner` with `wrap` around it."""
+
+    async def handler(request: kmock.Request) -> aiohttp.web.StreamResponse:
+        return await wrap(request, inner)
+
+    return handler
+
 
 # -- defect 1: kmock's parse_path breaks on /api/v1/namespaces[/name] ---------------------------
 
@@ -208,7 +221,7 @@ def _field(obj: dict[str, Any], path: str) -> str:
 # -- the patched emulator -------------------------------------------------------------------------
 
 
-class PatchedEmulator(kmock.KubernetesEmulator):  # type: ignore[misc]
+class PatchedEmulator(kmock.KubernetesEmulator):
     """kmock's emulator with working CRUD, selectors, pagination, SSA, SSAR and pod logs."""
 
     def __attrs_post_init__(self) -> None:
@@ -230,6 +243,7 @@ class PatchedEmulator(kmock.KubernetesEmulator):  # type: ignore[misc]
         self.log_hold: dict[tuple[str, str], asyncio.Event] = {}
         self.pod_log_lines: dict[tuple[str, str], list[tuple[str, str]]] = {}
         self.on_log_request: Callable[[PatchedEmulator, dict[str, str]], None] | None = None
+        self.around: list[Around] = []  # request wrappers; the last added runs outermost
         # defect 4: trailing-slash discovery routes
         self.fallback["get /version/"] << self._serve_server_version
         self.fallback["get /api/"] << self._serve_api
@@ -396,6 +410,12 @@ class PatchedEmulator(kmock.KubernetesEmulator):  # type: ignore[misc]
     # -- request handling --
 
     async def _handle(self, request: kmock.Request) -> aiohttp.web.StreamResponse:
+        handler: Handler = self._handle_plain
+        for wrap in self.around:
+            handler = _wrapped(wrap, handler)
+        return await handler(request)
+
+    async def _handle_plain(self, request: kmock.Request) -> aiohttp.web.StreamResponse:
         self.warnings = []
         response = self._outage_response(request)
         if response is None:
@@ -801,11 +821,9 @@ class KubeEmulator:
         self._stop = asyncio.Event()
         async with PatchedEmulator() as emu, kmock.Server(emu) as server:
             emu.resources.load_data(_bundled_resources())
-            emu.resources[CLUSTER_POLICY_RESOURCE] = {
-                "kind": "ClusterPolicy",
-                "namespaced": False,
-                "verbs": ["get", "list"],
-            }
+            emu.resources[CLUSTER_POLICY_RESOURCE] = kmock.ResourceInfo(
+                kind="ClusterPolicy", namespaced=False, verbs=["get", "list"]
+            )
             for namespace in ("default", "kube-system"):  # as in every real cluster
                 emu.store(
                     "v1/namespaces",
@@ -925,7 +943,12 @@ def _main() -> None:
         kube.write_kubeconfig(args.kubeconfig)
     done = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: done.set())
-    threading.Thread(target=lambda: (sys.stdin.read(), done.set()), daemon=True).start()
+
+    def wait_stdin() -> None:
+        sys.stdin.read()
+        done.set()
+
+    threading.Thread(target=wait_stdin, daemon=True).start()
     print(kube.url, flush=True)
     done.wait()
     kube.stop()

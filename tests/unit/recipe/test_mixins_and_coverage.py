@@ -35,7 +35,7 @@ def _cat(tmp_path: Path, mixins: list[dict[str, object]], leaf_refs: list[dict[s
                 componentRefs=leaf_refs or [],
             )
         ],
-        mixins=mixins,  # type: ignore[arg-type]
+        mixins=mixins,
         files={"components/a/values.yaml": {"image": {"tag": "v1"}}},
     )
 
