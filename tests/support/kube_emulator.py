@@ -33,7 +33,7 @@ import threading
 import uuid
 from collections.abc import Awaitable, Callable, Iterable
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import aiohttp.web
 import kmock
@@ -45,6 +45,7 @@ try:
 except ImportError:  # run as a script: python tests/support/kube_emulator.py
     import pod_security  # type: ignore[import-not-found,no-redef]
 
+T = TypeVar("T")
 Handler = Callable[[kmock.Request], Awaitable[aiohttp.web.StreamResponse]]
 Around = Callable[[kmock.Request, Handler], Awaitable[aiohttp.web.StreamResponse]]
 
@@ -847,11 +848,11 @@ class KubeEmulator:
 
     # -- thread-safe access --
 
-    def call(self, fn: Callable[..., Any], *args: Any) -> Any:
+    def call(self, fn: Callable[..., T], *args: Any) -> T:
         """Run `fn(emulator, *args)` on the emulator's loop and return its result."""
         assert self.emulator is not None
 
-        async def run() -> Any:
+        async def run() -> T:
             return fn(self.emulator, *args)
 
         return asyncio.run_coroutine_threadsafe(run(), self._loop).result(30)
@@ -881,11 +882,11 @@ class KubeEmulator:
 
     def objects(self, resource: str, namespace: str | None = None) -> list[dict[str, Any]]:
         """Deep copies of the live objects of `resource`."""
-        return self.call(lambda emu: copy.deepcopy(emu.live(resource, namespace)))  # type: ignore[no-any-return]
+        return self.call(lambda emu: copy.deepcopy(emu.live(resource, namespace)))
 
     def requests(self) -> list[tuple[str, str, dict[str, str]]]:
         """(method, path, query) of every resource request so far."""
-        return self.call(lambda emu: list(emu.request_log))  # type: ignore[no-any-return]
+        return self.call(lambda emu: list(emu.request_log))
 
 
 def make_nodes(count: int, *, prefix: str = "node", gpu_every: int = 2) -> Iterable[dict[str, Any]]:
