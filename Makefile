@@ -45,6 +45,7 @@ lint: setup
 
 typecheck: setup
 	$(BIN)/mypy --strict src/
+	$(BIN)/mypy --strict --explicit-package-bases tests/
 
 unit: setup
 	$(BIN)/pytest
@@ -53,6 +54,7 @@ test: setup
 	$(BIN)/ruff check src tests benchmarks
 	$(BIN)/ruff format --check src tests benchmarks
 	$(BIN)/mypy --strict src/
+	$(BIN)/mypy --strict --explicit-package-bases tests/
 	$(BIN)/pytest
 	@# the image tests ran above (marker `images`); in CI a missing podman fails them.
 

@@ -8,7 +8,6 @@ import shutil
 import signal
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -16,6 +15,7 @@ import pytest
 import yaml
 from tests.integration.validate.validator_jobs import RUNNING, leftovers, validator_controller
 from tests.support.kube_emulator import KubeEmulator
+from tests.support.waiting import wait_until
 from tests.unit.validate.ctrf_schema import assert_valid_ctrf
 
 AICR = shutil.which("aicr", path=os.path.dirname(sys.executable)) or "aicr"
@@ -228,9 +228,11 @@ def test_ctrl_c_mid_run_exits_9_and_cleans_up(
         text=True,
     )
     try:
-        deadline = time.monotonic() + 30
-        while not kube.objects("v1/pods") and time.monotonic() < deadline and proc.poll() is None:
-            time.sleep(0.02)
+        wait_until(
+            lambda: bool(kube.objects("v1/pods")) or proc.poll() is not None,
+            "the validator pod or an exit",
+            30,
+        )
         assert kube.objects("v1/pods"), "the validator Job never started"
         proc.send_signal(signal.SIGINT)
         out, err = proc.communicate(timeout=30)

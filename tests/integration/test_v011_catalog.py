@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 import yaml
@@ -30,7 +31,7 @@ PREFIX = ["base", "monitoring-hpa"]
 # The fixture as raw YAML (read independently of the engine)
 
 
-def _read_overlays() -> dict[str, dict]:
+def _read_overlays() -> dict[str, dict[str, Any]]:
     out = {}
     for path in sorted((FIXTURE / "overlays").glob("*.yaml")):
         doc = yaml.safe_load(path.read_text())
@@ -166,11 +167,19 @@ def expected_dependencies(c: Criteria, names: set[str]) -> dict[str, list[str]]:
     return {name: table.get(name, []) for name in names}
 
 
+def component_of(result: RecipeResult, name: str) -> dict[str, Any]:
+    """The component ref `name`; fails the test when the recipe lacks it."""
+    ref = result.component(name)
+    assert ref is not None, f"{name} missing from the recipe"
+    return ref
+
+
 def deps_of(result: RecipeResult, name: str) -> list[str]:
-    return result.component(name).get("dependencyRefs", [])
+    deps: list[str] = component_of(result, name).get("dependencyRefs", [])
+    return deps
 
 
-def smallest_ready_first(refs: list[dict]) -> list[str]:
+def smallest_ready_first(refs: list[dict[str, Any]]) -> list[str]:
     """recipe.md §3.7 step 2, restated: at each step emit the smallest name whose deps are done."""
     deps = {r["name"]: set(r.get("dependencyRefs", [])) for r in refs}
     order: list[str] = []
@@ -250,7 +259,7 @@ GOLDENS = {
 @pytest.mark.parametrize("case", sorted(GOLDENS))
 def test_observed_golden_applied_overlays_and_order(catalog: Catalog, case: str) -> None:
     criteria, applied, order = GOLDENS[case]
-    result = catalog.resolve(Criteria(**criteria))
+    result = catalog.resolve(Criteria.from_mapping(criteria))
     assert result.applied_overlays == PREFIX + applied
     assert result.deployment_order == order
 
@@ -259,7 +268,7 @@ def test_golden_22_eks_h100_training_ubuntu_details(catalog: Catalog) -> None:
     crit = Criteria(service="eks", accelerator="h100", intent="training", os="ubuntu")
     result = catalog.resolve(crit)
     assert result.constraints == UBU4
-    gpu = result.component("gpu-operator")
+    gpu = component_of(result, "gpu-operator")
     assert gpu["version"] == "v25.10.1"
     assert gpu["valuesFile"] == "components/gpu-operator/values-eks-training.yaml"
     assert gpu["dependencyRefs"] == ["cert-manager", "kube-prometheus-stack", "skyhook-customizations"]
@@ -289,12 +298,12 @@ def test_golden_24_dynamo_leaf_pin_and_constraints(catalog: Catalog) -> None:
         Criteria(service="eks", accelerator="gb200", intent="inference", os="ubuntu", platform="dynamo")
     )
     assert result.constraints == [{"name": "K8s.server.version", "value": ">= 1.34"}, *UBU4[1:]]
-    platform = result.component("dynamo-platform")
+    platform = component_of(result, "dynamo-platform")
     assert platform["version"] == "0.9.0"  # the leaf pin beats the registry's 0.9.1
     assert platform["dependencyRefs"] == [
         "dynamo-crds", "cert-manager", "kube-prometheus-stack", "gpu-operator", "kai-scheduler",
     ]  # fmt: skip
-    assert result.component("dynamo-crds")["version"] == "0.9.0"
+    assert component_of(result, "dynamo-crds")["version"] == "0.9.0"
     # v0.11 replaces the conformance phase; current unions checks. eks's CONF5 is a prefix of the
     # leaf's list, so both give the leaf's ten checks in the leaf's order.
     assert result.doc["validation"] == {"conformance": {"checks": DYNAMO_CONF10}}
@@ -304,17 +313,17 @@ def test_golden_25_kubeflow_trainer_from_registry(catalog: Catalog) -> None:
     result = catalog.resolve(
         Criteria(service="gke", accelerator="h100", intent="training", os="cos", platform="kubeflow")
     )
-    trainer = result.component("kubeflow-trainer")
+    trainer = component_of(result, "kubeflow-trainer")
     assert trainer["version"] == "2.1.0"
     assert result.constraints == [{"name": "K8s.server.version", "value": ">= 1.32"}]
-    tcpxo = result.component("gke-nccl-tcpxo")
+    tcpxo = component_of(result, "gke-nccl-tcpxo")
     assert tcpxo["dependencyRefs"] == ["gpu-operator"]
     assert tcpxo["manifestFiles"] == [
         "components/gke-nccl-tcpxo/manifests/nccl-tcpxo-installer.yaml",
         "components/gke-nccl-tcpxo/manifests/nri-device-injector.yaml",
     ]
     assert not tcpxo.get("source") and not tcpxo.get("version")  # manifest-only
-    gpu = result.component("gpu-operator")
+    gpu = component_of(result, "gpu-operator")
     assert gpu["valuesFile"] == "components/gpu-operator/values-gke-cos-training.yaml"
     assert gpu["manifestFiles"] == [
         "components/gpu-operator/manifests/dcgm-exporter.yaml",
@@ -431,7 +440,7 @@ def test_derived_components_versions_and_constraints(catalog: Catalog, name: str
         assert ref["type"] == "Helm", ref["name"]
     assert {n: deps_of(result, n) for n in names} == expected_dependencies(crit, names)
     values = GPU_OPERATOR_VALUES[(crit.service, crit.intent)]
-    assert result.component("gpu-operator")["valuesFile"] == f"components/gpu-operator/{values}"
+    assert component_of(result, "gpu-operator")["valuesFile"] == f"components/gpu-operator/{values}"
     expected = [{"name": "K8s.server.version", "value": K8S_FLOOR[name]}]
     if crit.os == "ubuntu":
         expected += UBU4[1:]
@@ -497,26 +506,26 @@ def test_deployment_order_invariants(catalog: Catalog, name: str) -> None:
 
 def test_registry_defaults_fill_only_empty_fields(catalog: Catalog) -> None:
     result = catalog.resolve(own_criteria("h100-eks-ubuntu-training-kubeflow"))
-    trainer = result.component("kubeflow-trainer")
+    trainer = component_of(result, "kubeflow-trainer")
     assert (trainer["version"], trainer["chart"], trainer["namespace"], trainer["source"]) == (
         "2.1.0", "kubeflow-trainer", "kubeflow", "oci://ghcr.io/kubeflow/charts",
     )  # fmt: skip
-    adapter = result.component("prometheus-adapter")
+    adapter = component_of(result, "prometheus-adapter")
     assert adapter["version"] == "4.14.0"  # monitoring-hpa's pin, not the registry's 5.3.0
     assert adapter["chart"] == "prometheus-adapter"  # last segment of prometheus-community/…
-    gpu = result.component("gpu-operator")
+    gpu = component_of(result, "gpu-operator")
     assert (gpu["chart"], gpu["namespace"]) == ("gpu-operator", "gpu-operator")
-    skyhook = result.component("skyhook-operator")
+    skyhook = component_of(result, "skyhook-operator")
     assert skyhook["source"] == "https://helm.ngc.nvidia.com/nvidia/skyhook"  # base's, not the registry's
     assert skyhook["namespace"] == "skyhook"
-    custom = result.component("skyhook-customizations")  # manifest-only: defaultRepository ""
+    custom = component_of(result, "skyhook-customizations")  # manifest-only: defaultRepository ""
     assert custom["namespace"] == "skyhook" and not custom.get("source") and not custom.get("chart")
 
 
 def test_registry_default_does_not_beat_dynamo_leaf_pin(catalog: Catalog) -> None:
     # h100-kind-inference-dynamo pins the version but leaves the source to the registry.
     result = catalog.resolve(own_criteria("h100-kind-inference-dynamo"))
-    platform = result.component("dynamo-platform")
+    platform = component_of(result, "dynamo-platform")
     assert platform["version"] == "0.9.0"
     assert platform["source"] == "https://helm.ngc.nvidia.com/nvidia/ai-dynamo"
     assert platform["namespace"] == "dynamo-system"
@@ -525,9 +534,9 @@ def test_registry_default_does_not_beat_dynamo_leaf_pin(catalog: Catalog) -> Non
 def test_health_check_asserts_come_from_the_registry_assert_file(catalog: Catalog) -> None:
     result = catalog.resolve(own_criteria("h100-eks-ubuntu-inference-dynamo"))
     text = (FIXTURE / "checks" / "gpu-operator" / "health-check.yaml").read_text()
-    assert result.component("gpu-operator")["healthCheckAsserts"] == text
+    assert component_of(result, "gpu-operator")["healthCheckAsserts"] == text
     for name in ("dynamo-crds", "kgateway-crds"):  # registry entries without healthCheck
-        assert "healthCheckAsserts" not in result.component(name)
+        assert "healthCheckAsserts" not in component_of(result, name)
 
 
 # --------------------------------------------------------------------------------------------

@@ -15,7 +15,7 @@ from typing import Any
 
 import aiohttp.web
 import kmock
-from tests.support.kube_emulator import KubeEmulator, PatchedEmulator
+from tests.support.kube_emulator import Handler, KubeEmulator, PatchedEmulator
 
 CUSTOM = {
     "resource.k8s.io/v1/resourceslices": ("ResourceSlice", False),
@@ -44,11 +44,9 @@ def register(kube: KubeEmulator, *apis: str) -> None:
     def run(emu: PatchedEmulator) -> None:
         for api in apis or tuple(CUSTOM):
             kind, namespaced = CUSTOM[api]
-            emu.resources[kmock.resource(api)] = {
-                "kind": kind,
-                "namespaced": namespaced,
-                "verbs": ["get", "list", "create", "delete", "patch"],
-            }
+            emu.resources[kmock.resource(api)] = kmock.ResourceInfo(
+                kind=kind, namespaced=namespaced, verbs=["get", "list", "create", "delete", "patch"]
+            )
 
     kube.call(run)
 
@@ -58,9 +56,7 @@ def serve_proxy(kube: KubeEmulator, answers: dict[str, Any]) -> list[str]:
     asked: list[str] = []
 
     def run(emu: PatchedEmulator) -> None:
-        original = emu._handle
-
-        async def handle(request: kmock.Request) -> aiohttp.web.StreamResponse:
+        async def handle(request: kmock.Request, inner: Handler) -> aiohttp.web.StreamResponse:
             path = request.url.path
             if "/proxy/" in path:
                 asked.append(path)
@@ -72,9 +68,9 @@ def serve_proxy(kube: KubeEmulator, answers: dict[str, Any]) -> list[str]:
                 if isinstance(body, str):
                     return aiohttp.web.Response(text=body, content_type="text/plain")
                 return aiohttp.web.json_response(body)
-            return await original(request)
+            return await inner(request)
 
-        emu._handle = handle
+        emu.around.append(handle)
 
     kube.call(run)
     return asked
@@ -121,11 +117,11 @@ def service(name: str, namespace: str, port: int, **spec: Any) -> dict[str, Any]
     }
 
 
-def gpu_node(name: str, gpus: int = 8, **labels: str) -> dict[str, Any]:
+def gpu_node(name: str, gpus: int = 8, labels: dict[str, str] | None = None) -> dict[str, Any]:
     return {
         "apiVersion": "v1",
         "kind": "Node",
-        "metadata": {"name": name, "labels": labels},
+        "metadata": {"name": name, "labels": labels or {}},
         "status": {"allocatable": {"nvidia.com/gpu": str(gpus)}},
     }
 
@@ -161,14 +157,12 @@ def after(
     """Run `react(emulator)` after each `method` request whose path ends with `path_suffix`."""
 
     def run(emu: PatchedEmulator) -> None:
-        original = emu._handle
-
-        async def handle(request: kmock.Request) -> aiohttp.web.StreamResponse:
-            response = await original(request)
+        async def handle(request: kmock.Request, inner: Handler) -> aiohttp.web.StreamResponse:
+            response = await inner(request)
             if str(request.method.value).upper() == method and request.url.path.endswith(path_suffix):
                 react(emu)
             return response
 
-        emu._handle = handle
+        emu.around.append(handle)
 
     kube.call(run)

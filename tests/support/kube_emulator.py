@@ -31,9 +31,9 @@ import itertools
 import json
 import threading
 import uuid
-from collections.abc import Callable, Iterable
+from collections.abc import Awaitable, Callable, Iterable
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import aiohttp.web
 import kmock
@@ -43,7 +43,21 @@ from kmock._internal import apps, parsing
 try:
     from tests.support import pod_security
 except ImportError:  # run as a script: python tests/support/kube_emulator.py
-    import pod_security  # type: ignore[no-redef]
+    import pod_security  # type: ignore[import-not-found,no-redef]
+
+T = TypeVar("T")
+Handler = Callable[[kmock.Request], Awaitable[aiohttp.web.StreamResponse]]
+Around = Callable[[kmock.Request, Handler], Awaitable[aiohttp.web.StreamResponse]]
+
+
+def _wrapped(wrap: Around, inner: Handler) -> Handler:
+    """`inner` with `wrap` around it."""
+
+    async def handler(request: kmock.Request) -> aiohttp.web.StreamResponse:
+        return await wrap(request, inner)
+
+    return handler
+
 
 # -- defect 1: kmock's parse_path breaks on /api/v1/namespaces[/name] ---------------------------
 
@@ -208,7 +222,7 @@ def _field(obj: dict[str, Any], path: str) -> str:
 # -- the patched emulator -------------------------------------------------------------------------
 
 
-class PatchedEmulator(kmock.KubernetesEmulator):  # type: ignore[misc]
+class PatchedEmulator(kmock.KubernetesEmulator):
     """kmock's emulator with working CRUD, selectors, pagination, SSA, SSAR and pod logs."""
 
     def __attrs_post_init__(self) -> None:
@@ -230,6 +244,7 @@ class PatchedEmulator(kmock.KubernetesEmulator):  # type: ignore[misc]
         self.log_hold: dict[tuple[str, str], asyncio.Event] = {}
         self.pod_log_lines: dict[tuple[str, str], list[tuple[str, str]]] = {}
         self.on_log_request: Callable[[PatchedEmulator, dict[str, str]], None] | None = None
+        self.around: list[Around] = []  # request wrappers; the last added runs outermost
         # defect 4: trailing-slash discovery routes
         self.fallback["get /version/"] << self._serve_server_version
         self.fallback["get /api/"] << self._serve_api
@@ -396,6 +411,12 @@ class PatchedEmulator(kmock.KubernetesEmulator):  # type: ignore[misc]
     # -- request handling --
 
     async def _handle(self, request: kmock.Request) -> aiohttp.web.StreamResponse:
+        handler: Handler = self._handle_plain
+        for wrap in self.around:
+            handler = _wrapped(wrap, handler)
+        return await handler(request)
+
+    async def _handle_plain(self, request: kmock.Request) -> aiohttp.web.StreamResponse:
         self.warnings = []
         response = self._outage_response(request)
         if response is None:
@@ -801,11 +822,9 @@ class KubeEmulator:
         self._stop = asyncio.Event()
         async with PatchedEmulator() as emu, kmock.Server(emu) as server:
             emu.resources.load_data(_bundled_resources())
-            emu.resources[CLUSTER_POLICY_RESOURCE] = {
-                "kind": "ClusterPolicy",
-                "namespaced": False,
-                "verbs": ["get", "list"],
-            }
+            emu.resources[CLUSTER_POLICY_RESOURCE] = kmock.ResourceInfo(
+                kind="ClusterPolicy", namespaced=False, verbs=["get", "list"]
+            )
             for namespace in ("default", "kube-system"):  # as in every real cluster
                 emu.store(
                     "v1/namespaces",
@@ -829,11 +848,11 @@ class KubeEmulator:
 
     # -- thread-safe access --
 
-    def call(self, fn: Callable[..., Any], *args: Any) -> Any:
+    def call(self, fn: Callable[..., T], *args: Any) -> T:
         """Run `fn(emulator, *args)` on the emulator's loop and return its result."""
         assert self.emulator is not None
 
-        async def run() -> Any:
+        async def run() -> T:
             return fn(self.emulator, *args)
 
         return asyncio.run_coroutine_threadsafe(run(), self._loop).result(30)
@@ -863,11 +882,11 @@ class KubeEmulator:
 
     def objects(self, resource: str, namespace: str | None = None) -> list[dict[str, Any]]:
         """Deep copies of the live objects of `resource`."""
-        return self.call(lambda emu: copy.deepcopy(emu.live(resource, namespace)))  # type: ignore[no-any-return]
+        return self.call(lambda emu: copy.deepcopy(emu.live(resource, namespace)))
 
     def requests(self) -> list[tuple[str, str, dict[str, str]]]:
         """(method, path, query) of every resource request so far."""
-        return self.call(lambda emu: list(emu.request_log))  # type: ignore[no-any-return]
+        return self.call(lambda emu: list(emu.request_log))
 
 
 def make_nodes(count: int, *, prefix: str = "node", gpu_every: int = 2) -> Iterable[dict[str, Any]]:
@@ -925,7 +944,12 @@ def _main() -> None:
         kube.write_kubeconfig(args.kubeconfig)
     done = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: done.set())
-    threading.Thread(target=lambda: (sys.stdin.read(), done.set()), daemon=True).start()
+
+    def wait_stdin() -> None:
+        sys.stdin.read()
+        done.set()
+
+    threading.Thread(target=wait_stdin, daemon=True).start()
     print(kube.url, flush=True)
     done.wait()
     kube.stop()

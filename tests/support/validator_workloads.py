@@ -29,7 +29,7 @@ def register(kube: KubeEmulator, resource: str, kind: str, namespaced: bool = Tr
     """Serve `resource` (`group/version/plural`) as if its CRD were installed."""
 
     def add(emu: PatchedEmulator) -> None:
-        emu.resources[resource] = {"kind": kind, "namespaced": namespaced, "verbs": ["*"]}
+        emu.resources[resource] = kmock.ResourceInfo(kind=kind, namespaced=namespaced, verbs=["*"])
 
     kube.call(add)
 

@@ -22,4 +22,5 @@ def test_helmop_bundle_validates_against_the_helmop_schema(
                       catalog=fixture_catalog, options=options)  # fmt: skip
     check = Checker(schemas)
     check.stream((tmp_path / "b" / "helmops.yaml").read_text(), "helmops.yaml")
-    assert check.checked == {"HelmOp": 4}
+    assert check.validated == {"HelmOp": 4}
+    assert check.unvalidated == {}

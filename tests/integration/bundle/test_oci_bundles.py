@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -23,9 +24,9 @@ ANNOTATIONS = {"aicr.nvidia.com/criteria.service": "eks", "org.opencontainers.im
 
 
 @pytest.fixture(scope="module")
-def registry(tmp_path_factory: pytest.TempPathFactory) -> LocalRegistry:
+def registry(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalRegistry]:
     with LocalRegistry(tmp_path_factory.mktemp("registry")) as reg:
-        yield reg  # type: ignore[misc]
+        yield reg
 
 
 def client(reg: LocalRegistry) -> oci.Registry:

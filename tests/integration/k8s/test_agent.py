@@ -21,6 +21,7 @@ from typing import Any
 import pytest
 from tests.support.kube_emulator import KubeEmulator
 from tests.support.kube_jobs import job_controller, sample_snapshot
+from tests.support.waiting import wait_until
 
 from aicr.cli.main import main
 from aicr.errors import AicrError, Code
@@ -292,9 +293,9 @@ def test_sigterm_mid_wait_exits_9_and_cleans_up(kube: KubeEmulator, kubeconfig: 
         text=True,
     )
     try:
-        deadline = time.monotonic() + 20
-        while not kube.objects("v1/pods") and time.monotonic() < deadline and proc.poll() is None:
-            time.sleep(0.02)
+        wait_until(
+            lambda: bool(kube.objects("v1/pods")) or proc.poll() is not None, "the agent pod or an exit", 20
+        )
         assert kube.objects("v1/pods"), "the agent Job never started"
         proc.send_signal(signal.SIGTERM)
         _, err = proc.communicate(timeout=20)

@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from tests.integration.validate.test_orchestration import SNAPSHOT, FakeCatalog, entry, options, recipe
+from tests.integration.validate.test_orchestration import SNAPSHOT, catalog_of, entry, options, recipe
 from tests.integration.validate.validator_jobs import RUNNING, leftovers, validator_controller
 from tests.support.kube_emulator import KubeEmulator, PatchedEmulator
 from tests.support.kube_jobs import job_controller
@@ -116,7 +116,7 @@ def test_validate_outage_exits_unavailable_not_internal(kube: KubeEmulator, api:
             recipe(deployment=["c-run"]),
             SNAPSHOT,
             client=api,
-            catalog=FakeCatalog([entry("c-run", timeout="5m")]),
+            catalog=catalog_of([entry("c-run", timeout="5m")]),
             phases=["deployment"],
             options=options(),
         )
@@ -159,7 +159,7 @@ def test_ctrl_c_during_validator_job_creation_removes_the_job_and_its_pod(
             recipe(deployment=["c-run"]),
             SNAPSHOT,
             client=client,
-            catalog=FakeCatalog([entry("c-run", timeout="5m")]),
+            catalog=catalog_of([entry("c-run", timeout="5m")]),
             phases=["deployment"],
             options=options(),
         )

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from tests.integration.validate.test_orchestration import (
     SNAPSHOT,
-    FakeCatalog,
+    catalog_of,
     cli,
     entry,
     files,
@@ -42,7 +42,7 @@ def test_failed_create_becomes_other_with_the_admission_message(kube: KubeEmulat
         recipe(deployment=["c-slow"]),
         SNAPSHOT,
         client=api,
-        catalog=FakeCatalog([entry("c-slow", timeout="10m")]),
+        catalog=catalog_of([entry("c-slow", timeout="10m")]),
         phases=["deployment"],
         options=options(),
     )
@@ -68,7 +68,7 @@ def test_validator_pods_pass_the_baseline_level(kube: KubeEmulator, api: ApiClie
         recipe(deployment=["c-slow"]),
         SNAPSHOT,
         client=api,
-        catalog=FakeCatalog([entry("c-slow", timeout="0.1s")]),
+        catalog=catalog_of([entry("c-slow", timeout="0.1s")]),
         phases=["deployment"],
         options=options(),
     )
@@ -82,7 +82,7 @@ def test_bad_namespace_is_an_invalid_request_before_any_write(kube: KubeEmulator
             recipe(deployment=["c-pass"]),
             SNAPSHOT,
             client=api,
-            catalog=FakeCatalog([entry("c-pass")]),
+            catalog=catalog_of([entry("c-pass")]),
             phases=["deployment"],
             options=options(namespace="Bad_NS"),
         )

@@ -81,7 +81,9 @@ def test_case18_api_and_library_agree(client: httpx.Client, catalog: Any) -> Non
     from aicr.recipe.criteria import Criteria
     from aicr.version import recipe_version
 
-    expected = catalog.resolve(Criteria(**EKS_H100_TRAINING, os="ubuntu"), version=recipe_version()).doc
+    expected = catalog.resolve(
+        Criteria.from_mapping({**EKS_H100_TRAINING, "os": "ubuntu"}), version=recipe_version()
+    ).doc
     first = client.get("/v1/recipe", params={**EKS_H100_TRAINING, "os": "Ubuntu "})
     cached = client.get("/v1/recipe", params={**EKS_H100_TRAINING, "os": "ubuntu"})
     assert first.json() == expected
@@ -157,7 +159,7 @@ def test_case22_query_value_matches_the_library(client: httpx.Client, catalog: A
     criteria = {**EKS_H100_TRAINING, "os": "ubuntu"}
     response = client.get("/v1/query", params={**criteria, "selector": selector})
     assert response.status_code == 200
-    assert response.json() == catalog.query(Criteria(**criteria), selector)
+    assert response.json() == catalog.query(Criteria.from_mapping(criteria), selector)
 
 
 def test_case22_query_golden_on_the_v011_catalog(serve: Any, fixture_catalog: Any) -> None:
@@ -237,7 +239,7 @@ def test_case26_allowlist_applies_to_bundle_body_criteria(serve: Any, catalog: A
     with serve(settings).client() as client:
         from aicr.recipe.criteria import Criteria
 
-        recipe = catalog.resolve(Criteria(**EKS_H100_TRAINING)).to_dict()
+        recipe = catalog.resolve(Criteria.from_mapping(EKS_H100_TRAINING)).to_dict()
         response = client.post("/v1/bundle", json=recipe)
         body = assert_error(response, 400, "INVALID_REQUEST", "service type not allowed")
         assert body["details"] == {"requested": "eks", "allowed": ["gke"]}

@@ -18,7 +18,7 @@ def recipe(catalog: Any) -> dict[str, Any]:
     from aicr.recipe.criteria import Criteria
     from aicr.version import recipe_version
 
-    result: dict[str, Any] = catalog.resolve(Criteria(**EKS), version=recipe_version()).to_dict()
+    result: dict[str, Any] = catalog.resolve(Criteria.from_mapping(EKS), version=recipe_version()).to_dict()
     return result
 
 
@@ -46,7 +46,7 @@ def test_scripts_keep_their_executable_bit(client: httpx.Client, recipe: dict[st
 
 
 def test_query_parameters_become_bundle_flags(client: httpx.Client, recipe: dict[str, Any]) -> None:
-    params = [
+    params: list[tuple[str, str | int | float | bool | None]] = [
         ("deployer", "helmfile"),
         ("set", "gpu-operator:driver.version=999.1"),
         ("accelerated-node-toleration", "nvidia.com/gpu=present:NoSchedule"),

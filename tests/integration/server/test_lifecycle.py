@@ -2,7 +2,8 @@
 
 The `aicrd` entry point runs as a subprocess (real signals, real uvicorn with httptools and
 uvloop). A small harness wraps `aicr.server.main.main` so a test can slow resolution down
-(`AICRD_TEST_RESOLVE_DELAY`) to keep a request in flight while the signal arrives.
+(`AICRD_TEST_RESOLVE_DELAY`) to keep a request in flight while the signal arrives; a slowed
+resolution first creates the file `AICRD_TEST_RESOLVING`, which the test waits for.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from typing import Any
 
 import httpx
 import pytest
+from tests.support.waiting import wait_until
 
 from aicr.server.app import create_app
 from aicr.server.settings import Settings
@@ -31,6 +33,7 @@ delay = float(os.environ.get("AICRD_TEST_RESOLVE_DELAY", "0"))
 if delay:
     real = catalog.Catalog.resolve
     def slow(self, *args, **kwargs):
+        open(os.environ["AICRD_TEST_RESOLVING"], "a").close()  # tells the test a request is in flight
         time.sleep(delay)
         return real(self, *args, **kwargs)
     catalog.Catalog.resolve = slow
@@ -51,7 +54,14 @@ class Aicrd:
         self.url = f"http://127.0.0.1:{self.port}"
         self.log_path = tmp_path / "aicrd.log"
         self.log = self.log_path.open("wb")
-        environ = {**os.environ, "PORT": str(self.port), "AICR_SERVER_ADDRESS": "127.0.0.1", **env}
+        self.resolving = tmp_path / "resolving"
+        environ = {
+            **os.environ,
+            "PORT": str(self.port),
+            "AICR_SERVER_ADDRESS": "127.0.0.1",
+            "AICRD_TEST_RESOLVING": str(self.resolving),
+            **env,
+        }
         self.proc = subprocess.Popen([sys.executable, "-c", HARNESS], env=environ, stderr=self.log)
 
     def wait_ready(self, timeout: float = 20) -> None:
@@ -105,7 +115,7 @@ def test_sigterm_lets_the_in_flight_request_finish_and_exits_0(aicrd: Any) -> No
 
     thread = threading.Thread(target=slow_request)
     thread.start()
-    time.sleep(0.3)
+    wait_until(server.resolving.exists, "the request to reach resolution")
     server.proc.send_signal(signal.SIGTERM)
     thread.join(timeout=10)
     assert result == {"status": 200}
@@ -123,7 +133,7 @@ def test_shutdown_does_not_wait_longer_than_the_timeout(aicrd: Any) -> None:
         daemon=True,
     )
     thread.start()
-    time.sleep(0.3)
+    wait_until(server.resolving.exists, "the request to reach resolution")
     signalled = time.monotonic()
     server.proc.send_signal(signal.SIGTERM)
     assert server.proc.wait(timeout=10) == 0
@@ -166,10 +176,7 @@ def test_ready_is_503_until_the_catalog_is_loaded(
         assert early.json()["code"] == "SERVICE_UNAVAILABLE" and early.json()["retryable"] is True
         assert client.get("/health").status_code == 200
         release.set()
-        deadline = time.monotonic() + 10
-        while client.get("/ready").status_code != 200:
-            assert time.monotonic() < deadline
-            time.sleep(0.02)
+        wait_until(lambda: client.get("/ready").status_code == 200, "readiness after the catalog loads")
         assert client.get("/v1/recipe", params={"service": "eks", "intent": "training"}).status_code == 200
 
 

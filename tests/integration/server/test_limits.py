@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import re
 import threading
-import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import httpx
 import pytest
+from tests.support.waiting import wait_until
 
 from aicr.catalog.catalog import Catalog
 from aicr.server.settings import MIB, Settings
@@ -18,19 +18,19 @@ from aicr.server.settings import MIB, Settings
 EKS = {"service": "eks", "accelerator": "h100", "intent": "training"}
 
 
-class SlowCatalog(Catalog):
-    """The embedded catalog's data with a resolve that takes `delay` seconds and counts calls."""
+class GatedCatalog(Catalog):
+    """The embedded catalog's data with a resolve that waits for `gate` and counts calls."""
 
-    def __init__(self, base: Catalog, delay: float) -> None:
+    def __init__(self, base: Catalog) -> None:
         super().__init__(base.data)
-        self.delay = delay
+        self.gate = threading.Event()
         self.calls = 0
         self._lock = threading.Lock()
 
     def resolve(self, *args: Any, **kwargs: Any) -> Any:
         with self._lock:
             self.calls += 1
-        time.sleep(self.delay)
+        assert self.gate.wait(10), "the test never opened the gate"
         return super().resolve(*args, **kwargs)
 
 
@@ -59,7 +59,7 @@ def test_a_body_just_under_the_limit_is_parsed(client: httpx.Client) -> None:
 
 
 def test_handler_timeout_is_504_and_the_work_still_fills_the_cache(serve: Any, catalog: Catalog) -> None:
-    slow = SlowCatalog(catalog, delay=0.6)
+    slow = GatedCatalog(catalog)
     running = serve(Settings(recipe_timeout=0.2), catalog=slow)
     with running.client() as client:
         response = client.get("/v1/recipe", params=EKS)
@@ -67,16 +67,22 @@ def test_handler_timeout_is_504_and_the_work_still_fills_the_cache(serve: Any, c
         body = response.json()
         assert (body["code"], body["retryable"]) == ("TIMEOUT", True)
         assert body["requestId"] == response.headers["x-request-id"]
-        time.sleep(0.7)
+        slow.gate.set()
+        cache = running.app.state.service.cache
+        wait_until(lambda: len(cache) == 1, "the abandoned run to fill the cache")
         assert client.get("/v1/recipe", params=EKS).status_code == 200  # cached by the abandoned run
     assert slow.calls == 1
 
 
 def test_concurrent_misses_share_one_resolution(serve: Any, catalog: Catalog) -> None:
-    slow = SlowCatalog(catalog, delay=0.3)
+    slow = GatedCatalog(catalog)
     running = serve(Settings(rate_limit=0), catalog=slow)
+    misses = running.app.state.metrics.cache_misses
     with ThreadPoolExecutor(8) as pool:
-        responses = list(pool.map(lambda _: httpx.get(f"{running.url}/v1/recipe", params=EKS), range(8)))
+        pending = [pool.submit(httpx.get, f"{running.url}/v1/recipe", params=EKS) for _ in range(8)]
+        wait_until(lambda: misses.get("recipe", 0) == 8, "all eight requests to miss the cache")
+        slow.gate.set()
+        responses = [future.result() for future in pending]
     assert {r.status_code for r in responses} == {200}
     assert len({r.content for r in responses}) == 1
     assert slow.calls == 1

@@ -78,7 +78,9 @@ def _exchange(address: tuple[str, int], raw: bytes, read: bool) -> int | None:
             assert chunk, data
             data += chunk
         head, _, rest = data.partition(b"\r\n\r\n")
-        length = int(re.search(rb"(?i)content-length: *(\d+)", head).group(1))  # type: ignore[union-attr]
+        match = re.search(rb"(?i)content-length: *(\d+)", head)
+        assert match is not None, head
+        length = int(match.group(1))
         while len(rest) < length:
             chunk = sock.recv(65536)
             assert chunk
@@ -129,7 +131,9 @@ def test_logged_and_counted_statuses_are_the_statuses_clients_received(
         seen = list(pool.map(lambda c: _exchange(address, _request(c[0], c[1], c[3]), True), work))
     client = Counter((c[0], c[2], status) for c, status in zip(work, seen, strict=True))
     records = completed.wait_for(len(work))
-    logged = Counter((r.method, r.path.partition("?")[0], r.status) for r in records)  # type: ignore[attr-defined]
+    logged = Counter(
+        (r.__dict__["method"], r.__dict__["path"].partition("?")[0], r.__dict__["status"]) for r in records
+    )
     routes = {c[1].partition("?")[0]: c[2] for c in work}
     assert Counter({(m, routes[p], s): n for (m, p, s), n in logged.items()}) == client
     assert _metrics(running.url) == client
@@ -146,6 +150,6 @@ def test_clients_that_leave_early_are_counted_as_what_they_were_sent(
     with ThreadPoolExecutor(8) as pool:
         list(pool.map(lambda _: _exchange(address, raw, False), range(12)))
     records = completed.wait_for(12)
-    logged = Counter(("POST", "/v1/bundle", r.status) for r in records)  # type: ignore[attr-defined]
+    logged = Counter(("POST", "/v1/bundle", r.__dict__["status"]) for r in records)
     assert _metrics(running.url) == logged
     assert set(logged) <= {("POST", "/v1/bundle", 200), ("POST", "/v1/bundle", 499)}

@@ -16,7 +16,7 @@ import pytest
 from tests.integration.validate.test_orchestration import (
     SCRIPT,
     SNAPSHOT,
-    FakeCatalog,
+    catalog_of,
     options,
     recipe,
     set_jobs,
@@ -26,6 +26,7 @@ from tests.support.kube_emulator import KubeEmulator
 from tests.support.kube_jobs import job_controller, sample_snapshot
 from tests.support.request_audit import audit
 
+from aicr.catalog.catalog import Catalog
 from aicr.cli.main import main
 from aicr.errors import AicrError, Code
 from aicr.io.yamlout import dump
@@ -43,8 +44,8 @@ RULES = [
 ]
 
 
-def checks(*names: str) -> FakeCatalog:
-    return FakeCatalog(
+def checks(*names: str) -> Catalog:
+    return catalog_of(
         [
             {"name": n, "phase": "deployment", "image": IMAGE, "timeout": "1s", "args": [n], "rbac": RULES}
             for n in names

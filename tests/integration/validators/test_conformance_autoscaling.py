@@ -30,11 +30,9 @@ def external_metric(kube: KubeEmulator) -> None:
     def run(emu: PatchedEmulator) -> None:
         import kmock
 
-        emu.resources[kmock.resource("external.metrics.k8s.io/v1beta1/dcgm_gpu_power_usage")] = {
-            "kind": "ExternalMetricValueList",
-            "namespaced": True,
-            "verbs": ["get", "list"],
-        }
+        emu.resources[kmock.resource("external.metrics.k8s.io/v1beta1/dcgm_gpu_power_usage")] = (
+            kmock.ResourceInfo(kind="ExternalMetricValueList", namespaced=True, verbs=["get", "list"])
+        )
 
     kube.call(run)
 
@@ -135,7 +133,7 @@ def test_karpenter_without_gpu_node_pool_fails(kube: KubeEmulator, run_conforman
 
 def test_unhealthy_karpenter_fails_without_fallback(kube: KubeEmulator, run_conformance: Runner) -> None:
     kube.add("apps/v1/deployments", deployment("karpenter", "karpenter", available=0))
-    kube.add("v1/nodes", gpu_node("n1", **{"eks.amazonaws.com/nodegroup": "gpu"}))
+    kube.add("v1/nodes", gpu_node("n1", labels={"eks.amazonaws.com/nodegroup": "gpu"}))
     outcome = run_conformance("cluster-autoscaling", RECIPE)
     assert outcome.code == EXIT_FAILED and "Karpenter is installed but not healthy" in outcome.message
 
@@ -174,7 +172,7 @@ def test_karpenter_scale_out_with_new_gpu_node_passes_and_cleans_up(
 def test_eks_gpu_node_group_is_accepted_without_karpenter(
     kube: KubeEmulator, run_conformance: Runner
 ) -> None:
-    kube.add("v1/nodes", gpu_node("n1", **{"eks.amazonaws.com/nodegroup": "gpu-ng"}))
+    kube.add("v1/nodes", gpu_node("n1", labels={"eks.amazonaws.com/nodegroup": "gpu-ng"}))
     outcome = run_conformance("cluster-autoscaling", RECIPE)
     assert outcome.code == EXIT_PASSED and "EKS managed GPU node group(s): gpu-ng" in outcome.stdout
 

@@ -15,7 +15,9 @@ RECIPE = recipe_with("agentgateway", agentgateway="agentgateway-system")
 
 
 def gateway(kube: KubeEmulator, *, programmed: bool = True, ranges: list[str] | None = None) -> None:
-    cond = lambda kind, ok: {"status": {"conditions": [{"type": kind, "status": "True" if ok else "False"}]}}  # noqa: E731
+    def cond(kind: str, ok: bool) -> dict[str, Any]:
+        return {"status": {"conditions": [{"type": kind, "status": "True" if ok else "False"}]}}
+
     kube.add(
         "gateway.networking.k8s.io/v1/gatewayclasses",
         {"metadata": {"name": "agentgateway"}, **cond("Accepted", True)},

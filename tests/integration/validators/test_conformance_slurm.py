@@ -21,7 +21,7 @@ def slinky(kube: KubeEmulator, *, kwok: bool = False, login_ready: bool = True) 
     kube.add(
         "v1/nodes",
         {
-            **gpu_node("worker-0", **{"nvidia.com/gpu.clique": "abc.1"}),
+            **gpu_node("worker-0", labels={"nvidia.com/gpu.clique": "abc.1"}),
             "metadata": {
                 "name": "worker-0",
                 "labels": {"nvidia.com/gpu.clique": "abc.1"},

@@ -33,7 +33,8 @@ def recipe() -> dict[str, Any]:
 
 def declared(recipe: dict[str, Any]) -> list[str]:
     validation = recipe["validation"]
-    return validation["deployment"]["checks"] + validation["performance"]["checks"]
+    checks: list[str] = validation["deployment"]["checks"] + validation["performance"]["checks"]
+    return checks
 
 
 def workload(res: dict[str, str], degraded: set[str]) -> tuple[str, dict[str, Any]]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import json
+from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -13,7 +14,8 @@ from aicr.bundle import attest
 from aicr.errors import AicrError, Code
 
 CHECKSUMS = b"abc  recipe.yaml\n"
-KEYS = {
+PrivateKey = ec.EllipticCurvePrivateKey | ed25519.Ed25519PrivateKey | rsa.RSAPrivateKey
+KEYS: dict[str, Callable[[], PrivateKey]] = {
     "ec-p256": lambda: ec.generate_private_key(ec.SECP256R1()),
     "ed25519": ed25519.Ed25519PrivateKey.generate,
     "rsa-2048": lambda: rsa.generate_private_key(public_exponent=65537, key_size=2048),

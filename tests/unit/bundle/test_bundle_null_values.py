@@ -16,6 +16,7 @@ from aicr.bundle.options import BundleOptions
 def values_yaml(tree: Any, component: str) -> dict[str, Any]:
     path = next(p for p in tree.files if p.endswith(f"-{component}/values.yaml"))
     docs = [d for d in yaml.safe_load_all(tree.text(path)) if d is not None]
+    assert isinstance(docs[0], dict)
     return docs[0]
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 import pytest
@@ -13,7 +14,9 @@ from aicr.catalog.models import REGISTRY_CHECKS
 from aicr.errors import AicrError, Code
 
 
-def comp(name: str, values: dict[str, Any], checks: list[str] = (), dynamic: list[str] = ()) -> Component:  # type: ignore[assignment]
+def comp(
+    name: str, values: dict[str, Any], checks: Sequence[str] = (), dynamic: Sequence[str] = ()
+) -> Component:
     entry = {"name": name, "validations": [{"function": f, "severity": "error"} for f in checks]}
     keys = {"gpu-operator": ["gpuoperator"], "nvsentinel": ["nv-sentinel"]}.get(name, [name.replace("-", "")])
     c = Component({"name": name}, entry, keys)
@@ -29,7 +32,7 @@ def run(*components: Component, metadata: dict[str, Any] | None = None, **doc: A
     )
 
 
-def gpu_op(values: dict[str, Any], dynamic: list[str] = ()) -> Component:  # type: ignore[assignment]
+def gpu_op(values: dict[str, Any], dynamic: Sequence[str] = ()) -> Component:
     return comp("gpu-operator", values, ["CheckDriverOwnershipCoherence"], dynamic)
 
 
@@ -107,7 +110,7 @@ def test_driver_ownership_applies_to_openshift_operator() -> None:
         run(ocp, comp("nvidia-dra-driver-gpu-ocp", {"nvidiaDriverRoot": "/"}))
 
 
-def sentinel(values: dict[str, Any], dynamic: list[str] = ()) -> Component:  # type: ignore[assignment]
+def sentinel(values: dict[str, Any], dynamic: Sequence[str] = ()) -> Component:
     checks = [
         "CheckNVSentinelDriverLabelDetectable",
         "CheckNVSentinelRuntimeClassCoherence",

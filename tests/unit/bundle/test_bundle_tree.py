@@ -9,7 +9,6 @@ from typing import Any
 import pytest
 
 from aicr.bundle import swap as swapmod
-from aicr.bundle import tree as treemod
 from aicr.bundle.tree import BundleTree, write_bundle
 from aicr.errors import AicrError, Code
 
@@ -76,14 +75,14 @@ def test_failure_while_writing_leaves_the_target_untouched(
             raise OSError(28, "No space left on device")
         return real_write(fd, data)
 
-    monkeypatch.setattr(treemod.os, "write", failing_write)
+    monkeypatch.setattr(os, "write", failing_write)
     with pytest.raises(AicrError, match="failed to write bundle"):
         write_bundle(second, str(target))
     assert snapshot(target) == before
     assert scratch_dirs(tmp_path) == []
     monkeypatch.undo()
     fresh = tmp_path / "fresh"
-    monkeypatch.setattr(treemod.os, "write", failing_write)
+    monkeypatch.setattr(os, "write", failing_write)
     calls["n"] = 0
     with pytest.raises(AicrError):
         write_bundle(second, str(fresh))
@@ -119,7 +118,7 @@ def test_failure_during_the_swap_rolls_back(
         real_rename(src, dst)
 
     monkeypatch.setattr(swapmod, "exchange", failing_exchange)
-    monkeypatch.setattr(swapmod.os, "rename", failing_rename)
+    monkeypatch.setattr(os, "rename", failing_rename)
     with pytest.raises(AicrError, match="failed to move bundle"):
         write_bundle(second, str(target), force=True)
     monkeypatch.undo()

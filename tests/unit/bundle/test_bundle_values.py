@@ -12,7 +12,8 @@ from aicr.errors import AicrError, Code
 
 
 def values_of(plan: Any, name: str) -> dict[str, Any]:
-    return {c.name: c for c in plan.components}[name].values
+    values: dict[str, Any] = {c.name: c for c in plan.components}[name].values
+    return values
 
 
 def test_component_values_are_catalog_values_plus_recipe_overrides(plan_for: Any) -> None:

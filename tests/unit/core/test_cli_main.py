@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import importlib
 
 import pytest
 
@@ -26,7 +27,7 @@ def _install(monkeypatch: pytest.MonkeyPatch, exc: BaseException) -> None:
     module = Module()
     module.register = register  # type: ignore[attr-defined]
     monkeypatch.setitem(COMMANDS, "boom", "fake.boom")
-    real_import = parser_module.import_module
+    real_import = importlib.import_module
     monkeypatch.setattr(
         parser_module, "import_module", lambda name: module if name == "fake.boom" else real_import(name)
     )

@@ -58,7 +58,7 @@ def test_snapshot_changes_are_classified_and_sorted() -> None:
 
 
 def test_recipe_drift_names_component_fields_and_overrides() -> None:
-    base = {
+    base: dict[str, Any] = {
         "kind": "RecipeResult",
         "criteria": {"service": "eks"},
         "componentRefs": [

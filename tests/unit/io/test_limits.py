@@ -19,7 +19,7 @@ def _laughs(levels: int) -> str:
     return "\n".join(lines) + "\n"
 
 
-def refused(match: str) -> pytest.RaisesContext[AicrError]:
+def refused(match: str) -> pytest.RaisesExc[AicrError]:
     return pytest.raises(AicrError, match=match)
 
 

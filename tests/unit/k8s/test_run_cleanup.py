@@ -105,7 +105,7 @@ def test_waiting_for_deletion_is_bounded() -> None:
 
 
 def test_kubectl_commands_name_kind_name_and_namespace() -> None:
-    entries = [
+    entries: list[dict[str, Any]] = [
         {"kind": "ConfigMap", "name": "cm", "namespace": "ns"},
         {"kind": "ClusterRole", "name": "cr", "namespace": None},
     ]

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 from tests.support.tiny_catalog import helm, mixin, overlay, tiny_catalog
 
+from aicr.catalog.catalog import Catalog
 from aicr.errors import AicrError, Code
 from aicr.recipe.criteria import Criteria
 
@@ -17,7 +19,9 @@ REGISTRY = [
 ]
 
 
-def _cat(tmp_path: Path, mixins: list[dict[str, object]], leaf_refs: list[dict[str, object]] | None = None):  # type: ignore[no-untyped-def]
+def _cat(
+    tmp_path: Path, mixins: list[dict[str, Any]], leaf_refs: list[dict[str, Any]] | None = None
+) -> Catalog:
     base = overlay(
         "base",
         constraints=[{"name": "K8s.server.version", "value": ">= 1.25"}],
@@ -31,11 +35,11 @@ def _cat(tmp_path: Path, mixins: list[dict[str, object]], leaf_refs: list[dict[s
             overlay(
                 "eks",
                 {"service": "eks"},
-                mixins=[m["metadata"]["name"] for m in mixins],  # type: ignore[index]
+                mixins=[m["metadata"]["name"] for m in mixins],
                 componentRefs=leaf_refs or [],
             )
         ],
-        mixins=mixins,  # type: ignore[arg-type]
+        mixins=mixins,
         files={"components/a/values.yaml": {"image": {"tag": "v1"}}},
     )
 
@@ -190,7 +194,7 @@ def test_mixin_spec_rejects_criteria(tmp_path: Path) -> None:
 # Coverage (§3.6)
 
 
-def _coverage_catalog(tmp_path: Path):  # type: ignore[no-untyped-def]
+def _coverage_catalog(tmp_path: Path) -> Catalog:
     return tiny_catalog(
         tmp_path,
         registry=REGISTRY,

@@ -57,7 +57,7 @@ def test_order_is_independent_of_ref_order(refs: list[dict[str, Any]]) -> None:
 
 
 def test_order_takes_the_smallest_ready_name_first() -> None:
-    refs = [
+    refs: list[dict[str, Any]] = [
         {"name": "a"},
         {"name": "b", "dependencyRefs": ["a"]},
         {"name": "c", "dependencyRefs": ["a"]},

@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 from tests.support.tiny_catalog import helm, mixin, overlay, tiny_catalog
 
+from aicr.catalog.catalog import Catalog
 from aicr.errors import AicrError, Code
 from aicr.recipe.criteria import STATIC_VALUES, Criteria
 from aicr.recipe.query import hydrate, select
@@ -17,7 +18,7 @@ from aicr.recipe.snapshot_criteria import criteria_from_snapshot
 ALLOWED = {f: frozenset(v) for f, v in STATIC_VALUES.items()}
 
 
-def _values_catalog(tmp_path: Path):  # type: ignore[no-untyped-def]
+def _values_catalog(tmp_path: Path) -> Catalog:
     return tiny_catalog(
         tmp_path,
         registry=[helm("c"), helm("bare"), helm("only-overrides")],
@@ -158,7 +159,7 @@ def test_case18_os_from_release_and_intent_never_derived() -> None:
     assert criteria_from_snapshot(_snapshot(OS={"release": {"ID": "amzn"}}), ALLOWED) == {}
 
 
-def _constrained_catalog(tmp_path: Path):  # type: ignore[no-untyped-def]
+def _constrained_catalog(tmp_path: Path) -> Catalog:
     return tiny_catalog(
         tmp_path,
         registry=[helm("a"), helm("b")],

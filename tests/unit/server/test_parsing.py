@@ -5,13 +5,13 @@ from __future__ import annotations
 import pytest
 
 from aicr.errors import AicrError
-from aicr.recipe.criteria import STATIC_VALUES
+from aicr.recipe.criteria import STATIC_VALUES, Criteria
 from aicr.server import parsing
 
 ALLOWED = dict(STATIC_VALUES)
 
 
-def criteria(query: bytes):  # type: ignore[no-untyped-def]
+def criteria(query: bytes) -> Criteria:
     return parsing.criteria_from_params(parsing.first_values(query), ALLOWED)
 
 

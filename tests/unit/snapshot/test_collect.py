@@ -7,6 +7,7 @@ import os
 import subprocess
 import sys
 import threading
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -16,8 +17,10 @@ from aicr.snapshot.api import take_snapshot
 from aicr.snapshot.collect import Sources, collect_measurements, take
 from aicr.snapshot.model import Measurement, Subtype
 
+Runner = Callable[[Sources], Measurement]
 
-def fixed(mtype: str) -> object:
+
+def fixed(mtype: str) -> Runner:
     return lambda src: Measurement(mtype, [Subtype("s", {"k": 1})])
 
 
@@ -30,14 +33,14 @@ def aicr_boom(src: Sources) -> Measurement:
 
 
 def test_failing_collectors_are_omitted_and_the_rest_kept() -> None:
-    runners = {
+    runners: dict[str, Runner] = {
         "gpu": fixed("GPU"),
         "k8s": boom,
         "os": fixed("OS"),
         "systemd": aicr_boom,
         "topology": fixed("NodeTopology"),
     }
-    result = collect_measurements(Sources(use_cluster=False), runners=runners)  # type: ignore[arg-type]
+    result = collect_measurements(Sources(use_cluster=False), runners=runners)
     assert sorted(m.type for m in result) == ["GPU", "NodeTopology", "OS"]
 
 
@@ -48,11 +51,11 @@ def test_a_collector_past_its_timeout_is_omitted_without_waiting_for_it() -> Non
         release.wait(10)
         return Measurement("OS")
 
-    runners = {"os": hang, "gpu": fixed("GPU")}
+    runners: dict[str, Runner] = {"os": hang, "gpu": fixed("GPU")}
     try:
         result = collect_measurements(
             Sources(use_cluster=False), ["os", "gpu"], timeouts={"os": 0.2}, runners=runners
-        )  # type: ignore[arg-type]
+        )
     finally:
         release.set()
     assert [m.type for m in result] == ["GPU"]
@@ -61,9 +64,9 @@ def test_a_collector_past_its_timeout_is_omitted_without_waiting_for_it() -> Non
 def test_take_builds_the_envelope_and_sorts_types() -> None:
     import aicr.snapshot.collect as collect
 
-    runners = {"os": fixed("OS"), "gpu": fixed("GPU")}
+    runners: dict[str, Runner] = {"os": fixed("OS"), "gpu": fixed("GPU")}
     original = collect.RUNNERS
-    collect.RUNNERS = runners  # type: ignore[assignment]
+    collect.RUNNERS = runners
     try:
         snap = take(
             Sources(use_cluster=False, source_node="node-9"), version="0.1.0", collectors=["os", "gpu"]

@@ -8,18 +8,24 @@ import stat
 import threading
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 
 from aicr.snapshot.collectors import gpu
 from aicr.snapshot.collectors.commands import CommandError, CommandTimeout, run_command, which
+from aicr.snapshot.model import Measurement
+
+if TYPE_CHECKING:
+    from aicr.snapshot.collectors.commands import CommandRunner
+    from aicr.snapshot.model import Reading
 
 GUARD_S = 20.0  # a hang guard, far below the children's hour-long sleeps; not a timing assertion
 
 FIXTURE = Path(__file__).parents[2] / "fixtures" / "snapshot" / "nvidia-smi-8xh100.xml"
 
 
-def runner_returning(output: bytes) -> gpu.CommandRunner:
+def runner_returning(output: bytes) -> CommandRunner:
     def run(argv: Sequence[str], timeout: float) -> bytes:
         assert list(argv) == ["nvidia-smi", "-q", "-x"]
         return output
@@ -27,14 +33,14 @@ def runner_returning(output: bytes) -> gpu.CommandRunner:
     return run
 
 
-def failing_runner(exc: Exception) -> gpu.CommandRunner:
+def failing_runner(exc: Exception) -> CommandRunner:
     def run(argv: Sequence[str], timeout: float) -> bytes:
         raise exc
 
     return run
 
 
-def smi_data(output: bytes) -> dict[str, object]:
+def smi_data(output: bytes) -> dict[str, Reading]:
     return gpu.collect(runner_returning(output)).subtypes[0].data
 
 
@@ -176,4 +182,4 @@ def test_hanging_nvidia_smi_gives_gpu_count_zero(tmp_path: Path, monkeypatch: py
     _script(tmp_path / "nvidia-smi", "exec sleep 3600\n")
     monkeypatch.setenv("PATH", f"{tmp_path}{os.pathsep}/usr/bin{os.pathsep}/bin")
     m = _in_thread(lambda: gpu.collect(timeout=0.3))
-    assert isinstance(m, gpu.Measurement) and m.subtypes[0].data == {"gpu-count": 0}
+    assert isinstance(m, Measurement) and m.subtypes[0].data == {"gpu-count": 0}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from typing import Any
 
 import pytest
 
@@ -22,7 +23,7 @@ def test_no_client_gives_four_empty_subtypes() -> None:
 
 
 def test_images_are_normalised_across_container_kinds() -> None:
-    pods = [
+    pods: list[dict[str, Any]] = [
         {
             "spec": {
                 "containers": [{"image": "registry.k8s.io/node-role-controller:v0.5.0@sha256:abc"}],

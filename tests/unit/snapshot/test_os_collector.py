@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 
 from aicr.snapshot.collectors import os as os_collector
 from aicr.snapshot.collectors.files import MAX_FILE_BYTES, FileTooLarge, read_text, split_parts
+
+if TYPE_CHECKING:
+    from aicr.snapshot.model import Reading
 
 
 def write(root: Path, rel: str, content: str | bytes) -> Path:
@@ -20,7 +24,7 @@ def write(root: Path, rel: str, content: str | bytes) -> Path:
     return path
 
 
-def subtypes(root: Path) -> dict[str, dict[str, object]]:
+def subtypes(root: Path) -> dict[str, dict[str, Reading]]:
     m = os_collector.collect(str(root))
     assert m.type == "OS"
     return {s.name: s.data for s in m.subtypes}

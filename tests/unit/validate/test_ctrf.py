@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from typing import Any
 
 import pytest
 import yaml
@@ -12,7 +13,7 @@ from aicr.errors import AicrError
 from aicr.validate.ctrf import build_report, ctrf_test, merge_reports, render_report
 
 
-def phase_report(phase: str, *statuses: str, start: int = 1000, stop: int = 2000) -> dict:
+def phase_report(phase: str, *statuses: str, start: int = 1000, stop: int = 2000) -> dict[str, Any]:
     tests = [ctrf_test(f"{phase}-{i}", phase, s, duration_ms=10 * i) for i, s in enumerate(statuses)]
     return build_report(tests, start_ms=start, stop_ms=stop, version="9.9.9")
 

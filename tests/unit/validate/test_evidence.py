@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from aicr.validate.ctrf import build_report, ctrf_test
 from aicr.validate.evidence import render_evidence, write_evidence
 
 
-def report() -> dict:
+def report() -> dict[str, Any]:
     tests = [
         ctrf_test("accelerator-metrics", "conformance", "passed", stdout=["DCGM_FI_DEV_GPU_UTIL found"]),
         ctrf_test("ai-service-metrics", "conformance", "other", message="Prometheus unreachable"),

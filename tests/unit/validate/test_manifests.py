@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
 from aicr.errors import AicrError
@@ -28,7 +30,7 @@ ENTRY = {
 }
 
 
-def job(opts: JobOptions | None = None) -> dict:
+def job(opts: JobOptions | None = None) -> dict[str, Any]:
     spec = CheckSpec(ENTRY, version="0.11.1")
     return job_manifest(RunNames(RUN), spec, job_name(spec.name, "deadbeef"), opts or JobOptions())
 
@@ -129,7 +131,7 @@ def test_configmaps() -> None:
 
 
 def test_dependency_affinity() -> None:
-    entry = {
+    entry: dict[str, Any] = {
         "name": "ai-service-metrics",
         "dependencyAffinity": [
             {"componentRef": "kube-prometheus-stack", "podLabelSelector": {"app": "prometheus"}}

@@ -30,11 +30,13 @@ def external(tmp_path: Path, catalog: dict[str, Any] | str) -> Path:
 
 def catalog(
     *validators: dict[str, Any], api: str = "aicr.nvidia.com/v1alpha1", kind: str = "ValidatorCatalog"
-):
+) -> dict[str, Any]:
     return {"apiVersion": api, "kind": kind, "metadata": {"name": "ext"}, "validators": list(validators)}
 
 
-def entry(name: str, phase: str = "deployment", image: str = "example.com/team/check:v1", **extra: Any):
+def entry(
+    name: str, phase: str = "deployment", image: str = "example.com/team/check:v1", **extra: Any
+) -> dict[str, Any]:
     return {"name": name, "phase": phase, "image": image, **extra}
 
 

@@ -16,7 +16,8 @@ import pytest
 
 from aicr.errors import AicrError, Code
 from aicr.validate.capture import process_logs, result_summaries
-from aicr.validators.deployment import pod_summary, workload_issue
+from aicr.validators.deployment import pod_summary
+from aicr.validators.health_contract import workload_issue
 from aicr.validators.runtime import CheckContext, CheckFailed, CheckSkipped, main, run_check
 
 
@@ -101,7 +102,11 @@ def test_namespace_falls_back_to_env_then_default(tmp_path: Path) -> None:
 
 def test_missing_recipe_fails_the_check(tmp_path: Path) -> None:
     ctx, _ = context(tmp_path, AICR_RECIPE_PATH=str(tmp_path / "nope.yaml"))
-    assert run_check(lambda c: c.recipe and None, ctx) == 1
+
+    def reads_recipe(c: CheckContext) -> None:
+        assert c.recipe is not None
+
+    assert run_check(reads_recipe, ctx) == 1
     assert termination(tmp_path).startswith("recipe not found at ")
 
 

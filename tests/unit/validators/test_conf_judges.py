@@ -16,7 +16,7 @@ from aicr.validators.conf_workloads import poll, run_namespace
 
 READY_DEPLOY = {"spec": {"replicas": 1}, "status": {"availableReplicas": 1}}
 READY_DS = {"status": {"desiredNumberScheduled": 2, "numberReady": 2}}
-CRD_OK = {"status": {"conditions": [{"type": "Established", "status": "True"}]}}
+CRD_OK: dict[str, Any] | None = {"status": {"conditions": [{"type": "Established", "status": "True"}]}}
 NV_SLICE = {"spec": {"driver": "gpu.nvidia.com"}}
 
 
@@ -288,7 +288,7 @@ def test_no_autoscaler_has_no_evidence() -> None:
 
 
 def test_scale_out_needs_a_new_gpu_node_and_scheduled_pods() -> None:
-    pods = [{"spec": {"nodeName": "n2"}}, {"spec": {}}]
+    pods: list[dict[str, Any]] = [{"spec": {"nodeName": "n2"}}, {"spec": {}}]
     assert autoscaling.scale_out_issues({"n1"}, [gpu_node("n1")], pods, 2) == [
         "no new GPU node joined",
         "1/2 GPU pods scheduled",
