@@ -24,7 +24,10 @@ def test_example_parses(command: str, line: str) -> None:
 def test_every_command_has_two_to_four_examples_in_its_help() -> None:
     for command in COMMANDS:
         assert 2 <= len(EXAMPLES.get(command, ())) <= 4, command
+    import argparse
+
     parser = build_parser("bundle")
-    help_text = parser._subparsers._group_actions[0].choices["bundle"].format_help()  # type: ignore[union-attr]
+    sub = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
+    help_text = sub.choices["bundle"].format_help()
     assert help_text.rstrip().endswith(EXAMPLES["bundle"][-1])
     assert epilog("bundle") in help_text
