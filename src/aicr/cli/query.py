@@ -82,11 +82,10 @@ def run(args: argparse.Namespace) -> int:
     )
     value = select(hydrate(result, catalog), args.selector)
     if result.provenance is not None:
-        from aicr.cli.recipe import explain_format, format_given
-        from aicr.recipe.explain import render_provenance, select_provenance
+        from aicr.cli.recipe import render_explained
+        from aicr.recipe.explain import select_provenance
 
-        shown = explain_format(fmt, "-", format_given(sys.argv[1:]))
-        sys.stdout.write(render_provenance(select_provenance(result.provenance, args.selector), shown))
+        sys.stdout.write(render_explained(select_provenance(result.provenance, args.selector), fmt, "-"))
         return 0
     sys.stdout.write(render_value(value, fmt))
     return 0

@@ -82,6 +82,15 @@ def explain_format(fmt: str, output: str, explicit: bool) -> str:
     return fmt
 
 
+def render_explained(provenance: dict[str, Any], fmt: str, output: str) -> str:
+    """The `--explain` output of recipe and query: a table on a terminal, else `fmt`."""
+    import sys
+
+    from aicr.recipe.explain import render_provenance
+
+    return render_provenance(provenance, explain_format(fmt, output, format_given(sys.argv[1:])))
+
+
 def load_snapshot_arg(uri: str | None, kubeconfig: str | None) -> dict[str, Any] | None:
     """The Snapshot document named by `--snapshot`, or None."""
     if not uri:
@@ -122,7 +131,6 @@ FAST_SPEC = FastSpec(
 
 def run(args: Any) -> int:
     """Resolve and write the recipe (or, with --explain, its provenance)."""
-    import sys
     from contextlib import nullcontext
 
     from aicr.catalog.catalog import load_catalog
@@ -161,10 +169,9 @@ def run(args: Any) -> int:
 
         raise explain_exclusions(exc) from None
     if result.provenance is not None:
-        from aicr.recipe.explain import render_provenance
-
-        shown_fmt = explain_format(fmt, args.output, format_given(sys.argv[1:]))
-        write_text(args.output, render_provenance(result.provenance, shown_fmt), kubeconfig=args.kubeconfig)
+        write_text(
+            args.output, render_explained(result.provenance, fmt, args.output), kubeconfig=args.kubeconfig
+        )
         return 0
     write_text(args.output, result.render(fmt), kubeconfig=args.kubeconfig, doc=result.doc, fmt=fmt)
     return 0

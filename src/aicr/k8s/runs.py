@@ -77,6 +77,23 @@ def run_labels(run_id: str, component: str) -> dict[str, str]:
     }
 
 
+def run_metadata(name: str, namespace: str | None, run_id: str, component: str) -> dict[str, Any]:
+    """`metadata` of an object a run owns: its name, namespace (if namespaced) and run labels."""
+    meta: dict[str, Any] = {"name": name, "labels": run_labels(run_id, component)}
+    if namespace:
+        meta["namespace"] = namespace
+    return meta
+
+
+def run_namespace_manifest(namespace: str, run_id: str, component: str) -> dict[str, Any]:
+    """A Namespace a run creates for itself, labelled with the run."""
+    return {
+        "apiVersion": "v1",
+        "kind": "Namespace",
+        "metadata": run_metadata(namespace, None, run_id, component),
+    }
+
+
 class RunObjects:
     """The objects one run owns, in the order they were (or were about to be) created."""
 

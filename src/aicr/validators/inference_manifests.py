@@ -10,7 +10,7 @@ it (set AICR_INFERENCE_LOAD_IMAGE to an image with aiperf for clusters without e
 from __future__ import annotations
 
 from aicr.k8s.resources import Resource
-from aicr.k8s.runs import run_labels
+from aicr.k8s.runs import run_labels, run_metadata, run_namespace_manifest
 from aicr.validators.inference import RESULT_MARKER
 
 TYPE_CHECKING = False
@@ -34,14 +34,12 @@ def run_namespace(run_id: str) -> str:
 
 
 def _meta(name: str, namespace: str | None, run_id: str) -> dict[str, Any]:
-    meta: dict[str, Any] = {"name": name, "labels": run_labels(run_id, COMPONENT)}
-    if namespace:
-        meta["namespace"] = namespace
-    return meta
+    return run_metadata(name, namespace, run_id, COMPONENT)
 
 
 def namespace_manifest(namespace: str, run_id: str) -> dict[str, Any]:
-    return {"apiVersion": "v1", "kind": "Namespace", "metadata": _meta(namespace, None, run_id)}
+    """The per-run namespace, labelled with the run."""
+    return run_namespace_manifest(namespace, run_id, COMPONENT)
 
 
 def graph_deployment(namespace: str, run_id: str, workers: int, image: str) -> dict[str, Any]:

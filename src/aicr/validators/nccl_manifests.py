@@ -13,7 +13,7 @@ Every object carries the run labels (`aicr.run/run-id`).
 from __future__ import annotations
 
 from aicr.k8s.resources import Resource
-from aicr.k8s.runs import run_labels
+from aicr.k8s.runs import run_metadata, run_namespace_manifest
 from aicr.validators.gpu_nodes import GPU_RESOURCE
 from aicr.validators.nccl_plan import VARIANT_SHORT
 
@@ -45,14 +45,12 @@ def run_namespace(variant: str, run_id: str) -> str:
 
 
 def _meta(name: str, namespace: str | None, run_id: str) -> dict[str, Any]:
-    meta: dict[str, Any] = {"name": name, "labels": run_labels(run_id, COMPONENT)}
-    if namespace:
-        meta["namespace"] = namespace
-    return meta
+    return run_metadata(name, namespace, run_id, COMPONENT)
 
 
 def namespace_manifest(namespace: str, run_id: str) -> dict[str, Any]:
-    return {"apiVersion": "v1", "kind": "Namespace", "metadata": _meta(namespace, None, run_id)}
+    """The per-run namespace, labelled with the run."""
+    return run_namespace_manifest(namespace, run_id, COMPONENT)
 
 
 def mpirun_command(plan: NcclPlan) -> list[str]:
