@@ -41,6 +41,12 @@ EXAMPLES: dict[str, tuple[str, ...]] = {
     ),
     "completion": ("aicr completion bash", "aicr completion powershell"),
     "skill": ("aicr skill --agent claude-code", "aicr skill --agent codex --stdout"),
+    "mirror": (
+        "aicr mirror list -r recipe.yaml",
+        "aicr mirror list -r recipe.yaml -f hauler -o hauler-manifest.yaml",
+        "aicr mirror list --service eks --accelerator h100 --intent training -f zarf -o zarf.yaml",
+        "aicr mirror list -r recipe.yaml --set gpuoperator:driver.enabled=false -f json",
+    ),
     "diff": (
         "aicr diff -b before.yaml --target after.yaml",
         "aicr diff -b before.yaml --target cm://aicr/snapshot -t table --fail-on-drift",
