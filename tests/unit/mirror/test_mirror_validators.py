@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from aicr.mirror.collect import criteria_summary
 from aicr.mirror.validators import validator_images
 
-CATALOG = [
+CATALOG: list[dict[str, Any]] = [
     {
         "name": "gpu-smoke",
         "phase": "deployment",
@@ -15,7 +17,9 @@ CATALOG = [
     {"name": "nccl", "phase": "performance", "image": "ghcr.io/nvidia/aicr-validators/performance:latest"},
     {"name": "unused", "phase": "conformance", "image": "ghcr.io/nvidia/aicr-validators/conformance:latest"},
 ]
-RECIPE = {"validation": {"deployment": {"checks": ["gpu-smoke"]}, "performance": {"checks": ["nccl"]}}}
+RECIPE: dict[str, Any] = {
+    "validation": {"deployment": {"checks": ["gpu-smoke"]}, "performance": {"checks": ["nccl"]}}
+}
 
 
 def test_declared_checks_give_their_image_and_workload_images() -> None:
