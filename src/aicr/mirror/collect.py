@@ -27,6 +27,7 @@ if TYPE_CHECKING:
     from aicr.mirror.sources import ChartSource
 
 CRITERIA_FIELDS = ("service", "accelerator", "intent", "os", "platform")
+NOTES = "NOTES.txt"
 
 
 class Settings:
@@ -152,6 +153,8 @@ def _scan(found: ComponentImages, rendered: dict[str, str]) -> None:
     loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
     raw: list[str] = []
     for path in sorted(rendered):
+        if path.endswith(NOTES):
+            continue  # release notes text, not a manifest (helm template leaves it out too)
         try:
             docs = list(yaml.load_all(rendered[path], Loader=loader))
         except yaml.YAMLError as exc:

@@ -27,6 +27,8 @@ from tests.support.oci_registry import LocalRegistry, free_port
 
 from aicr.io.yamlout import dump
 
+# release notes that are not YAML: must not become an extraction warning
+NOTES = "Installed {{ .Release.Name }}:\n  - not: [yaml\n"
 DEMO_TEMPLATES = {
     "deployment.yaml": """\
 apiVersion: apps/v1
@@ -45,6 +47,7 @@ spec:
         - name: app
           image: "{{ .Values.image.repository }}:{{ .Values.image.tag }}"
 """,
+    "NOTES.txt": NOTES,
     "clusterpolicy.yaml": """\
 apiVersion: nvidia.com/v1
 kind: ClusterPolicy

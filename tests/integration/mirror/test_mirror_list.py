@@ -176,3 +176,25 @@ def test_malformed_image_descriptor_in_a_chart_exits_2(
     code, out, err = run_recipe(capsys, mirror_inputs, "--set", "demo:driver.version=580.95")
     assert code == 2 and out == ""
     assert "invalid structured image descriptor at ClusterPolicy/cluster-policy.spec.driver" in err
+
+
+def test_real_cli_keeps_stdout_for_data_and_warnings_on_stderr(
+    mirror_inputs: tuple[Path, Path], helm_home_dir: str
+) -> None:
+    import os
+    import subprocess
+    import sys
+
+    data, recipe = mirror_inputs
+    import aicr
+
+    src = str(Path(aicr.__file__).resolve().parents[1])  # this tree's src/, whatever is installed
+    env = {**os.environ, "HOME": helm_home_dir, "PYTHONPATH": src}
+    proc = subprocess.run(
+        [sys.executable, "-m", "aicr.cli.main", "mirror", "list", "-r", str(recipe), "--data", str(data),
+         "--plain-http", "-f", "hauler"],
+        capture_output=True, text=True, check=False, env=env,
+    )  # fmt: skip
+    assert proc.returncode == 0, proc.stderr
+    assert [d["kind"] for d in yaml.safe_load_all(proc.stdout)] == ["Images", "Charts"]
+    assert "component=ghost" in proc.stderr and "warning" not in proc.stdout
