@@ -1,4 +1,8 @@
-"""Structured logging to stderr: `[cli] msg: k=v` text lines, or JSON objects with `--log-json`.
+"""Structured logging to stderr: `[name] msg: k=v` text lines, or JSON objects with `--log-json`.
+
+`name` is the logger of the calling code: the command line logs as `cli` (`agent` in snapshot
+agent pods, from AICR_LOG_PREFIX); library code logs under its package (`aicr.recipe`,
+`aicr.bundle`, ...), so a library user can tell what spoke.
 
 The only module that writes log lines. Import-light on purpose (no `logging`, `json` only in
 JSON mode) because every CLI command imports it. stdout is never touched here.
@@ -42,9 +46,24 @@ def enabled(level: str) -> bool:
     return _LEVELS[level] >= _State.level
 
 
+def logger_name(module: str) -> str:
+    """The logger a module logs under: its top two package levels, or the CLI's prefix."""
+    parts = module.split(".")
+    if parts[0] != "aicr" or len(parts) < 2 or parts[1] in ("cli", "__main__"):
+        return _State.prefix
+    return f"aicr.{parts[1]}"
+
+
+def _caller() -> str:
+    # Two frames up is the module that called debug()/info()/warn()/error(); reading its
+    # __name__ costs far less than a logging.Logger per module, and keeps this module import-light.
+    return logger_name(str(sys._getframe(3).f_globals.get("__name__", "")))
+
+
 def _write(level: str, msg: str, fields: dict[str, Any]) -> None:
     if _LEVELS[level] < _State.level:
         return
+    name = _caller()
     stream = _State.stream or sys.stderr
     if _State.json_mode:
         import json
@@ -55,7 +74,7 @@ def _write(level: str, msg: str, fields: dict[str, Any]) -> None:
             "time": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
             "level": level.upper(),
             "msg": msg,
-            "module": "aicr",
+            "module": name,
             "version": VERSION,
         }
         record.update(fields)
@@ -63,7 +82,7 @@ def _write(level: str, msg: str, fields: dict[str, Any]) -> None:
     else:
         tail = "".join(f" {k}={_fmt(v)}" for k, v in fields.items())
         sep = ":" if tail else ""
-        stream.write(f"[{_State.prefix}] {msg}{sep}{tail}\n")
+        stream.write(f"[{name}] {msg}{sep}{tail}\n")
     stream.flush()
 
 

@@ -177,7 +177,11 @@ def _orphan_clause(
                     if _coverable(query.replace(**{dim: c[dim]}), overlays, base_name)
                 }
             )
-            hint = f"valid {dim}: {', '.join(values)}" if values else f"these recipes take no {dim}; leave it unset"
+            hint = (
+                f"valid {dim}: {', '.join(values)}"
+                if values
+                else f"these recipes take no {dim}; leave it unset"
+            )
             return f"{dim} '{query.get(dim)}' is not available for {rest} ({hint})"
     saids = [f"{o['dimension']} '{o['requestedValue']}'" for o in orphans]
     if len(saids) == 1:
