@@ -24,12 +24,16 @@ _LEVELS = {"debug": 10, "info": 20, "warn": 30, "warning": 30, "error": 40}
 class _State:
     level = 20
     json_mode = False
+    quiet = False
     prefix = "cli"
     stream: TextIO | None = None
 
 
-def configure(*, debug: bool = False, json_mode: bool = False, level: str | None = None) -> None:
-    """Set the log level and format for the rest of the process."""
+def configure(
+    *, debug: bool = False, json_mode: bool = False, level: str | None = None, quiet: bool = False
+) -> None:
+    """Set the log level and format for the rest of the process (`quiet`: no success summaries)."""
+    _State.quiet = quiet
     chosen = level or os.environ.get("AICR_LOG_LEVEL", "")
     _State.level = 10 if debug else _LEVELS.get(chosen.lower(), 20)
     _State.json_mode = json_mode
@@ -80,9 +84,26 @@ def _write(level: str, msg: str, fields: dict[str, Any]) -> None:
         record.update(fields)
         stream.write(json.dumps(record, default=str, sort_keys=False) + "\n")
     else:
-        tail = "".join(f" {k}={_fmt(v)}" for k, v in fields.items())
-        sep = ":" if tail else ""
-        stream.write(f"[{name}] {msg}{sep}{tail}\n")
+        tail = " ".join(f"{k}={_fmt(v)}" for k, v in fields.items())
+        if not tail:
+            stream.write(f"[{name}] {msg}\n")
+        elif msg.endswith((".", "!", "?")):  # a sentence keeps its full stop; fields follow in brackets
+            stream.write(f"[{name}] {msg} ({tail})\n")
+        else:
+            stream.write(f"[{name}] {msg}: {tail}\n")
+    stream.flush()
+
+
+def summary(text: str) -> None:
+    """A command's closing summary for people: plain text on stderr, an info record with
+    `--log-json`, nothing with `--quiet`. Never stdout, which carries only data."""
+    if _State.quiet:
+        return
+    if _State.json_mode:
+        _write("info", text.strip().splitlines()[0] if text.strip() else text, {"summary": text})
+        return
+    stream = _State.stream or sys.stderr
+    stream.write(text if text.endswith("\n") else text + "\n")
     stream.flush()
 
 

@@ -93,6 +93,12 @@ def _global_flags(parser: argparse.ArgumentParser, *, suppress: bool) -> None:
         default=default,
         help="structured JSON logs on stderr (env AICR_LOG_JSON)",
     )
+    parser.add_argument(
+        "--quiet",
+        action="store_true",
+        default=default,
+        help="no success summary on stderr; errors and warnings still appear (env AICR_QUIET)",
+    )
 
 
 def build_parser(only: str | None = None) -> argparse.ArgumentParser:
