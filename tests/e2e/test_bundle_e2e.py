@@ -51,9 +51,10 @@ def test_recipe_bundle_verify_round_trip(embedded_recipe: Path, tmp_path: Path) 
     out = tmp_path / "b"
     result = aicr("bundle", "-r", str(embedded_recipe), "-o", str(out))
     assert result.returncode == 0, result.stderr
-    assert "Helm per-component bundle generated successfully!" in result.stdout
-    assert f"Output directory: {out}" in result.stdout
-    assert "To deploy:" in result.stdout and "./deploy.sh" in result.stdout
+    assert result.stdout == ""  # stdout carries data only; the summary is for people
+    assert "Helm per-component bundle generated successfully!" in result.stderr
+    assert f"Output directory: {out}" in result.stderr
+    assert "To deploy:" in result.stderr and "./deploy.sh" in result.stderr
     for name in ("README.md", "deploy.sh", "recipe.yaml", "checksums.txt", "bundle-info.yaml"):
         assert (out / name).is_file()
     assert sorted(p.name for p in out.iterdir() if p.is_dir())[0].startswith("001-")
@@ -210,8 +211,16 @@ def test_summary_file_count_matches_what_verify_counts(recipe: Path, tmp_path: P
     out = tmp_path / "b"
     built = aicr("bundle", "-r", str(recipe), "--data", str(FIXTURE_CATALOG), "-o", str(out))
     assert built.returncode == 0, built.stderr
-    match = re.search(r"Files generated: (\d+) \((\d+) listed in checksums.txt", built.stdout)
-    assert match is not None, built.stdout
-    assert int(match.group(1)) == len([p for p in out.rglob("*") if p.is_file()])
+    match = re.search(r"Files generated: (\d+) plus checksums.txt", built.stderr)
+    assert match is not None, built.stderr
+    assert int(match.group(1)) + 1 == len([p for p in out.rglob("*") if p.is_file()])
     verify = aicr("verify", str(out))
-    assert f"Checksums verified ({match.group(2)} files)" in verify.stdout
+    assert f"Checksums verified ({match.group(1)} files)" in verify.stdout
+
+
+def test_bundle_writes_to_a_bundle_directory_by_default(embedded_recipe: Path, tmp_path: Path) -> None:
+    result = aicr("bundle", "-r", str(embedded_recipe), "--quiet", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert (tmp_path / "bundle" / "checksums.txt").is_file()
+    assert result.stdout == ""
+    assert "generated successfully" not in result.stderr  # --quiet: warnings only, no summary

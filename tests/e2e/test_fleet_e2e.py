@@ -32,7 +32,7 @@ def test_gitrepo_bundle_verifies(recipe: Path, tmp_path: Path) -> None:
         "bundle", "-r", str(recipe), "-d", "fleet", "--repo", "https://git.example/x.git", "-o", str(out)
     )
     assert result.returncode == 0, result.stderr
-    assert "kubectl apply -f gitrepo.yaml" in result.stdout
+    assert "kubectl apply -f gitrepo.yaml" in result.stderr
     assert (out / "gitrepo.yaml").is_file() and list(out.glob("*/fleet.yaml"))
     verify = aicr("verify", str(out))
     assert verify.returncode == 0, verify.stdout + verify.stderr
@@ -52,7 +52,7 @@ def test_helmop_bundle_without_local_charts(recipe: Path, tmp_path: Path) -> Non
                   "--set", "agentgateway:enabled=false", "--set", "nodewright-customizations:enabled=false",
                   "-o", str(out))  # fmt: skip
     assert result.returncode == 0, result.stderr
-    assert "kubectl apply -f helmops.yaml" in result.stdout
+    assert "kubectl apply -f helmops.yaml" in result.stderr
     assert (out / "helmops.yaml").read_text().count("kind: HelmOp") >= 5
 
 

@@ -14,6 +14,7 @@ import os
 from aicr.bundle import bundleinfo, checksums, components, layout, manifests, validations
 from aicr.bundle.model import BundlePlan
 from aicr.bundle.options import BundleOptions, is_dns_label
+from aicr.bundle.sentences import sentence
 from aicr.bundle.tree import BundleTree, write_bundle
 from aicr.errors import AicrError, Code
 from aicr.io.yamlout import dump
@@ -31,7 +32,7 @@ if TYPE_CHECKING:
 class BundleResult:
     """What `build_bundle` produced."""
 
-    __slots__ = ("deployer", "files", "label", "notes", "output_dir", "releases", "size", "steps")
+    __slots__ = ("deployer", "files", "label", "notes", "output_dir", "releases", "size", "steps", "warnings")
 
     def __init__(self, output_dir: str, tree: BundleTree, output: DeployerOutput, deployer: str) -> None:
         self.output_dir = output_dir
@@ -40,6 +41,7 @@ class BundleResult:
         self.files = list(tree.files)
         self.size = tree.size()
         self.notes = list(output.notes)
+        self.warnings = list(output.warnings)
         self.steps = [step.replace("{dir}", output_dir) for step in output.steps]
         self.releases = list(output.releases)
 
@@ -55,11 +57,16 @@ class BundleResult:
         lines = [
             f"{self.label} generated successfully!",
             f"Output directory: {self.output_dir}",
-            f"Files generated: {len(self.files)} ({self.checksummed} listed in checksums.txt, as aicr verify counts)",
+            f"Files generated: {self.checksummed} plus checksums.txt (aicr verify checks the same {self.checksummed})",
         ]
+        if self.warnings:
+            lines.append("")
+            lines.append(f"Warnings ({len(self.warnings)}):")
+            lines.extend(f"  - {sentence(w)}" for w in self.warnings)
         if self.notes:
             lines.append("")
-            lines.extend(f"Note: {note}" for note in self.notes)
+            lines.append("Notes:")
+            lines.extend(f"  - {sentence(n)}" for n in self.notes)
         lines.append("")
         lines.append("To deploy:")
         lines.extend(f"  {i}. {step}" for i, step in enumerate(self.steps, 1))
@@ -98,7 +105,7 @@ def plan_bundle(
     plan = BundlePlan(filtered, comps, folders, opts, version)
     tree = BundleTree()
     output: DeployerOutput = import_module(MODULES[opts.deployer]).generate(plan, tree)
-    output.notes = [f"⚠ Warning: {note}" for note in notes] + output.notes
+    output.warnings = notes
     recipe_text = dump(filtered)
     tree.add("recipe.yaml", recipe_text)
     if opts.data_dir:

@@ -53,12 +53,13 @@ class BundlePlan:
 class DeployerOutput:
     """A deployer's report: what was produced and how to deploy it."""
 
-    __slots__ = ("entrypoint", "label", "notes", "releases", "settings", "steps")
+    __slots__ = ("entrypoint", "label", "notes", "releases", "settings", "steps", "warnings")
 
     def __init__(self, label: str, entrypoint: str) -> None:
         self.label = label  # e.g. "Helm per-component bundle"
         self.entrypoint = entrypoint  # e.g. "deploy.sh"
         self.steps: list[str] = []
         self.notes: list[str] = []
+        self.warnings: list[str] = []  # component validation findings, repeated in the summary
         self.releases: list[dict[str, str]] = []
         self.settings: dict[str, Any] = {}

@@ -47,6 +47,7 @@ OPTION_KINDS: dict[str, str] = {
     "nodes": "str",
     "storage_class": "str",
     "repo": "str",
+    "repo_path": "str",
     "app_name": "str",
     "flux_namespace": "str",
     "fleet_mode": "str",
@@ -54,6 +55,33 @@ OPTION_KINDS: dict[str, str] = {
     "data": "str",
     "serial": "bool",
 }
+
+
+REPO_PATH_DEPLOYERS = ("argocd", "argocd-helm", "flux", "fleet")
+
+
+def parse_repo_path(value: str) -> str:
+    """A repository sub-directory for `--repo-path`: relative, no `..`, normalised without slashes
+    at either end ("" = the repository root)."""
+    text = value.strip()
+    if not text:
+        return ""
+    if text.startswith("/") or "\\" in text:
+        raise AicrError(
+            Code.INVALID_REQUEST,
+            f'invalid --repo-path "{value}": give a path relative to the repository root, such as clusters/gpu',
+        )
+    parts = [p for p in text.strip("/").split("/") if p not in ("", ".")]
+    if ".." in parts:
+        raise AicrError(Code.INVALID_REQUEST, f'invalid --repo-path "{value}": ".." is not allowed')
+    return "/".join(parts)
+
+
+def in_repo(repo_path: str, path: str) -> str:
+    """`path` (bundle-relative) as seen from the repository root when the bundle sits at `repo_path`."""
+    if not repo_path:
+        return path
+    return repo_path if path in (".", "") else f"{repo_path}/{path}"
 
 
 def is_dns_label(name: str) -> bool:
@@ -330,6 +358,7 @@ class BundleOptions:
         "flux_namespace",
         "nodes",
         "repo",
+        "repo_path",
         "serial",
         "set_values",
         "storage_class",
@@ -356,6 +385,7 @@ class BundleOptions:
         self.nodes = 0
         self.storage_class = ""
         self.repo = ""
+        self.repo_path = ""
         self.app_name = ""
         self.flux_namespace = DEFAULT_FLUX_NAMESPACE
         self.fleet_mode = FLEET_MODES[0]
@@ -415,6 +445,7 @@ class BundleOptions:
                 raise AicrError(Code.INVALID_REQUEST, "--storage-class cannot be blank")
             opts.storage_class = storage.strip()
         opts.repo = _as_str("repo", raw.get("repo")).strip()
+        opts.repo_path = parse_repo_path(_as_str("repo_path", raw.get("repo_path")))
         opts.data_dir = _as_str("data", raw.get("data"))
         opts.serial = bool(raw.get("serial"))
         opts._check_deployer_flags(raw)

@@ -14,6 +14,7 @@ from __future__ import annotations
 from aicr import logs
 from aicr.bundle import nvsentinel, ownership
 from aicr.bundle.checkvalues import CheckContext
+from aicr.bundle.sentences import sentence
 from aicr.errors import AicrError, Code
 from aicr.recipe.criteria import FIELDS
 
@@ -116,7 +117,7 @@ def run(
 def _report(comp: Component, validation: dict[str, Any], finding: str) -> list[str]:
     """Apply the validation's severity to one finding: raise, log, or return it as a note."""
     message = validation.get("message") or ""
-    text = f"{finding}. {message}" if message else finding
+    text = f"{sentence(finding)} {sentence(message)}" if message else sentence(finding)
     severity = (validation.get("severity") or "warning").lower()
     if severity == "error":
         raise AicrError(

@@ -37,8 +37,14 @@ _REPEATABLE = (
     ("--accelerated-node-toleration", "key=value:effect or key:effect for GPU components"),
     ("--workload-selector", "key=value of workloads node tuning must not evict"),
 )
+DEFAULT_OUTPUT = "./bundle"
+
 _SINGLE = (
     ("--repo", "Git URL of the repository the bundle is pushed to (argocd, flux, fleet)"),
+    (
+        "--repo-path",
+        "directory of the repository the bundle is pushed to (default: its root; argocd, flux, fleet)",
+    ),
     ("--app-name", "parent Application name (argocd: nvidia-stack, argocd-helm: aicr-stack, fleet: aicr)"),
     ("--flux-namespace", "namespace of the Flux resources (default flux-system)"),
     ("--fleet-mode", "Fleet output: gitrepo (fleet.yaml per folder + GitRepo, default) or helmop"),
@@ -85,9 +91,9 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
         "-o",
         "--output",
         action=Once,
-        default=".",
+        default=DEFAULT_OUTPUT,
         metavar="DIR",
-        help="output directory (default: current directory), or oci://host[:port]/repo[:tag] to push",
+        help=f"output directory (default: {DEFAULT_OUTPUT}), or oci://host[:port]/repo[:tag] to push",
     )
     parser.add_argument(
         "-d",
@@ -122,7 +128,7 @@ def _defaults() -> dict[str, Any]:
     values: dict[str, Any] = dict.fromkeys(_VALUE_FLAGS.values())
     values.update({dest: [] for dest in _LIST_FLAGS.values()})
     values.update(dict.fromkeys(_BOOL_FLAGS.values(), False))
-    values.update(output=".", deployer="helm")
+    values.update(output=DEFAULT_OUTPUT, deployer="helm")
     return values
 
 
@@ -225,6 +231,13 @@ def options_from_args(args: Any, deployer: str) -> dict[str, Any]:
                 "--repo is only valid with --deployer argocd, argocd-helm, flux or fleet",
             )
         options["repo"] = args.repo
+    if args.repo_path is not None:
+        if deployer not in ("argocd", "argocd-helm", "flux", "fleet"):
+            raise AicrError(
+                Code.INVALID_REQUEST,
+                "--repo-path is only valid with --deployer argocd, argocd-helm, flux or fleet",
+            )
+        options["repo_path"] = args.repo_path
     if args.flux_oci_source_name is not None and deployer != "flux":
         raise AicrError(Code.INVALID_REQUEST, "--flux-oci-source-name is only valid with --deployer flux")
     return options
@@ -232,7 +245,6 @@ def options_from_args(args: Any, deployer: str) -> dict[str, Any]:
 
 def run(args: Any) -> int:
     """Bundle the recipe and print the summary."""
-    import sys
 
     from aicr.bundle.api import build_bundle
     from aicr.bundle.options import parse_deployer
@@ -260,5 +272,7 @@ def run(args: Any) -> int:
         force=bool(args.force),
         chain=chain,
     )
-    sys.stdout.write(result.summary())
+    from aicr import logs
+
+    logs.summary(result.summary())
     return 0

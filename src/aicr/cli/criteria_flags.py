@@ -103,4 +103,28 @@ def build_criteria(args: Any, catalog: Catalog, snapshot: dict[str, Any] | None)
     # `--accelerator any` is a choice, and resolves to the base recipe).
     if snapshot is None and not args.criteria and not given and args.nodes is None:
         raise AicrError(Code.INVALID_REQUEST, NO_CRITERIA)
+    if snapshot is not None:
+        _warn_undetected(values)
     return Criteria(**values)
+
+
+DETECTABLE = ("service", "accelerator", "os")
+
+
+def _warn_undetected(values: dict[str, Any]) -> None:
+    """Say which of the criteria a snapshot can reveal it did not, and how to state them."""
+    missing = [field for field in DETECTABLE if field not in values]
+    if not missing:
+        return
+    from aicr import logs
+
+    flags = " ".join(f"--{field} VALUE" for field in missing)
+    logs.warn(
+        f"the snapshot did not reveal the cluster's {_and(missing)}, so the recipe is resolved without "
+        f"{'it' if len(missing) == 1 else 'them'}; state {'it' if len(missing) == 1 else 'them'} with {flags}",
+        undetected=",".join(missing),
+    )
+
+
+def _and(items: list[str]) -> str:
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]

@@ -19,7 +19,7 @@ if TYPE_CHECKING:
     from collections.abc import Callable, Mapping, Sequence
     from typing import Any
 
-GLOBAL_SWITCHES: dict[str, str] = {"--debug": "debug", "--log-json": "log_json"}
+GLOBAL_SWITCHES: dict[str, str] = {"--debug": "debug", "--log-json": "log_json", "--quiet": "quiet"}
 
 
 class Args:
@@ -87,7 +87,7 @@ def parse_fast(argv: Sequence[str], spec: FastSpec) -> Args | None:
     abbreviation further on) is declined instead of answered with a different message.
     """
     tokens = list(argv)
-    values: dict[str, Any] = {"debug": False, "log_json": False}
+    values: dict[str, Any] = dict.fromkeys(GLOBAL_SWITCHES.values(), False)
     i = 0
     while i < len(tokens) and tokens[i] in GLOBAL_SWITCHES:
         values[GLOBAL_SWITCHES[tokens[i]]] = True

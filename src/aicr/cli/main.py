@@ -77,7 +77,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     args_list = list(sys.argv[1:] if argv is None else argv)
     debug = "--debug" in args_list or _env_true("AICR_DEBUG")
     json_mode = "--log-json" in args_list or _env_true("AICR_LOG_JSON")
-    logs.configure(debug=debug, json_mode=json_mode)
+    quiet = "--quiet" in args_list or _env_true("AICR_QUIET")
+    logs.configure(debug=debug, json_mode=json_mode, quiet=quiet)
     import _signal  # type: ignore[import-not-found]  # `signal` would import enum (~3 ms)
 
     guarded = _signal.getsignal(_signal.SIGINT) is cancel_now

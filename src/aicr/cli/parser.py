@@ -49,6 +49,13 @@ class Parser(argparse.ArgumentParser):
         (command or self).print_usage(sys.stderr)
         raise AicrError(Code.INVALID_REQUEST, unknown_flag_message(command or self, sys.argv[1:]) or message)
 
+    def format_help(self) -> str:
+        """Help with the flags in titled groups (see aicr.cli.helpgroups)."""
+        from aicr.cli.helpgroups import regroup
+
+        regroup(self)
+        return super().format_help()
+
     def _command_parser(self) -> argparse.ArgumentParser | None:
         """The subcommand's parser when the error surfaced in the top-level parser."""
         for action in self._actions:
@@ -92,6 +99,12 @@ def _global_flags(parser: argparse.ArgumentParser, *, suppress: bool) -> None:
         action="store_true",
         default=default,
         help="structured JSON logs on stderr (env AICR_LOG_JSON)",
+    )
+    parser.add_argument(
+        "--quiet",
+        action="store_true",
+        default=default,
+        help="no success summary on stderr; errors and warnings still appear (env AICR_QUIET)",
     )
 
 

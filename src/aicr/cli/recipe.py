@@ -174,4 +174,22 @@ def run(args: Any) -> int:
         )
         return 0
     write_text(args.output, result.render(fmt), kubeconfig=args.kubeconfig, doc=result.doc, fmt=fmt)
+    _summarise(result, args.output)
     return 0
+
+
+def _summarise(result: Any, output: str) -> None:
+    """One line on stderr: what was resolved and where it went (nothing with --quiet)."""
+    from aicr import logs
+
+    overlays = result.applied_overlays
+    where = "" if output in ("-", "") else f"; written to {output}"
+    logs.summary(
+        f"Resolved {result.doc.get('criteria') and _criteria(result.doc['criteria'])} to "
+        f"{len(result.component_refs)} components from {len(overlays)} overlays ({', '.join(overlays)}){where}."
+    )
+
+
+def _criteria(criteria: dict[str, Any]) -> str:
+    stated = [f"{k}={v}" for k, v in criteria.items() if v not in (None, "", "any")]
+    return f"criteria({', '.join(stated)})" if stated else "the base recipe"

@@ -68,7 +68,22 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
         "--no-cluster",
         action=OnceTrue,
         default=False,
-        help="touch no cluster: readiness only, every check reported skipped",
+        help="touch no cluster: readiness only, the recipe's declared checks reported skipped",
+    )
+    parser.add_argument(
+        "--all",
+        action=OnceTrue,
+        default=False,
+        dest="report_undeclared",
+        help="with --no-cluster, also list the catalog's checks the recipe does not declare",
+    )
+    parser.add_argument(
+        "--skip-constraint",
+        action="append",
+        dest="skip_constraints",
+        metavar="NAME",
+        help="report this readiness constraint skipped instead of evaluating it, e.g. K8s.server.version "
+        "with a host-only snapshot (repeatable)",
     )
     parser.add_argument(
         "--skip-check",
@@ -184,6 +199,10 @@ def check_submission_flags(args: argparse.Namespace) -> None:
         raise AicrError(
             Code.INVALID_REQUEST,
             "--skip-check cannot be combined with --evidence-dir: evidence must cover every declared check",
+        )
+    if args.report_undeclared and not args.no_cluster:
+        raise AicrError(
+            Code.INVALID_REQUEST, "--all applies only with --no-cluster (a cluster run reports what it ran)"
         )
 
 
@@ -308,6 +327,8 @@ def _validate(
         cleanup=not args.no_cleanup,
         fail_fast=bool(args.fail_fast),
         skip_checks=args.skip_checks or [],
+        skip_constraints=args.skip_constraints or [],
+        report_undeclared=bool(args.report_undeclared),
         job=JobOptions(
             tolerations=tolerations,
             node_selector=selector,

@@ -155,10 +155,11 @@ def validate(
     validators = catalog.validators
     readiness: list[ConstraintResult] = []
     if snapshot_doc is not None or no_cluster:
-        readiness = check_readiness(recipe_doc, snapshot_doc, on_readiness)
+        readiness = check_readiness(recipe_doc, snapshot_doc, on_readiness, skip=opts.skip_constraints)
     plan = plan_run(validators, wanted, recipe_doc, opts)
     if no_cluster:
-        return Report(no_cluster_phases(plan), readiness=readiness, snapshot=snapshot_doc)
+        phases_run = no_cluster_phases(plan, report_undeclared=opts.report_undeclared)
+        return Report(phases_run, readiness=readiness, snapshot=snapshot_doc)
     owned = None
     if client is None:
         client = owned = _connect(kubeconfig)
@@ -171,7 +172,7 @@ def validate(
             preflight(client, plan, opts, run_id, agent_opts)
         if agent_opts is not None:
             snapshot_doc = _agent_snapshot(client, agent_opts, on_agent_progress)
-            readiness = check_readiness(recipe_doc, snapshot_doc, on_readiness)
+            readiness = check_readiness(recipe_doc, snapshot_doc, on_readiness, skip=opts.skip_constraints)
         run_id, results = run_in_cluster(
             client, plan, recipe_doc, snapshot_doc, opts, run_id=run_id, checked=opts.check_access
         )

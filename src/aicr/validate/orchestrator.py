@@ -72,8 +72,12 @@ class RunOptions:
         inputs: Sequence[str] = (),
         run_id: str | None = None,
         on_event: Callable[[str, dict[str, Any]], None] | None = None,
+        skip_constraints: Sequence[str] = (),
+        report_undeclared: bool = False,
     ) -> None:
         self.namespace = namespace
+        self.skip_constraints = list(dict.fromkeys(skip_constraints))
+        self.report_undeclared = report_undeclared  # --no-cluster --all: list every catalog entry
         self.cleanup = cleanup
         self.fail_fast = fail_fast
         self.skip_checks = list(dict.fromkeys(skip_checks))
@@ -168,9 +172,27 @@ def skipped_phase(validators: Sequence[dict[str, Any]], phase: str, message: str
     return PhaseResult(phase, STATUS_SKIPPED, ctrf.build_report(tests, start_ms=start, stop_ms=start))
 
 
-def no_cluster_phases(plan: Plan) -> list[PhaseResult]:
-    """`--no-cluster`: every catalog entry of each requested phase skipped."""
-    return [skipped_phase(plan.validators, phase, NO_CLUSTER_MESSAGE) for phase in plan.phases]
+def no_cluster_phases(plan: Plan, *, report_undeclared: bool = False) -> list[PhaseResult]:
+    """`--no-cluster`: the recipe's declared checks of each requested phase, reported skipped
+    (with `report_undeclared`, every catalog entry of the phase, as the reference lists them)."""
+    if report_undeclared:
+        return [skipped_phase(plan.validators, phase, NO_CLUSTER_MESSAGE) for phase in plan.phases]
+    results = []
+    for phase in plan.phases:
+        start = ctrf.now_ms()
+        tests = [
+            ctrf.ctrf_test(
+                spec.name,
+                phase,
+                STATUS_SKIPPED,
+                message=SKIP_CHECK_MESSAGE if spec.name in plan.skips else NO_CLUSTER_MESSAGE,
+            )
+            for spec, _affinity in plan.checks.get(phase, [])
+        ]
+        results.append(
+            PhaseResult(phase, STATUS_SKIPPED, ctrf.build_report(tests, start_ms=start, stop_ms=start))
+        )
+    return results
 
 
 def outcome_test(spec: CheckSpec, outcome: capture.CheckOutcome) -> dict[str, Any]:

@@ -1,28 +1,32 @@
 """The readiness gate: a recipe's top-level constraints checked against a snapshot before any Job.
 
-Pure. reference/validate.md §1.1 and §1.5 (current, fail-closed): the gate evaluates the recipe's
+Pure, except that a recipe or snapshot given as a path or URL is read first. reference/validate.md
+§1.1 and §1.5 (current, fail-closed): the gate evaluates the recipe's
 `constraints` followed by `validation.readiness.constraints`, in order (all of them, so each can
 be shown as expected / actual / passed). The first constraint that is not met aborts the run with INVALID_REQUEST `readiness check failed: <name> expected
 <value>, got <actual>` (plus the constraint's remediation on the next line); a constraint that
 cannot be evaluated (missing reading, bad path, unparsable version) aborts with
-`readiness check could not evaluate: <name>: <why>`. There is no "skipped" outcome.
+`readiness check could not evaluate: <name>: <why>` and says how to supply the reading. The only
+"skipped" outcome is one the caller asks for by name (`--skip-constraint`), shown as skipped.
 """
 
 from __future__ import annotations
+
+from os import PathLike
 
 from aicr.errors import AicrError, Code
 from aicr.validate.constraints import check
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from collections.abc import Callable
+    from collections.abc import Callable, Sequence
     from typing import Any
 
 
 class ConstraintResult:
     """The outcome of one readiness constraint: passed, failed, or an evaluation error."""
 
-    __slots__ = ("actual", "error", "name", "passed", "remediation", "value")
+    __slots__ = ("actual", "error", "name", "passed", "remediation", "skipped", "value")
 
     def __init__(
         self,
@@ -33,7 +37,9 @@ class ConstraintResult:
         actual: str = "",
         error: AicrError | None = None,
         remediation: str = "",
+        skipped: bool = False,
     ) -> None:
+        self.skipped = skipped
         self.name = name
         self.value = value
         self.passed = passed
@@ -48,6 +54,8 @@ class ConstraintResult:
     def to_dict(self) -> dict[str, Any]:
         """Plain-data form (for `--log-json` and the library)."""
         out: dict[str, Any] = {"name": self.name, "value": self.value, "passed": self.passed}
+        if self.skipped:
+            out["skipped"] = True
         if self.actual:
             out["actual"] = self.actual
         if self.error is not None:
@@ -58,15 +66,19 @@ class ConstraintResult:
 
     def row(self) -> tuple[str, str, str, str]:
         """(name, expected, actual, passed) for display; an evaluation error shows as the actual."""
+        if self.skipped:
+            return self.name, self.value, "not evaluated (--skip-constraint)", "skipped"
         actual = f"error: {self.error.message}" if self.error is not None else self.actual
         return self.name, self.value, actual, "yes" if self.passed else "no"
 
     def gate_error(self) -> AicrError | None:
         """The INVALID_REQUEST that stops the run, or None when the constraint passed."""
+        if self.skipped:
+            return None
         if self.error is not None:
             return AicrError(
                 Code.INVALID_REQUEST,
-                f"readiness check could not evaluate: {self.name}: {self.error.message}",
+                f"readiness check could not evaluate: {self.name}: {self.error.message}. {_supply_hint(self.name)}",
                 {"constraint": self.name, "expected": self.value, "cause": self.error.code.value},
             )
         if self.passed:
@@ -79,6 +91,17 @@ class ConstraintResult:
             message,
             {"constraint": self.name, "expected": self.value, "actual": self.actual},
         )
+
+
+def _supply_hint(name: str) -> str:
+    """How to give the gate the reading it lacks, or to skip the constraint knowingly."""
+    skip = f"or pass --skip-constraint {name} to skip this constraint explicitly."
+    if name.startswith("K8s."):
+        return (
+            "The snapshot has no Kubernetes readings (aicr snapshot --local measures only the host it "
+            f"runs on): take the snapshot with cluster access (aicr snapshot), {skip}"
+        )
+    return f"Take the snapshot on a node of the cluster (aicr snapshot), {skip}"
 
 
 def _plain(obj: Any) -> dict[str, Any] | None:
@@ -124,14 +147,43 @@ def evaluate_one(constraint: dict[str, Any], snapshot: dict[str, Any] | None) ->
     return ConstraintResult(name, value, passed=passed, actual=actual, remediation=remediation)
 
 
-def evaluate_constraints(recipe: Any, snapshot: Any) -> list[ConstraintResult]:
+def evaluate_constraints(recipe: Any, snapshot: Any, *, skip: Sequence[str] = ()) -> list[ConstraintResult]:
     """Evaluate every readiness constraint of `recipe` against `snapshot` (never raises for a miss).
 
-    `recipe` is a RecipeResult or its document; `snapshot` a Snapshot, its document, or None.
-    Use `check_readiness` (or `first_gate_error`) for the fail-closed gate.
+    `recipe` is a RecipeResult, its document, or a path/URL of one; `snapshot` a Snapshot, its
+    document, a path/URL of one, or None. Constraints named in `skip` are reported skipped; a
+    name that is not a constraint of the recipe is an error. Use `check_readiness` (or
+    `first_gate_error`) for the fail-closed gate.
     """
-    snap = _plain(snapshot)
-    return [evaluate_one(c, snap) for c in readiness_constraints(recipe)]
+    snap = _plain(_load(snapshot, "snapshot"))
+    constraints = readiness_constraints(_load(recipe, "recipe"))
+    unknown = sorted(set(skip) - {str(c.get("name") or "") for c in constraints})
+    if unknown:
+        raise AicrError(
+            Code.INVALID_REQUEST,
+            f"--skip-constraint names no constraint of the recipe: {', '.join(unknown)}",
+            {"unknown": unknown},
+        )
+    return [_skipped(c) if str(c.get("name") or "") in skip else evaluate_one(c, snap) for c in constraints]
+
+
+def _skipped(constraint: dict[str, Any]) -> ConstraintResult:
+    return ConstraintResult(
+        str(constraint.get("name") or ""), str(constraint.get("value") or ""), passed=False, skipped=True
+    )
+
+
+def _load(obj: Any, what: str) -> Any:
+    """A path or URL is read as the recipe/snapshot document it names (as `aicr.validate` does)."""
+    if isinstance(obj, str | PathLike):
+        if what == "recipe":
+            from aicr.recipe.document import load_recipe
+
+            return load_recipe(str(obj))
+        from aicr.snapshot.document import load_snapshot_document
+
+        return load_snapshot_document(str(obj))
+    return obj
 
 
 def first_gate_error(results: list[ConstraintResult]) -> AicrError | None:
@@ -144,14 +196,18 @@ def first_gate_error(results: list[ConstraintResult]) -> AicrError | None:
 
 
 def check_readiness(
-    recipe: Any, snapshot: Any, on_results: Callable[[list[ConstraintResult]], None] | None = None
+    recipe: Any,
+    snapshot: Any,
+    on_results: Callable[[list[ConstraintResult]], None] | None = None,
+    *,
+    skip: Sequence[str] = (),
 ) -> list[ConstraintResult]:
     """The gate: raise INVALID_REQUEST for the first constraint that fails or cannot be evaluated.
 
     Every constraint is evaluated (pure, cheap) and passed to `on_results` first, so a user sees
     the whole picture — expected, actual, passed — and not only the first miss.
     """
-    results = evaluate_constraints(recipe, snapshot)
+    results = evaluate_constraints(recipe, snapshot, skip=skip)
     if on_results is not None:
         on_results(results)
     error = first_gate_error(results)

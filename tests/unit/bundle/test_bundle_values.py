@@ -93,9 +93,10 @@ def test_selectors_workload_selector_gate_nodes_and_storage_class(plan_for: Any)
     assert not any("workload-selector" in note for note in out.notes)
 
 
-def test_missing_workload_selector_on_training_is_a_note(plan_for: Any) -> None:
+def test_missing_workload_selector_on_training_is_a_warning(plan_for: Any) -> None:
     _tree, out, _plan = plan_for()
-    assert any("--workload-selector is not set" in note for note in out.notes)
+    warning = next(w for w in out.warnings if "--workload-selector is not set" in w)
+    assert warning.endswith(".") and ".." not in warning
 
 
 def test_explicit_set_beats_storage_class_injection(plan_for: Any) -> None:

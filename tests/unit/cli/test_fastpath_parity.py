@@ -72,7 +72,7 @@ def command_lines(draw: st.DrawFn, command: str) -> list[str]:
     # Mostly well-formed lines (so the fast path answers often), with awkward words mixed in.
     flag = _mostly(st.sampled_from(_flags(spec)), st.sampled_from(_abbreviations(spec) + UNKNOWN_FLAGS))
     value = _mostly(st.sampled_from(PLAIN_VALUES), st.sampled_from(AWKWARD_VALUES))
-    line = draw(st.lists(st.sampled_from(["--debug", "--log-json"]), max_size=2))
+    line = draw(st.lists(st.sampled_from(["--debug", "--log-json", "--quiet"]), max_size=3))
     line.append(command)
     for _ in range(draw(st.integers(0, 6))):
         name = draw(flag)

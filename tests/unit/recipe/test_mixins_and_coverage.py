@@ -241,8 +241,9 @@ def test_case27_uncovered_service_names_the_missing_os(tmp_path: Path) -> None:
         cat.resolve(Criteria(service="gke", accelerator="h100", intent="training"))
     assert err.value.code is Code.INVALID_REQUEST
     assert "requires os (valid: cos)" in err.value.message
-    assert err.value.message.startswith(
-        "service 'gke' for criteria(service=gke, accelerator=h100, intent=training) requires os (valid: cos)"
+    assert err.value.message == (
+        "criteria(service=gke, accelerator=h100, intent=training) requires os (valid: cos): service 'gke', "
+        "accelerator 'h100' and intent 'training' are provided only together with it; specify os."
     )
     uncovered = err.value.details["uncovered"]
     assert [u["dimension"] for u in uncovered] == ["service", "accelerator", "intent"]
@@ -282,7 +283,10 @@ def test_joint_sufficiency_requires_the_strict_os(tmp_path: Path) -> None:
         cat.resolve(Criteria(service="eks", accelerator="h100"))
     message = err.value.message
     assert "requires os (valid: amazonlinux, ubuntu)" in message
-    assert "has no recipe covering that combination; specify os (valid: amazonlinux, ubuntu)" in message
+    assert message == (
+        "service 'eks' with accelerator 'h100' requires os (valid: amazonlinux, ubuntu): no single recipe "
+        "covers criteria(service=eks, accelerator=h100) without it; specify os."
+    )
     assert err.value.details["strictDimensions"] == [
         {"dimension": "os", "validValues": ["amazonlinux", "ubuntu"]}
     ]
@@ -307,3 +311,32 @@ def test_strict_dimensions_can_be_opted_out_by_an_overlay(tmp_path: Path) -> Non
         "eks",
         "h100-any",
     ]
+
+
+def test_a_conflicting_os_is_blamed_not_the_service(tmp_path: Path) -> None:
+    # a criteria file saying os=ubuntu plus --service gke: the os is what no longer fits
+    cat = _coverage_catalog(tmp_path)
+    with pytest.raises(AicrError) as err:
+        cat.resolve(Criteria(service="gke", accelerator="h100", intent="training", os="ubuntu"))
+    assert err.value.message == (
+        "os 'ubuntu' is not available for criteria(service=gke, accelerator=h100, intent=training) "
+        "(valid os: cos)."
+    )
+
+
+def test_a_dimension_the_recipes_never_name_says_leave_it_unset(tmp_path: Path) -> None:
+    cat = _coverage_catalog(tmp_path)
+    with pytest.raises(AicrError) as err:
+        cat.resolve(Criteria(service="kind", os="ubuntu"))
+    assert err.value.message.endswith(
+        "; os 'ubuntu' is not available for criteria(service=kind) (these recipes take no os; leave it unset)."
+    )
+
+
+def test_each_uncovered_value_is_named_once(tmp_path: Path) -> None:
+    cat = _coverage_catalog(tmp_path)
+    with pytest.raises(AicrError) as err:
+        cat.resolve(Criteria(service="gke", accelerator="h100", intent="training"))
+    message = err.value.message
+    assert message.count("criteria(") == 1
+    assert message.count("requires os") == 1

@@ -32,7 +32,7 @@ def test_aicr_validate_is_callable_even_after_its_package_was_imported() -> None
     assert isinstance(report, Report)
     assert [(p.phase, p.status) for p in report.phases] == [("deployment", "skipped")]
     assert not report.failed
-    assert report.summary["skipped"] == report.summary["tests"] >= 4
+    assert report.summary["skipped"] == report.summary["tests"] == 1  # the one declared check
     assert json.loads(report.render("json")) == report.to_dict()
 
 
@@ -98,3 +98,50 @@ def test_progress_on_a_terminal_shows_a_live_line() -> None:
         progress("tick", {"phase": "conformance", "check": "dra-support", "elapsed": 1.0})
     assert not progress.active
     assert [event for event, _ in progress.events] == ["phase", "check", "tick"]
+
+
+def test_no_cluster_lists_only_declared_checks_unless_asked_for_all() -> None:
+    from aicr.validate.orchestrator import RunOptions
+
+    declared = aicr.validate(RECIPE, SNAPSHOT, phases=["deployment"], no_cluster=True)
+    assert [t["name"] for t in declared.phases[0].report["results"]["tests"]] == ["operator-health"]
+    every = aicr.validate(
+        RECIPE, SNAPSHOT, phases=["deployment"], no_cluster=True, options=RunOptions(report_undeclared=True)
+    )
+    names = [t["name"] for t in every.phases[0].report["results"]["tests"]]
+    assert "operator-health" in names and len(names) >= 4
+
+
+def test_a_skipped_constraint_is_reported_not_evaluated() -> None:
+    from aicr.validate.orchestrator import RunOptions
+
+    doc = {**RECIPE, "constraints": [{"name": "K8s.server.version", "value": ">= 1.30"}]}
+    report = aicr.validate(
+        doc, SNAPSHOT, no_cluster=True, options=RunOptions(skip_constraints=["K8s.server.version"])
+    )
+    (result,) = report.readiness
+    assert result.skipped and result.to_dict()["skipped"] is True
+    assert result.row()[3] == "skipped"
+
+
+def test_an_unmeasured_cluster_constraint_says_how_to_supply_or_skip_it() -> None:
+    doc = {**RECIPE, "constraints": [{"name": "K8s.server.version", "value": ">= 1.30"}]}
+    with pytest.raises(AicrError) as err:
+        aicr.validate(doc, SNAPSHOT, no_cluster=True)
+    assert "aicr snapshot --local measures only the host" in err.value.message
+    assert "--skip-constraint K8s.server.version" in err.value.message
+
+
+def test_skipping_a_constraint_the_recipe_lacks_is_an_error() -> None:
+    from aicr.validate.orchestrator import RunOptions
+
+    with pytest.raises(AicrError, match="--skip-constraint names no constraint of the recipe: Nope"):
+        aicr.validate(RECIPE, SNAPSHOT, no_cluster=True, options=RunOptions(skip_constraints=["Nope"]))
+
+
+def test_evaluate_constraints_accepts_paths(tmp_path: Path) -> None:
+    doc = {**RECIPE, "constraints": [{"name": "OS.release.ID", "value": "ubuntu"}]}
+    (tmp_path / "r.json").write_text(json.dumps(doc))
+    (tmp_path / "s.json").write_text(json.dumps(SNAPSHOT))
+    results = aicr.evaluate_constraints(str(tmp_path / "r.json"), tmp_path / "s.json")
+    assert [(r.name, r.passed) for r in results] == [("OS.release.ID", True)]

@@ -82,3 +82,22 @@ def test_every_constraint_is_shown_even_when_the_gate_stops_at_the_first_miss(
         "error: [INVALID_REQUEST] readiness check failed: K8s.server.version expected >= 1.40, got v1.33.5"
         in err
     )
+
+
+def test_skip_constraint_lets_a_host_only_snapshot_pass_the_gate_explicitly(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / "r.yaml").write_text(dump(RECIPE))
+    (tmp_path / "s.yaml").write_text(dump(SNAPSHOT))
+    argv = ["validate", "-r", str(tmp_path / "r.yaml"), "-s", str(tmp_path / "s.yaml"), "--no-cluster"]
+    names = ["K8s.server.version", "K8s.server.version", "OS.release.ID"]  # RECIPE's constraints
+    skips = [arg for name in dict.fromkeys(names) for arg in ("--skip-constraint", name)]
+    assert main([*argv, *skips]) == 0
+    _out, err = capsys.readouterr()
+    assert err.count("passed=skipped") == len(names)
+
+
+def test_all_is_refused_without_no_cluster(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (tmp_path / "r.yaml").write_text(dump(RECIPE))
+    assert main(["validate", "-r", str(tmp_path / "r.yaml"), "--all"]) == 2
+    assert "--all applies only with --no-cluster" in capsys.readouterr().err

@@ -12,6 +12,7 @@ from __future__ import annotations
 from aicr.bundle.charts import normalize_version, sort_keys, yaml_document
 from aicr.bundle.deployers import folders as common
 from aicr.bundle.model import DeployerOutput
+from aicr.bundle.options import in_repo
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -23,7 +24,7 @@ if TYPE_CHECKING:
 
 LABEL = "Argo CD applications"
 DEFAULT_APP_NAME = "nvidia-stack"
-PLACEHOLDER_REPO = "https://github.com/YOUR-ORG/YOUR-REPO.git"
+PLACEHOLDER_REPO = common.PLACEHOLDER_REPO
 IN_CLUSTER = "https://kubernetes.default.svc"
 FINALIZER = "resources-finalizer.argocd.argoproj.io"
 SYNC_OPTIONS = ["CreateNamespace=true", "ServerSideApply=true"]
@@ -61,14 +62,18 @@ def child_application(plan: BundlePlan, folder: Folder, repo: str, revision: str
     argo = plan.opts.argo
     spec: dict[str, Any] = {"project": argo.project or "default"}
     if folder.local:
-        spec["source"] = {"repoURL": repo, "targetRevision": revision, "path": folder.dir}
+        spec["source"] = {
+            "repoURL": repo,
+            "targetRevision": revision,
+            "path": in_repo(plan.opts.repo_path, folder.dir),
+        }
     elif repo.startswith("oci://"):
         source = upstream_source(folder)
         source["helm"] = {"valuesObject": sort_keys(folder.component.values)}
         spec["source"] = source
     else:
         source = upstream_source(folder)
-        source["helm"] = {"valueFiles": [f"$values/{folder.dir}/values.yaml"]}
+        source["helm"] = {"valueFiles": [f"$values/{in_repo(plan.opts.repo_path, folder.dir)}/values.yaml"]}
         spec["sources"] = [source, {"repoURL": repo, "targetRevision": revision, "ref": "values"}]
     spec["destination"] = {"server": argo.destination_server or IN_CLUSTER, "namespace": folder.namespace}
     spec["syncPolicy"] = {"automated": {"prune": True, "selfHeal": True}, "syncOptions": list(SYNC_OPTIONS)}
@@ -91,7 +96,7 @@ def app_of_apps(plan: BundlePlan, app_name: str, repo: str, revision: str) -> di
             "source": {
                 "repoURL": repo,
                 "targetRevision": revision,
-                "path": ".",
+                "path": in_repo(plan.opts.repo_path, "."),
                 "directory": {"recurse": True, "include": "*/application.yaml"},
             },
             "destination": {"server": IN_CLUSTER, "namespace": "argocd"},

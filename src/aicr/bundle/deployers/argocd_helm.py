@@ -17,6 +17,7 @@ from aicr.bundle import charts, templates
 from aicr.bundle.deployers import folders as common
 from aicr.bundle.deployers.argocd import FINALIZER, IN_CLUSTER, applications_table, upstream_source
 from aicr.bundle.model import DeployerOutput
+from aicr.bundle.options import in_repo
 from aicr.io.yamlout import dump, scalar
 
 TYPE_CHECKING = False
@@ -116,7 +117,9 @@ def child_template(plan: BundlePlan, folder: Folder) -> str:
         "namespace": scalar(folder.namespace),
     }
     if folder.local:
-        return templates.render("argocd-helm-child-local.yaml", dir=folder.dir, **common_fields)
+        return templates.render(
+            "argocd-helm-child-local.yaml", dir=in_repo(plan.opts.repo_path, folder.dir), **common_fields
+        )
     source = upstream_source(folder)
     return templates.render(
         "argocd-helm-child-upstream.yaml",

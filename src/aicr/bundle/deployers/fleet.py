@@ -18,6 +18,7 @@ from aicr.bundle import charts
 from aicr.bundle.charts import sort_keys, yaml_document
 from aicr.bundle.deployers import folders as common
 from aicr.bundle.model import DeployerOutput
+from aicr.bundle.options import in_repo
 from aicr.errors import AicrError, Code
 from aicr.io.yamlout import dump
 from aicr.recipe.deepmerge import deep_merge
@@ -34,7 +35,7 @@ FLEET_API = "fleet.cattle.io/v1alpha1"
 DEFAULT_APP_NAME = "aicr"
 LOCAL_WORKSPACE = "fleet-local"
 BUNDLE_LABEL = "aicr.nvidia.com/bundle"
-PLACEHOLDER_REPO = "https://github.com/YOUR_ORG/YOUR_REPO.git"
+PLACEHOLDER_REPO = common.PLACEHOLDER_REPO
 BRANCH = "main"
 MAX_BUNDLE_NAME = 63  # Fleet copies the bundle name into a label value
 VALUES_FILES = ["values.yaml", "cluster-values.yaml"]
@@ -116,7 +117,7 @@ def git_repo(plan: BundlePlan) -> dict[str, Any]:
         "spec": {
             "repo": plan.opts.repo or PLACEHOLDER_REPO,
             "branch": BRANCH,
-            "paths": [folder.dir for folder in plan.folders],
+            "paths": [in_repo(plan.opts.repo_path, folder.dir) for folder in plan.folders],
             "targets": targets(plan),
         },
     }

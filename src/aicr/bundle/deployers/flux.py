@@ -19,6 +19,7 @@ from aicr.bundle.charts import normalize_version, sort_keys, yaml_document
 from aicr.bundle.deployers import folders as common
 from aicr.bundle.deployers.helmfile import repo_alias
 from aicr.bundle.model import DeployerOutput
+from aicr.bundle.options import in_repo
 from aicr.io.yamlout import dump
 
 TYPE_CHECKING = False
@@ -30,7 +31,7 @@ if TYPE_CHECKING:
     from aicr.bundle.tree import BundleTree
 
 LABEL = "Flux manifests"
-PLACEHOLDER_REPO = "https://github.com/YOUR_ORG/YOUR_REPO.git"
+PLACEHOLDER_REPO = common.PLACEHOLDER_REPO
 BRANCH = "main"
 SOURCE_API = "source.toolkit.fluxcd.io/v1"
 HELM_API = "helm.toolkit.fluxcd.io/v2"
@@ -97,7 +98,7 @@ def helm_release(plan: BundlePlan, folder: Folder, deps: list[str], git_name: st
     namespace = plan.opts.flux_namespace
     if folder.local:
         chart_spec: dict[str, Any] = {
-            "chart": f"./{folder.name}",
+            "chart": f"./{in_repo(plan.opts.repo_path, folder.name)}",
             "sourceRef": {"kind": "GitRepository", "name": git_name, "namespace": namespace},
             "interval": "5m",
         }

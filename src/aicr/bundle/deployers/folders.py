@@ -19,6 +19,9 @@ if TYPE_CHECKING:
     from aicr.bundle.model import BundlePlan
     from aicr.bundle.tree import BundleTree
 
+# The one spelling of the repository placeholder every GitOps deployer writes without --repo.
+PLACEHOLDER_REPO = "https://github.com/YOUR-ORG/YOUR-REPO.git"
+
 _SHELL_SAFE = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789._/:=@+-")
 
 
