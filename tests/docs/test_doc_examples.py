@@ -1,0 +1,172 @@
+"""Every code example in README.md and docs/*.md runs (see tests/docs/README.md for the rules)."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from tests.docs.examples import Example, examples, shell_script
+from tests.support.kube_emulator import KubeEmulator, make_nodes
+from tests.support.kube_jobs import job_controller, sample_snapshot
+from tests.support.waiting import wait_until
+
+ROOT = Path(__file__).resolve().parents[2]
+PAGES = [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]
+EXAMPLES = [e for page in PAGES for e in examples(page)]
+NVIDIA_SMI = ROOT / "tests" / "fixtures" / "snapshot" / "nvidia-smi-8xh100.xml"
+BIN = Path(sys.executable).parent
+TIMEOUT = 180
+
+
+@pytest.fixture(scope="session")
+def cluster(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """An emulated EKS cluster whose Job controller completes snapshot agent Jobs."""
+    with KubeEmulator() as kube:
+        kube.call(lambda emu: emu.version_info.update(gitVersion="v1.33.5-eks-3025e55"))
+        kube.add("v1/nodes", *make_nodes(4))
+        kube.call(lambda emu: emu.on_create.__setitem__("jobs", job_controller(snapshot=sample_snapshot())))
+        yield kube.write_kubeconfig(tmp_path_factory.mktemp("kube") / "kubeconfig")
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+        return port
+
+
+@pytest.fixture(scope="session")
+def server() -> Iterator[str]:
+    """An aicrd on a free loopback port (the console examples' `$B`)."""
+    port = _free_port()
+    env = dict(os.environ, PORT=str(port), AICR_SERVER_ADDRESS="127.0.0.1")
+    proc = subprocess.Popen(
+        [str(BIN / "aicrd")], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        wait_until(lambda: _ready(url), "aicrd ready", timeout=60)
+        yield url
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)
+
+
+def _ready(url: str) -> bool:
+    import urllib.request
+
+    try:
+        with urllib.request.urlopen(f"{url}/ready", timeout=2) as response:
+            return bool(response.status == 200)
+    except OSError:
+        return False
+
+
+def _host(root: Path) -> Path:
+    (root / "etc").mkdir(parents=True)
+    (root / "etc" / "os-release").write_text('NAME="Ubuntu"\nID=ubuntu\nVERSION_ID="24.04"\n')
+    (root / "proc" / "sys" / "kernel").mkdir(parents=True)
+    (root / "proc" / "sys" / "kernel" / "osrelease").write_text("6.8.0-1021-aws\n")
+    (root / "proc" / "cmdline").write_text("BOOT_IMAGE=/boot/vmlinuz ro quiet\n")
+    (root / "proc" / "modules").write_text("nvidia 54001664 12 - Live 0x0\n")
+    return root
+
+
+def _keys(work: Path) -> None:
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+
+    key = ec.generate_private_key(ec.SECP256R1())
+    private = key.private_bytes(
+        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+    )
+    public = key.public_key().public_bytes(
+        serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo
+    )
+    (work / "release.key").write_bytes(private)
+    (work / "release.pem").write_bytes(public)
+    (work / "keys").mkdir()
+    (work / "keys" / "release.pem").write_bytes(public)
+
+
+def _run(argv: list[str], env: dict[str, str], cwd: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(argv, env=env, cwd=cwd, capture_output=True, text=True, timeout=TIMEOUT, check=False)
+
+
+_PAGES: dict[Path, tuple[Path, dict[str, str]]] = {}
+
+
+@pytest.fixture
+def page(
+    request: pytest.FixtureRequest, cluster: Path, tmp_path_factory: pytest.TempPathFactory
+) -> tuple[Path, dict[str, str]]:
+    """The page's directory and environment, made on its first example and kept for the rest."""
+    example: Example = request.param
+    if example.path in _PAGES:
+        return _PAGES[example.path]
+    work = tmp_path_factory.mktemp(example.path.stem)
+    (work / "home").mkdir()
+    fake = work / ".bin"
+    fake.mkdir()
+    (fake / "nvidia-smi").write_text(f'#!/bin/sh\ncat "{NVIDIA_SMI}"\n')
+    (fake / "nvidia-smi").chmod(0o755)
+    env = dict(
+        os.environ,
+        HOME=str(work / "home"),
+        KUBECONFIG=str(cluster),
+        AICR_HOST_ROOT=str(_host(work / ".host")),
+        AICR_CACHE_DIR=str(work / ".cache"),
+        NODE_NAME="node-00000",
+        PATH=os.pathsep.join([str(fake), str(BIN), os.environ.get("PATH", "")]),
+    )
+    env.pop("AICR_DEBUG", None)
+    _keys(work)
+    criteria = "--service eks --accelerator h100 --intent training --os ubuntu --platform kubeflow".split()
+    for argv in (
+        ["aicr", "recipe", *criteria, "-o", "recipe.yaml", "--quiet"],
+        ["aicr", "snapshot", "--local", "-o", "snapshot.yaml"],
+    ):
+        done = _run(argv, env, work)
+        assert done.returncode == 0, done.stderr
+    shutil.copy(work / "snapshot.yaml", work / "before.yaml")
+    shutil.copy(work / "snapshot.yaml", work / "after.yaml")
+    (work / "criteria.yaml").write_text(
+        "kind: RecipeCriteria\napiVersion: aicr.nvidia.com/v1alpha1\nmetadata: {name: my-cluster}\n"
+        "spec: {service: eks, accelerator: h100, intent: training, os: ubuntu}\n"
+    )
+    _PAGES[example.path] = (work, env)
+    return work, env
+
+
+def _command(example: Example, work: Path, env: dict[str, str], request: pytest.FixtureRequest) -> list[str]:
+    if example.lang == "python":
+        script = work / f".example-{example.line}.py"
+        script.write_text(example.text)
+        return [sys.executable, str(script)]
+    if example.lang == "jinja":
+        template = work / f".example-{example.line}.j2"
+        template.write_text(example.text)
+        return ["aicr", "snapshot", "--local", "--template", str(template)]
+    text, _left_out = shell_script(example)
+    if "$B" in text:
+        env["B"] = request.getfixturevalue("server")
+    return ["bash", "-c", text]
+
+
+@pytest.mark.parametrize("page", EXAMPLES, ids=[e.where for e in EXAMPLES], indirect=True)
+def test_doc_example_runs(page: tuple[Path, dict[str, str]], request: pytest.FixtureRequest) -> None:
+    example: Example = request.node.callspec.params["page"]
+    if example.not_run:
+        pytest.skip(f"{example.where}: not run: {example.not_run} (stated on the page)")
+    work, env = page
+    done = _run(_command(example, work, env, request), env, work)
+    assert done.returncode == 0, (
+        f"{example.where}: the {example.lang} example exited {done.returncode}\n"
+        f"--- stdout (tail)\n{done.stdout[-2000:]}\n--- stderr (tail)\n{done.stderr[-3000:]}"
+    )
