@@ -87,7 +87,8 @@ def _read_url(url: str) -> bytes:
             data: bytes = resp.read(MAX_CONFIG_BYTES + 1)
     except urllib.error.HTTPError as exc:
         code = Code.NOT_FOUND if exc.code == 404 else Code.UNAVAILABLE
-        raise AicrError(code, f"failed to fetch config from {url}: HTTP {exc.code}") from None
+        why = f"redirect not followed ({exc.reason})" if 300 <= exc.code < 400 else f"HTTP {exc.code}"
+        raise AicrError(code, f"failed to fetch config from {url}: {why}") from None
     except TimeoutError:
         raise AicrError(Code.TIMEOUT, f"timed out fetching config from {url}") from None
     except (urllib.error.URLError, OSError) as exc:
@@ -141,7 +142,7 @@ def decode_config(doc: Any, source: str) -> AICRConfig:
 
 def field_error(message: str) -> str:
     """msgspec's `Object contains unknown field `x` - at `$.spec.a`` as `spec.a.x: unknown field`."""
-    text, _, where = message.partition(" - at `")
+    text, _, where = message.replace(" | null`", "`").partition(" - at `")
     path = where.rstrip("`").removeprefix("$").lstrip(".")
     if text.startswith("Object contains unknown field `"):
         name = text.split("`")[1]

@@ -20,13 +20,13 @@ class _Section(msgspec.Struct, frozen=True, forbid_unknown_fields=True, rename="
 
 
 # spec.snapshot
-class SnapshotOutput(_Section):
+class SnapshotOutput(_Section, frozen=True):
     path: str | None = None
     format: str | None = None
     template: str | None = None
 
 
-class AgentSpec(_Section):
+class AgentSpec(_Section, frozen=True):
     """spec.snapshot.agent and spec.validate.agent."""
 
     namespace: str | None = None
@@ -43,21 +43,21 @@ class AgentSpec(_Section):
     limits: str | None = None
 
 
-class SnapshotExecution(_Section):
+class SnapshotExecution(_Section, frozen=True):
     timeout: str | None = None
     no_cleanup: bool | None = None
     privileged: bool | None = None
     max_nodes_per_entry: int | None = None
 
 
-class SnapshotSpec(_Section):
+class SnapshotSpec(_Section, frozen=True):
     output: SnapshotOutput | None = None
     agent: AgentSpec | None = None
     execution: SnapshotExecution | None = None
 
 
 # spec.recipe
-class CriteriaSpec(_Section):
+class CriteriaSpec(_Section, frozen=True):
     service: str | None = None
     accelerator: str | None = None
     intent: str | None = None
@@ -66,29 +66,29 @@ class CriteriaSpec(_Section):
     nodes: int | None = None
 
 
-class RecipeInput(_Section):
+class RecipeInput(_Section, frozen=True):
     snapshot: str | None = None
 
 
-class RecipeOutput(_Section):
+class RecipeOutput(_Section, frozen=True):
     path: str | None = None
     format: str | None = None
 
 
-class ModeSpec(_Section):
+class ModeSpec(_Section, frozen=True):
     mode: str | None = None
 
 
-class SlurmSpec(_Section):
+class SlurmSpec(_Section, frozen=True):
     accounting: ModeSpec | None = None
 
 
-class RecipeConfiguration(_Section):
+class RecipeConfiguration(_Section, frozen=True):
     slurm: SlurmSpec | None = None
     runtime_inventory: ModeSpec | None = None
 
 
-class RecipeSpec(_Section):
+class RecipeSpec(_Section, frozen=True):
     criteria: CriteriaSpec | None = None
     input: RecipeInput | None = None
     output: RecipeOutput | None = None
@@ -99,16 +99,16 @@ class RecipeSpec(_Section):
 
 
 # spec.bundle
-class BundleInput(_Section):
+class BundleInput(_Section, frozen=True):
     recipe: str | None = None
 
 
-class BundleOutput(_Section):
+class BundleOutput(_Section, frozen=True):
     target: str | None = None
     image_refs: str | None = None
 
 
-class DeploymentSpec(_Section):
+class DeploymentSpec(_Section, frozen=True):
     deployer: str | None = None
     repo: str | None = None
     set: list[str] | None = None
@@ -117,7 +117,7 @@ class DeploymentSpec(_Section):
     app_name: str | None = None
 
 
-class SchedulingSpec(_Section):
+class SchedulingSpec(_Section, frozen=True):
     system_node_selector: dict[str, str] | None = None
     system_node_tolerations: list[str] | None = None
     accelerated_node_selector: dict[str, str] | None = None
@@ -128,7 +128,7 @@ class SchedulingSpec(_Section):
     storage_class: str | None = None
 
 
-class AttestationSpec(_Section):
+class AttestationSpec(_Section, frozen=True):
     enabled: bool | None = None
     certificate_identity_regexp: str | None = None
     oidc_device_flow: bool | None = None
@@ -137,12 +137,12 @@ class AttestationSpec(_Section):
     signing_key: str | None = None
 
 
-class RegistrySpec(_Section):
+class RegistrySpec(_Section, frozen=True):
     insecure_tls: bool | None = msgspec.field(default=None, name="insecureTLS")
     plain_http: bool | None = msgspec.field(default=None, name="plainHTTP")
 
 
-class BundleSpec(_Section):
+class BundleSpec(_Section, frozen=True):
     input: BundleInput | None = None
     output: BundleOutput | None = None
     deployment: DeploymentSpec | None = None
@@ -152,12 +152,12 @@ class BundleSpec(_Section):
 
 
 # spec.validate
-class ValidateInput(_Section):
+class ValidateInput(_Section, frozen=True):
     recipe: str | None = None
     snapshot: str | None = None
 
 
-class ValidateExecution(_Section):
+class ValidateExecution(_Section, frozen=True):
     phases: list[str] | None = None
     fail_on_error: bool | None = None
     fail_fast: bool | None = None
@@ -166,13 +166,13 @@ class ValidateExecution(_Section):
     timeout: str | None = None
 
 
-class EvidenceCncf(_Section):
+class EvidenceCncf(_Section, frozen=True):
     dir: str | None = None
     cncf_submission: bool | None = None
     features: list[str] | None = None
 
 
-class EvidenceAttestation(_Section):
+class EvidenceAttestation(_Section, frozen=True):
     out: str | None = None
     bom: str | None = None
     push: str | None = None
@@ -180,12 +180,12 @@ class EvidenceAttestation(_Section):
     insecure_tls: bool | None = msgspec.field(default=None, name="insecureTLS")
 
 
-class EvidenceSpec(_Section):
+class EvidenceSpec(_Section, frozen=True):
     cncf: EvidenceCncf | None = None
     attestation: EvidenceAttestation | None = None
 
 
-class ValidateSpec(_Section):
+class ValidateSpec(_Section, frozen=True):
     input: ValidateInput | None = None
     agent: AgentSpec | None = None
     execution: ValidateExecution | None = None
@@ -193,25 +193,25 @@ class ValidateSpec(_Section):
 
 
 # spec.verify
-class VerifyPolicy(_Section):
+class VerifyPolicy(_Section, frozen=True):
     min_trust_level: str | None = None
     require_creator: str | None = None
     cli_version_constraint: str | None = None
 
 
-class VerifyTrust(_Section):
+class VerifyTrust(_Section, frozen=True):
     certificate_identity_regexp: str | None = None
     key: str | None = None
     trust_root: str | None = None
 
 
-class VerifySpec(_Section):
+class VerifySpec(_Section, frozen=True):
     policy: VerifyPolicy | None = None
     trust: VerifyTrust | None = None
 
 
 # the document
-class Spec(_Section):
+class Spec(_Section, frozen=True):
     snapshot: SnapshotSpec | None = None
     recipe: RecipeSpec | None = None
     bundle: BundleSpec | None = None
@@ -219,11 +219,11 @@ class Spec(_Section):
     verify: VerifySpec | None = None
 
 
-class Metadata(_Section):
+class Metadata(_Section, frozen=True):
     name: str | None = None
 
 
-class AICRConfig(_Section):
+class AICRConfig(_Section, frozen=True):
     """The whole document; `kind` and `apiVersion` are checked before decoding."""
 
     kind: str
