@@ -15,4 +15,5 @@ COMMANDS: dict[str, str] = {
     "completion": "aicr.cli.completion",
     "skill": "aicr.cli.skill",
     "diff": "aicr.cli.diff",
+    "upgrade-check": "aicr.cli.upgrade_check",
 }
