@@ -32,9 +32,9 @@ def parse_semver(text: str) -> SemVer | None:
     raw = text.strip()
     raw = raw[1:] if raw[:1] in ("v", "V") else raw
     raw = raw.split("+", 1)[0]
-    core, _, pre = raw.partition("-")
+    core, dash, pre = raw.partition("-")
     parts = core.split(".")
-    if not 1 <= len(parts) <= 3 or not all(p.isascii() and p.isdigit() for p in parts):
+    if (dash and not pre) or not 1 <= len(parts) <= 3 or not all(p.isascii() and p.isdigit() for p in parts):
         return None
     numbers = [int(p) for p in parts] + [0] * (3 - len(parts))
     ids: list[int | str] = []
