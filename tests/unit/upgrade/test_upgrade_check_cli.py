@@ -89,7 +89,7 @@ def test_without_to_the_from_criteria_are_resolved_again(
 
 
 def test_bundle_directory_is_read_through_its_recipe(recipes: tuple[Path, Path], tmp_path: Path) -> None:
-    old, new = recipes
+    _old, new = recipes
     (tmp_path / "recipe.yaml").write_text(new.read_text())
     assert main(["upgrade-check", "--from", str(tmp_path), "--to", str(new)]) == 0
 
