@@ -219,3 +219,15 @@ def test_a_bad_config_exits_2(tmp_path: Path, capsys: pytest.CaptureFixture[str]
     config = _config(tmp_path, "  bundle:\n    deployment: {deployr: helm}\n")
     assert main(["bundle", "--config", config]) == 2
     assert "spec.bundle.deployment.deployr: unknown field" in capsys.readouterr().err
+
+
+def test_another_command_can_apply_a_section_with_its_own_table(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from aicr.config.bindings import Binding, CommandConfig
+
+    config = _config(tmp_path, "  recipe:\n    data: ./catalog\n")
+    args = argparse.Namespace(config=config, command="mirror", data=None)
+    table = CommandConfig("recipe", (Binding("data", "data"),))
+    apply_config(args, lambda dest: None, table, "mirror list")
+    assert args.data == "./catalog"
