@@ -11,6 +11,7 @@ import pytest
 from aicr.cli.config_apply import apply_config, command_defaults
 from aicr.cli.main import main
 from aicr.cli.parser import build_parser
+from aicr.config.bindings import Binding, CommandConfig
 from aicr.errors import AicrError, Code
 
 ENVS = ("AICR_NAMESPACE", "AICR_CRITERIA_STRICT", "AICR_VALIDATOR_IMAGE", "AICR_IMAGE")
@@ -224,8 +225,6 @@ def test_a_bad_config_exits_2(tmp_path: Path, capsys: pytest.CaptureFixture[str]
 def test_another_command_can_apply_a_section_with_its_own_table(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from aicr.config.bindings import Binding, CommandConfig
-
     config = _config(tmp_path, "  recipe:\n    data: ./catalog\n")
     args = argparse.Namespace(config=config, command="mirror", data=None)
     table = CommandConfig("recipe", (Binding("data", "data"),))
