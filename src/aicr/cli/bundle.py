@@ -20,7 +20,6 @@ if TYPE_CHECKING:
 _NOT_YET = {
     "vendor_charts": "--vendor-charts",
     "readiness_hooks": "--readiness-hooks",
-    "config": "--config",
     "identity_token": "--identity-token (keyless signing; sign with --signing-key)",
     "shared_storage_class": "--shared-storage-class",
     "dra_eviction_node_label": "--dra-eviction-node-label",
@@ -57,7 +56,7 @@ _SINGLE = (
     ("--signing-key", "PEM private key that signs the attestation (with --attest; offline)"),
     ("--require-signed-data", "refuse a --data catalog not signed by this PEM public key"),
     ("--identity-token", "OIDC token for keyless signing (not supported yet; use --signing-key)"),
-    ("--config", "AICRConfig file (not supported yet)"),
+    ("--config", "AICRConfig file or http(s) URL (spec.bundle); flags and env vars beat its values"),
     ("--image-refs", "file that receives the pushed reference with its digest (with -o oci://)"),
     ("--shared-storage-class", "RWX StorageClass (not supported yet)"),
     ("--dra-eviction-node-label", "DRA eviction node label (not supported yet)"),
@@ -256,7 +255,9 @@ def run(args: Any) -> int:
     _check_unsupported(args)
     options = options_from_args(args, deployer)
     if not args.recipe:
-        raise AicrError(Code.INVALID_REQUEST, "--recipe is required")
+        raise AicrError(
+            Code.INVALID_REQUEST, "--recipe is required (or set spec.bundle.input.recipe in --config)"
+        )
     recipe = load_recipe(args.recipe, kubeconfig=args.kubeconfig)
     from aicr.cli.recipe_catalog import check_signed_data
 

@@ -16,7 +16,7 @@ if TYPE_CHECKING:
     import argparse
     from typing import Any
 
-_NOT_YET = ("--cli-version-constraint", "--certificate-identity-regexp", "--config")
+_NOT_YET = ("--cli-version-constraint", "--certificate-identity-regexp")
 _POLICY = (
     ("--key", "PEM public key that signed the bundle's attestation (attested)"),
     ("--trust-root", "directory of trusted <name>.pem public keys, or one PEM file (verified)"),
@@ -54,6 +54,9 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
     )
     for flag in _NOT_YET:
         parser.add_argument(flag, action=Once, metavar="VALUE", help="not supported yet")
+    from aicr.cli.config_apply import add_config
+
+    add_config(parser)
     parser.set_defaults(_run=run)
 
 
