@@ -34,6 +34,7 @@ if TYPE_CHECKING:
 __all__ = [
     "ATTESTATION_PATH",
     "Attestation",
+    "check_statement",
     "key_hint",
     "load_private_key",
     "load_public_key",
@@ -106,6 +107,11 @@ def verify_attestation(text: bytes, public_key: Any, checksums: bytes) -> Attest
     signatures = envelope.get("signatures") or []
     if not any(verify_signature(public_key, unb64(s.get("sig"), "signature"), message) for s in signatures):
         raise AicrError(Code.UNAUTHORIZED, "attestation: signature does not verify with the given key")
+    return Attestation(check_statement(payload, checksums), hint)
+
+
+def check_statement(payload: bytes, checksums: bytes) -> dict[str, Any]:
+    """The signed statement, when it is SLSA provenance whose subject is these checksums.txt bytes."""
     try:
         stmt = json.loads(payload)
     except ValueError as exc:
@@ -124,4 +130,4 @@ def verify_attestation(text: bytes, public_key: Any, checksums: bytes) -> Attest
         raise AicrError(
             Code.UNAUTHORIZED, f"attestation: subject does not match checksums.txt (sha256 {want})"
         )
-    return Attestation(stmt, hint)
+    return stmt
