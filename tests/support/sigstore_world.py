@@ -287,6 +287,7 @@ class FakeSigstoreServer:
     def __init__(self, world: SigstoreWorld) -> None:
         self.world = world
         self.requests: list[tuple[str, dict[str, str], dict[str, Any]]] = []
+        self.fail_fulcio = 0  # an HTTP status to answer Fulcio with, when set
         self.fail_rekor = 0  # an HTTP status to answer Rekor with, when set
         self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
         self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}"
@@ -324,6 +325,8 @@ class FakeSigstoreServer:
     def answer(self, path: str, headers: dict[str, str], body: dict[str, Any]) -> tuple[int, Any]:
         """(status, JSON) for one request."""
         if path == "/api/v2/signingCert":
+            if self.fail_fulcio:
+                return self.fail_fulcio, {"message": "fulcio says no"}
             return self._fulcio(headers, body)
         if path == "/api/v1/log/entries":
             if self.fail_rekor:
