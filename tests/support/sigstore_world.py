@@ -40,7 +40,9 @@ EPOCH = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
 
 
 def _spki(key: Any) -> bytes:
-    return bytes(key.public_bytes(serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo))
+    return bytes(
+        key.public_bytes(serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo)
+    )
 
 
 def _key_id(key: Any) -> bytes:
@@ -91,7 +93,9 @@ class SigstoreWorld:
         self.rekor_key = ec.generate_private_key(ec.SECP256R1())
         self.log_index = 0
 
-    def _ca(self, name: str, key: Any, signer: Any, parent: x509.Certificate | None, path_length: int) -> x509.Certificate:
+    def _ca(
+        self, name: str, key: Any, signer: Any, parent: x509.Certificate | None, path_length: int
+    ) -> x509.Certificate:
         subject = x509.Name([x509.NameAttribute(NameOID.ORGANIZATION_NAME, "aicr.test"),
                              x509.NameAttribute(NameOID.COMMON_NAME, name)])  # fmt: skip
         ski = x509.SubjectKeyIdentifier.from_public_key(key.public_key())
@@ -178,7 +182,9 @@ class SigstoreWorld:
 
     # -- the log --------------------------------------------------------------------------------
 
-    def log_response(self, envelope: dict[str, Any], cert: x509.Certificate, integrated: int) -> dict[str, Any]:
+    def log_response(
+        self, envelope: dict[str, Any], cert: x509.Certificate, integrated: int
+    ) -> dict[str, Any]:
         """The Rekor v1 `POST /api/v1/log/entries` response for a dsse entry of `envelope`."""
         payload = base64.b64decode(envelope["payload"])
         pem = cert.public_bytes(serialization.Encoding.PEM)
@@ -199,11 +205,16 @@ class SigstoreWorld:
         note = f"rekor.aicr.test - 1\n1\n{_b64(root_hash)}\n"
         note_sig = self.rekor_key.sign(note.encode(), ec.ECDSA(hashes.SHA256()))
         checkpoint = note + "\n" + f"\u2014 rekor.aicr.test {_b64(log_id[:4] + note_sig)}\n"
-        promise = {"body": _b64(canonical), "integratedTime": integrated, "logID": log_id.hex(), "logIndex": index}
+        promise: dict[str, str | int] = {
+            "body": _b64(canonical),
+            "integratedTime": integrated,
+            "logID": log_id.hex(),
+            "logIndex": index,
+        }
         import rfc8785
 
         set_sig = self.rekor_key.sign(rfc8785.dumps(promise), ec.ECDSA(hashes.SHA256()))
-        entry = dict(promise)
+        entry: dict[str, Any] = dict(promise)
         entry["verification"] = {
             "inclusionProof": {"checkpoint": checkpoint, "hashes": [], "logIndex": 0,
                                "rootHash": root_hash.hex(), "treeSize": 1},
@@ -306,10 +317,10 @@ class FakeSigstoreServer:
         server = self
 
         class Handler(BaseHTTPRequestHandler):
-            def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - stdlib signature
+            def log_message(self, format: str, *args: Any) -> None:
                 return None
 
-            def do_POST(self) -> None:  # noqa: N802 - stdlib name
+            def do_POST(self) -> None:
                 body = json.loads(self.rfile.read(int(self.headers.get("Content-Length", "0"))) or b"{}")
                 server.requests.append((self.path, dict(self.headers.items()), body))
                 status, answer = server.answer(self.path, dict(self.headers.items()), body)
@@ -349,7 +360,9 @@ class FakeSigstoreServer:
         csr = x509.load_pem_x509_csr(base64.b64decode(body["certificateSigningRequest"]))
         if not csr.is_signature_valid:
             return 400, {"message": "bad proof of possession"}
-        leaf = self.world.issue_leaf(csr.public_key(), claims.get("email") or claims["sub"], issuer=claims["iss"])
+        leaf = self.world.issue_leaf(
+            csr.public_key(), claims.get("email") or claims["sub"], issuer=claims["iss"]
+        )
         chain = [c.public_bytes(serialization.Encoding.PEM).decode()
                  for c in (leaf, self.world.intermediate, self.world.root)]  # fmt: skip
         return 201, {"signedCertificateEmbeddedSct": {"chain": {"certificates": chain}}}

@@ -47,7 +47,9 @@ def trust_config(world: SigstoreWorld, server: FakeSigstoreServer, tmp_path: Pat
 
 def sign(trust_config: str, **settings: Any) -> dict[str, Any]:
     settings.setdefault("identity_token", identity_token(IDENTITY))
-    text = keyless.sign_statement_keyless(STATEMENT, keyless.KeylessSettings(signing_config=trust_config, **settings))
+    text = keyless.sign_statement_keyless(
+        STATEMENT, keyless.KeylessSettings(signing_config=trust_config, **settings)
+    )
     doc: dict[str, Any] = dsse.parse_bundle(text.encode())
     return doc
 
@@ -77,18 +79,24 @@ def test_fulcio_gets_the_token_and_a_csr_with_proof_of_possession(
     assert csr.is_signature_valid and list(csr.subject) == []
 
 
-def test_rekor_gets_the_envelope_and_the_issued_certificate(trust_config: str, server: FakeSigstoreServer) -> None:
+def test_rekor_gets_the_envelope_and_the_issued_certificate(
+    trust_config: str, server: FakeSigstoreServer
+) -> None:
     doc = sign(trust_config)
     path, _headers, body = server.requests[1]
     proposed = body["spec"]["proposedContent"]
     assert (path, body["kind"]) == ("/api/v1/log/entries", "dsse")
     assert json.loads(proposed["envelope"])["payload"] == doc["dsseEnvelope"]["payload"]
     issued = x509.load_pem_x509_certificate(base64.b64decode(proposed["verifiers"][0]))
-    bundled = x509.load_der_x509_certificate(base64.b64decode(doc["verificationMaterial"]["certificate"]["rawBytes"]))
+    bundled = x509.load_der_x509_certificate(
+        base64.b64decode(doc["verificationMaterial"]["certificate"]["rawBytes"])
+    )
     assert issued == bundled
 
 
-def test_service_flags_override_the_signing_config(world: SigstoreWorld, server: FakeSigstoreServer, tmp_path: Path) -> None:
+def test_service_flags_override_the_signing_config(
+    world: SigstoreWorld, server: FakeSigstoreServer, tmp_path: Path
+) -> None:
     config = tmp_path / "dead-services.json"
     config.write_text(json.dumps(world.client_trust_config(f"http://127.0.0.1:{_closed_port()}")))
     sign(str(config), fulcio_url=server.url, rekor_url=server.url)
@@ -144,7 +152,13 @@ def test_signing_config_that_is_not_sigstore_json_is_a_bad_request(tmp_path: Pat
 
 @pytest.mark.parametrize(
     "url",
-    ["http://fulcio.example", "https://user:pw@fulcio.example", "ftp://fulcio.example", "https://", "https://f.example/?q=1"],
+    [
+        "http://fulcio.example",
+        "https://user:pw@fulcio.example",
+        "ftp://fulcio.example",
+        "https://",
+        "https://f.example/?q=1",
+    ],
 )
 def test_service_url_must_be_https_without_credentials(url: str) -> None:
     with pytest.raises(AicrError) as caught:

@@ -57,7 +57,10 @@ def test_uri_identity_of_a_workflow_matches(world: SigstoreWorld, trusted_root: 
     workflow = "https://github.com/NVIDIA/aicr/.github/workflows/on-tag.yaml@refs/tags/v1.0.0"
     text = world.keyless_bundle(STATEMENT, workflow, issuer="https://token.actions.githubusercontent.com")
     _payload, who = verify(
-        text, trusted_root, r"^https://github\.com/NVIDIA/aicr/", "https://token.actions.githubusercontent.com"
+        text,
+        trusted_root,
+        r"^https://github\.com/NVIDIA/aicr/",
+        "https://token.actions.githubusercontent.com",
     )
     assert who == workflow
 
@@ -92,7 +95,9 @@ def _edit(text: str, change: Any) -> str:
 def test_tampered_statement_is_refused(world: SigstoreWorld, trusted_root: Any) -> None:
     forged = dict(STATEMENT, subject=[{"name": "checksums.txt", "digest": {"sha256": "cd" * 32}}])
     payload = base64.b64encode(json.dumps(forged).encode()).decode()
-    text = _edit(world.keyless_bundle(STATEMENT, IDENTITY), lambda d: d["dsseEnvelope"].update(payload=payload))
+    text = _edit(
+        world.keyless_bundle(STATEMENT, IDENTITY), lambda d: d["dsseEnvelope"].update(payload=payload)
+    )
     assert "DSSE: invalid signature" in refused(text, trusted_root)
 
 
@@ -102,26 +107,36 @@ def test_tampered_signature_is_refused(world: SigstoreWorld, trusted_root: Any) 
         sig[-1] ^= 0x01
         doc["dsseEnvelope"]["signatures"][0]["sig"] = base64.b64encode(bytes(sig)).decode()
 
-    assert "DSSE: invalid signature" in refused(_edit(world.keyless_bundle(STATEMENT, IDENTITY), flip), trusted_root)
+    assert "DSSE: invalid signature" in refused(
+        _edit(world.keyless_bundle(STATEMENT, IDENTITY), flip), trusted_root
+    )
 
 
-def test_certificate_expired_at_the_integrated_time_is_refused(world: SigstoreWorld, trusted_root: Any) -> None:
+def test_certificate_expired_at_the_integrated_time_is_refused(
+    world: SigstoreWorld, trusted_root: Any
+) -> None:
     issued = dt.datetime.now(dt.UTC) - dt.timedelta(hours=2)
     text = world.keyless_bundle(STATEMENT, IDENTITY, not_before=issued, integrated=dt.datetime.now(dt.UTC))
     assert "not valid at validation time" in refused(text, trusted_root)
 
 
 def test_bundle_without_a_log_entry_is_refused(world: SigstoreWorld, trusted_root: Any) -> None:
-    text = _edit(world.keyless_bundle(STATEMENT, IDENTITY), lambda d: d["verificationMaterial"].update(tlogEntries=[]))
+    text = _edit(
+        world.keyless_bundle(STATEMENT, IDENTITY), lambda d: d["verificationMaterial"].update(tlogEntries=[])
+    )
     assert "not a valid Sigstore bundle" in refused(text, trusted_root)
 
 
-def test_forged_log_entry_time_breaks_the_signed_entry_timestamp(world: SigstoreWorld, trusted_root: Any) -> None:
+def test_forged_log_entry_time_breaks_the_signed_entry_timestamp(
+    world: SigstoreWorld, trusted_root: Any
+) -> None:
     def shift(doc: dict[str, Any]) -> None:
         entry = doc["verificationMaterial"]["tlogEntries"][0]
         entry["integratedTime"] = str(int(entry["integratedTime"]) + 1)
 
-    assert "inclusion promise" in refused(_edit(world.keyless_bundle(STATEMENT, IDENTITY), shift), trusted_root)
+    assert "inclusion promise" in refused(
+        _edit(world.keyless_bundle(STATEMENT, IDENTITY), shift), trusted_root
+    )
 
 
 def test_issuer_extension_is_read_from_the_der_utf8_string(world: SigstoreWorld) -> None:
@@ -133,7 +148,9 @@ def test_issuer_extension_is_read_from_the_der_utf8_string(world: SigstoreWorld)
 def test_invalid_identity_regexp_is_a_bad_request() -> None:
     with pytest.raises(AicrError) as caught:
         keyless_verify.Identity("([", ISSUER)
-    assert caught.value.code is Code.INVALID_REQUEST and "--certificate-identity-regexp" in caught.value.message
+    assert (
+        caught.value.code is Code.INVALID_REQUEST and "--certificate-identity-regexp" in caught.value.message
+    )
 
 
 def test_pem_trust_root_for_a_keyless_bundle_is_a_bad_request(tmp_path: Path) -> None:
