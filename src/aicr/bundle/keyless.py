@@ -49,6 +49,16 @@ class KeylessSettings:
         self.signing_config = signing_config
 
 
+def require_sigstore(purpose: str) -> None:
+    """INVALID_REQUEST naming the extra when sigstore-python is not installed."""
+    try:
+        import sigstore  # noqa: F401
+    except ImportError as exc:
+        raise AicrError(
+            Code.INVALID_REQUEST, f"{purpose} needs sigstore-python: pip install 'aicr[keyless]'"
+        ) from exc
+
+
 def check_service_url(url: str, flag: str) -> str:
     """A Fulcio/Rekor base URL: https with a host and no credentials (http only on loopback)."""
     from urllib.parse import urlsplit
@@ -66,6 +76,7 @@ def check_service_url(url: str, flag: str) -> str:
 
 def sign_statement_keyless(stmt: dict[str, Any], settings: KeylessSettings) -> str:
     """The Sigstore bundle JSON (v0.3, certificate + tlog entry) for the statement, signed keyless."""
+    require_sigstore("keyless signing")
     from sigstore.dsse import Statement
 
     context, oidc_url = _signing_context(settings)
@@ -151,6 +162,7 @@ def _read_config(path: str) -> str:
 
 def ambient_token() -> str:
     """The CI's ambient OIDC credential (GitHub Actions and others), or '' outside CI."""
+    require_sigstore("keyless signing")
     from sigstore.oidc import IdentityError, detect_credential
 
     try:

@@ -108,6 +108,9 @@ def check_identity(cert: Any, identity: Identity) -> str:
 
 def load_trusted_root(path: str) -> Any:
     """A sigstore TrustedRoot from a trusted_root.json file, or the bundled public-good one."""
+    from aicr.bundle.keyless import require_sigstore
+
+    require_sigstore("verifying a keyless attestation")
     from sigstore.models import ClientTrustConfig, TrustedRoot
 
     if not path:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import datetime as dt
 import json
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -164,3 +165,10 @@ def test_pem_trust_root_for_a_keyless_bundle_is_a_bad_request(tmp_path: Path) ->
 def test_default_trust_root_is_the_public_good_one_and_refuses_a_private_ca(world: SigstoreWorld) -> None:
     public_good = keyless_verify.load_trusted_root("")
     assert "certificate chain" in refused(world.keyless_bundle(STATEMENT, IDENTITY), public_good)
+
+
+def test_missing_sigstore_names_the_extra(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setitem(sys.modules, "sigstore", None)
+    with pytest.raises(AicrError) as caught:
+        keyless_verify.load_trusted_root("")
+    assert caught.value.code is Code.INVALID_REQUEST and "aicr[keyless]" in caught.value.message
