@@ -172,3 +172,11 @@ def test_missing_sigstore_names_the_extra(monkeypatch: pytest.MonkeyPatch) -> No
     with pytest.raises(AicrError) as caught:
         keyless_verify.load_trusted_root("")
     assert caught.value.code is Code.INVALID_REQUEST and "aicr[keyless]" in caught.value.message
+
+
+def test_identity_regexp_without_issuer_is_a_bad_request() -> None:
+    from aicr.bundle.signing import KeylessIdentity
+
+    with pytest.raises(AicrError) as caught:
+        KeylessIdentity(r"^release@", "")
+    assert caught.value.code is Code.INVALID_REQUEST and "--certificate-oidc-issuer" in caught.value.message
