@@ -8,8 +8,9 @@ Built with `cryptography` only, so keyless signing and verification run with no 
 - `trusted_root()` is the Sigstore trusted_root.json naming those keys; `client_trust_config()`
   adds a signing config that points sigstore-python at a `FakeSigstoreServer`.
 - `FakeSigstoreServer` answers Fulcio `POST /api/v2/signingCert` (a leaf for the CSR's key, the
-  identity from the token's `email` or `sub` claim) and Rekor `POST /api/v1/log/entries` (a dsse
-  v0.0.1 entry for the proposed envelope), and records every request it gets.
+  identity from the token's `email` or `sub` claim), Rekor `POST /api/v1/log/entries` (a dsse
+  v0.0.1 entry for the proposed envelope) and an OIDC issuer under `/oidc` (discovery document
+  and a token endpoint that trades `oidc_code` for a token), and records every request it gets.
 - `keyless_bundle()` signs a statement directly (no HTTP) for verification tests, with knobs for
   the identity, the issuer, the chain and the times.
 Facts: Fulcio's certificate profile (sigstore/fulcio docs/certificate-specification.md), the
@@ -26,6 +27,7 @@ import struct
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
+from urllib.parse import parse_qs
 
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
@@ -300,6 +302,8 @@ class FakeSigstoreServer:
         self.requests: list[tuple[str, dict[str, str], dict[str, Any]]] = []
         self.fail_fulcio = 0  # an HTTP status to answer Fulcio with, when set
         self.fail_rekor = 0  # an HTTP status to answer Rekor with, when set
+        self.oidc_code = "code-from-the-browser"  # what the OIDC token endpoint accepts
+        self.oidc_identity = "device@aicr.example"
         self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
         self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}"
         self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
@@ -320,10 +324,23 @@ class FakeSigstoreServer:
             def log_message(self, format: str, *args: Any) -> None:
                 return None
 
+            def do_GET(self) -> None:
+                if self.path == "/oidc/.well-known/openid-configuration":
+                    self._reply(200, {"authorization_endpoint": f"{server.url}/oidc/auth",
+                                      "token_endpoint": f"{server.url}/oidc/token"})  # fmt: skip
+                else:
+                    self._reply(404, {"message": f"no route {self.path}"})
+
             def do_POST(self) -> None:
-                body = json.loads(self.rfile.read(int(self.headers.get("Content-Length", "0"))) or b"{}")
+                raw = self.rfile.read(int(self.headers.get("Content-Length", "0")))
+                if self.headers.get("Content-Type", "").startswith("application/x-www-form-urlencoded"):
+                    body: dict[str, Any] = {k: v[0] for k, v in parse_qs(raw.decode()).items()}
+                else:
+                    body = json.loads(raw or b"{}")
                 server.requests.append((self.path, dict(self.headers.items()), body))
-                status, answer = server.answer(self.path, dict(self.headers.items()), body)
+                self._reply(*server.answer(self.path, dict(self.headers.items()), body))
+
+            def _reply(self, status: int, answer: Any) -> None:
                 data = json.dumps(answer).encode()
                 self.send_response(status)
                 self.send_header("Content-Type", "application/json")
@@ -339,6 +356,10 @@ class FakeSigstoreServer:
             if self.fail_fulcio:
                 return self.fail_fulcio, {"message": "fulcio says no"}
             return self._fulcio(headers, body)
+        if path == "/oidc/token":
+            if body.get("code") != self.oidc_code or body.get("grant_type") != "authorization_code":
+                return 400, {"error": "invalid_grant"}
+            return 200, {"access_token": identity_token(self.oidc_identity), "token_type": "bearer"}
         if path == "/api/v1/log/entries":
             if self.fail_rekor:
                 return self.fail_rekor, {"message": "rekor is down"}

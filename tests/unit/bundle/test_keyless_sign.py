@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import io
 import json
 import socket
 from collections.abc import Iterator
@@ -237,3 +238,29 @@ def test_key_signing_takes_no_keyless_settings() -> None:
 )
 def test_inconsistent_signing_flags_are_bad_requests(given: dict[str, Any], needle: str) -> None:
     assert needle in bad_flags(**given)
+
+
+def test_device_flow_trades_the_pasted_code_for_a_token_with_prompts_on_stderr(
+    trust_config: str,
+    server: FakeSigstoreServer,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    monkeypatch.setattr("sys.stdin", io.StringIO(server.oidc_code + "\n"))
+    capsys.readouterr()
+    sign(trust_config, identity_token="", device_flow=True)
+    out, err = capsys.readouterr()
+    assert out == "" and f"{server.url}/oidc/auth" in err
+    assert [path for path, _h, _b in server.requests][-3:] == [
+        "/oidc/token",
+        "/api/v2/signingCert",
+        "/api/v1/log/entries",
+    ]
+
+
+def test_device_flow_with_a_wrong_code_is_unauthorized(
+    trust_config: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("sys.stdin", io.StringIO("wrong-code\n"))
+    error = refusal(trust_config, identity_token="", device_flow=True)
+    assert error.code is Code.UNAUTHORIZED and "Token request failed" in error.message
