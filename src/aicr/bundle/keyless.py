@@ -88,37 +88,25 @@ def sign_statement_keyless(stmt: dict[str, Any], settings: KeylessSettings) -> s
 
 
 def _signing_context(settings: KeylessSettings) -> tuple[Any, str]:
-    """(sigstore SigningContext, OIDC issuer URL) from the flags, the signing config or public good."""
+    """(sigstore SigningContext, OIDC issuer URL): service flags beat the signing config."""
+    from sigstore._internal.fulcio.client import FulcioClient
+    from sigstore._internal.rekor.client import RekorClient
     from sigstore.sign import SigningContext
 
     custom = bool(settings.fulcio_url and settings.rekor_url)
-    trusted_root, signing_config = _trust_config(settings.signing_config, offline=custom)
-    if settings.fulcio_url or settings.rekor_url or signing_config is None:
-        from sigstore._internal.fulcio.client import FulcioClient
-        from sigstore._internal.rekor.client import RekorClient
-
-        fulcio = FulcioClient(settings.fulcio_url) if settings.fulcio_url else None
-        rekor = RekorClient(settings.rekor_url) if settings.rekor_url else None
-        if signing_config is not None:
-            fulcio = fulcio or signing_config.get_fulcio()
-            rekor = rekor or signing_config.get_tlogs()[0]
-        if fulcio is None or rekor is None:
-            raise AicrError(
-                Code.INVALID_REQUEST,
-                "keyless signing with custom services needs both --fulcio-url and --rekor-url "
-                "(or a --signing-config naming them)",
-            )
-        tsas = signing_config.get_tsas() if signing_config is not None else []
-        context = SigningContext(fulcio=fulcio, rekor=rekor, trusted_root=trusted_root, tsa_clients=tsas)
-    else:
-        context = SigningContext(
-            fulcio=signing_config.get_fulcio(),
-            rekor=signing_config.get_tlogs()[0],
-            trusted_root=trusted_root,
-            tsa_clients=signing_config.get_tsas(),
-        )
-    oidc_url = signing_config.get_oidc_url() if signing_config is not None else PUBLIC_GOOD_OIDC
-    return context, oidc_url
+    trusted_root, config = _trust_config(settings.signing_config, offline=custom)
+    try:  # `config` is None only when both service URLs are given
+        fulcio = FulcioClient(settings.fulcio_url) if settings.fulcio_url else config.get_fulcio()
+        rekor = RekorClient(settings.rekor_url) if settings.rekor_url else config.get_tlogs()[0]
+        tsas = config.get_tsas() if config is not None else []
+        oidc_url = config.get_oidc_url() if config is not None else PUBLIC_GOOD_OIDC
+    except (ValueError, IndexError) as exc:
+        raise AicrError(
+            Code.INVALID_REQUEST,
+            f"--signing-config {settings.signing_config or '(public good)'}: no usable service ({exc})",
+        ) from exc
+    context = SigningContext(fulcio=fulcio, rekor=rekor, trusted_root=trusted_root, tsa_clients=tsas)
+    return context, str(oidc_url)
 
 
 def _trust_config(path: str, *, offline: bool) -> tuple[Any, Any]:
@@ -224,9 +212,15 @@ def _service_errors() -> Iterator[None]:
 
 def _classify(exc: BaseException) -> AicrError:
     import requests
+    from sigstore._internal.fulcio.client import FulcioClientError
+    from sigstore._internal.rekor import RekorClientError
+    from sigstore._internal.timestamp import TimestampError
     from sigstore.errors import Error as SigstoreError
+    from sigstore.errors import NetworkError, TUFError
     from sigstore.oidc import ExpiredIdentity
 
+    service_errors = (FulcioClientError, RekorClientError, TimestampError, NetworkError, TUFError,
+                      requests.RequestException)  # fmt: skip
     name = type(exc).__name__
     if isinstance(exc, requests.ConnectionError | requests.Timeout):
         return AicrError(Code.UNAVAILABLE, f"keyless signing: Sigstore service unreachable ({exc})")
@@ -239,8 +233,8 @@ def _classify(exc: BaseException) -> AicrError:
         )
     if status == 429:
         return AicrError(Code.RATE_LIMITED, f"keyless signing: {name}: rate limited")
-    if status >= 500 or "ClientError" in name or isinstance(exc, requests.RequestException):
+    if status >= 500 or isinstance(exc, service_errors):
         return AicrError(Code.UNAVAILABLE, f"keyless signing: {name}: service failed ({exc or status})")
-    if isinstance(exc, SigstoreError) or "Verification" in name:
+    if isinstance(exc, SigstoreError):
         return AicrError(Code.UNAUTHORIZED, f"keyless signing: {name}: {exc}")
     return AicrError(Code.INTERNAL, f"keyless signing failed: {name}: {exc}")
