@@ -149,9 +149,14 @@ def _read_config(path: str) -> str:
 
 
 def ambient_token() -> str:
-    """The CI's ambient OIDC credential (GitHub Actions and others), or '' outside CI."""
-    require_sigstore("keyless signing")
-    from sigstore.oidc import IdentityError, detect_credential
+    """The CI's ambient OIDC credential (GitHub Actions and others), or '' outside CI.
+
+    Without sigstore-python there is no keyless signing, so no ambient credential either.
+    """
+    try:
+        from sigstore.oidc import IdentityError, detect_credential
+    except ImportError:
+        return ""
 
     try:
         return detect_credential() or ""

@@ -6,6 +6,7 @@ import base64
 import io
 import json
 import socket
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -264,3 +265,17 @@ def test_device_flow_with_a_wrong_code_is_unauthorized(
     monkeypatch.setattr("sys.stdin", io.StringIO("wrong-code\n"))
     error = refusal(trust_config, identity_token="", device_flow=True)
     assert error.code is Code.UNAUTHORIZED and "Token request failed" in error.message
+
+
+@pytest.mark.usefixtures("no_ambient")
+def test_attest_without_signer_names_the_flags_even_without_sigstore(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setitem(sys.modules, "sigstore.oidc", None)
+    assert "--signing-key" in bad_flags(attest=True)
+
+
+@pytest.mark.usefixtures("no_ambient")
+def test_keyless_signing_without_sigstore_names_the_extra(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setitem(sys.modules, "sigstore", None)
+    with pytest.raises(AicrError) as caught:
+        keyless.sign_statement_keyless(STATEMENT, keyless.KeylessSettings(identity_token="tok"))
+    assert caught.value.code is Code.INVALID_REQUEST and "aicr[keyless]" in caught.value.message
