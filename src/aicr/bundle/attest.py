@@ -2,9 +2,10 @@
 
 Pure. The subject is `checksums.txt` (which covers every other file of the bundle); the resolved
 dependencies are the recipe and the `--data` files with their SHA-256. Signing and the envelope
-format live in `aicr.dsse` (DSSE in a Sigstore v0.3 bundle, key-signed, offline);
-`verify_attestation` adds the bundle-specific checks: statement and predicate types, and a
-subject matching the bundle's checksums.txt. Failures are UNAUTHORIZED and name what failed.
+format live in `aicr.dsse` (DSSE in a Sigstore v0.3 bundle, key-signed, offline) and
+`aicr.bundle.keyless` (certificate-signed); `verify_attestation` checks a key signature and
+`check_statement` the bundle-specific parts shared with keyless verification: statement and
+predicate types, and a subject matching the bundle's checksums.txt. Failures are UNAUTHORIZED and name what failed.
 """
 
 from __future__ import annotations

@@ -6,7 +6,9 @@ writes `attestation/bundle-attestation.sigstore.json` for a bundle whose checksu
 verifies with `--key` (or a trust-root key) and the subject matches checksums.txt; `verified` when,
 in addition, the signing key is one of the trust root's keys and, with `--require-creator`, is the
 key of that name. A trust root is a directory of `<name>.pem` public keys or one PEM file (its
-name is the file's stem).
+name is the file's stem). A certificate-signed (keyless) attestation goes to `judge_keyless`
+instead: `attested` when `aicr.bundle.keyless_verify` accepts it for the identity policy,
+`verified` when its certificate identity is `--require-creator`.
 """
 
 from __future__ import annotations
