@@ -32,6 +32,8 @@ EXAMPLES: dict[str, tuple[str, ...]] = {
         "aicr verify ./bundle",
         "aicr verify ./bundle --key release.pem --min-trust-level attested",
         "aicr verify oci://registry.example/gpu/stack:v1 --trust-root keys/ --format json",
+        "aicr verify ./bundle --certificate-identity-regexp '^release@example[.]com$' "
+        "--certificate-oidc-issuer https://accounts.google.com",
     ),
     "validate": (
         "aicr validate -r recipe.yaml -s snapshot.yaml --no-cluster",
