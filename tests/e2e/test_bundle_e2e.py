@@ -125,7 +125,7 @@ def test_tampered_bundle_fails_verification(recipe: Path, tmp_path: Path) -> Non
         (["--workload-gate", ":NoSchedule"], 2, "key cannot be empty"),
         (["-o", "oci://UPPER/Repo"], 2, "must be lowercase"),
         (["--image-refs", "refs.txt"], 2, "--image-refs is only valid with -o oci://"),
-        (["--attest"], 2, "--attest needs --signing-key"),
+        (["--attest"], 2, "--attest needs a signer: --signing-key"),
         (["-o", "a", "-o", "b"], 2, "flag --output can only be specified once"),
         (["--vendor-charts"], 2, "--vendor-charts is not supported yet"),
         (["--certificate-identity-regexp", "foo"], 2, "must contain"),

@@ -205,9 +205,13 @@ def build_bundle(
     tree, output, plan = plan_bundle(doc, catalog, opts)
     if chain.sbom:
         add_sbom(tree, plan.doc, plan.aicr_version)
-    if chain.signing_key:
+    if chain.signing_key or chain.keyless is not None:
         add_attestation(
-            tree, chain.signing_key, aicr_version=plan.aicr_version, parameters={"deployer": opts.deployer}
+            tree,
+            chain.signing_key,
+            aicr_version=plan.aicr_version,
+            parameters={"deployer": opts.deployer},
+            keyless=chain.keyless,
         )
     if chain.oci:
         pushed = push(tree, chain, plan.doc, plan.aicr_version, opts.deployer)

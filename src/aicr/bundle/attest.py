@@ -2,9 +2,10 @@
 
 Pure. The subject is `checksums.txt` (which covers every other file of the bundle); the resolved
 dependencies are the recipe and the `--data` files with their SHA-256. Signing and the envelope
-format live in `aicr.dsse` (DSSE in a Sigstore v0.3 bundle, key-signed, offline);
-`verify_attestation` adds the bundle-specific checks: statement and predicate types, and a
-subject matching the bundle's checksums.txt. Failures are UNAUTHORIZED and name what failed.
+format live in `aicr.dsse` (DSSE in a Sigstore v0.3 bundle, key-signed, offline) and
+`aicr.bundle.keyless` (certificate-signed); `verify_attestation` checks a key signature and
+`check_statement` the bundle-specific parts shared with keyless verification: statement and
+predicate types, and a subject matching the bundle's checksums.txt. Failures are UNAUTHORIZED and name what failed.
 """
 
 from __future__ import annotations
@@ -34,6 +35,7 @@ if TYPE_CHECKING:
 __all__ = [
     "ATTESTATION_PATH",
     "Attestation",
+    "check_statement",
     "key_hint",
     "load_private_key",
     "load_public_key",
@@ -106,6 +108,11 @@ def verify_attestation(text: bytes, public_key: Any, checksums: bytes) -> Attest
     signatures = envelope.get("signatures") or []
     if not any(verify_signature(public_key, unb64(s.get("sig"), "signature"), message) for s in signatures):
         raise AicrError(Code.UNAUTHORIZED, "attestation: signature does not verify with the given key")
+    return Attestation(check_statement(payload, checksums), hint)
+
+
+def check_statement(payload: bytes, checksums: bytes) -> dict[str, Any]:
+    """The signed statement, when it is SLSA provenance whose subject is these checksums.txt bytes."""
     try:
         stmt = json.loads(payload)
     except ValueError as exc:
@@ -124,4 +131,4 @@ def verify_attestation(text: bytes, public_key: Any, checksums: bytes) -> Attest
         raise AicrError(
             Code.UNAUTHORIZED, f"attestation: subject does not match checksums.txt (sha256 {want})"
         )
-    return Attestation(stmt, hint)
+    return stmt

@@ -23,13 +23,14 @@ if TYPE_CHECKING:
 class SupplyChain:
     """What to add to a bundle and where to publish it (all optional)."""
 
-    __slots__ = ("image_refs", "insecure_tls", "oci", "plain_http", "sbom", "signing_key")
+    __slots__ = ("image_refs", "insecure_tls", "keyless", "oci", "plain_http", "sbom", "signing_key")
 
     def __init__(
         self,
         *,
         sbom: bool = False,
         signing_key: str = "",
+        keyless: Any = None,
         oci: str = "",
         plain_http: bool = False,
         insecure_tls: bool = False,
@@ -37,6 +38,7 @@ class SupplyChain:
     ) -> None:
         self.sbom = sbom
         self.signing_key = signing_key
+        self.keyless = keyless  # aicr.bundle.keyless.KeylessSettings: sign keyless instead
         self.oci = oci
         self.plain_http = plain_http
         self.insecure_tls = insecure_tls
@@ -59,11 +61,23 @@ def add_sbom(tree: BundleTree, doc: dict[str, Any], aicr_version: str) -> None:
 
 
 def add_attestation(
-    tree: BundleTree, key_path: str, *, aicr_version: str, parameters: dict[str, Any]
+    tree: BundleTree, key_path: str, *, aicr_version: str, parameters: dict[str, Any], keyless: Any = None
 ) -> None:
-    """Sign the tree's checksums.txt with the PEM key at `key_path`; adds the attestation file."""
+    """Sign the tree's checksums.txt with the PEM key at `key_path` (or keyless); adds the attestation."""
     from aicr.bundle import attest
 
+    if keyless is not None:
+        from aicr.bundle.keyless import sign_statement_keyless
+
+        stmt = attest.statement(
+            tree.files[checksums.FILENAME][0],
+            attestation_dependencies(tree),
+            aicr_version=aicr_version,
+            commit=source_commit(),
+            parameters=parameters,
+        )
+        tree.add(attest.ATTESTATION_PATH, sign_statement_keyless(stmt, keyless))
+        return
     try:
         with open(key_path, "rb") as fh:
             pem = fh.read(1024 * 1024)
@@ -72,19 +86,23 @@ def add_attestation(
     except OSError as exc:
         raise AicrError(Code.INVALID_REQUEST, f"cannot read --signing-key {key_path}: {exc}") from exc
     key = attest.load_private_key(pem, key_path)
-    deps = {
-        rel: data
-        for rel, (data, _mode) in tree.files.items()
-        if rel == "recipe.yaml" or rel.startswith("data/")
-    }
     stmt = attest.statement(
         tree.files[checksums.FILENAME][0],
-        deps,
+        attestation_dependencies(tree),
         aicr_version=aicr_version,
         commit=source_commit(),
         parameters=parameters,
     )
     tree.add(attest.ATTESTATION_PATH, attest.sign_statement(stmt, key))
+
+
+def attestation_dependencies(tree: BundleTree) -> dict[str, bytes]:
+    """The statement's resolved dependencies: the tree's recipe.yaml and `data/` files."""
+    return {
+        rel: data
+        for rel, (data, _mode) in tree.files.items()
+        if rel == "recipe.yaml" or rel.startswith("data/")
+    }
 
 
 def manifest_annotations(doc: dict[str, Any], aicr_version: str, deployer: str) -> dict[str, str]:

@@ -6,7 +6,9 @@ writes `attestation/bundle-attestation.sigstore.json` for a bundle whose checksu
 verifies with `--key` (or a trust-root key) and the subject matches checksums.txt; `verified` when,
 in addition, the signing key is one of the trust root's keys and, with `--require-creator`, is the
 key of that name. A trust root is a directory of `<name>.pem` public keys or one PEM file (its
-name is the file's stem).
+name is the file's stem). A certificate-signed (keyless) attestation goes to `judge_keyless`
+instead: `attested` when `aicr.bundle.keyless_verify` accepts it for the identity policy,
+`verified` when its certificate identity is `--require-creator`.
 """
 
 from __future__ import annotations
@@ -19,6 +21,21 @@ from aicr.errors import AicrError, Code
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Any
+
+
+class KeylessIdentity:
+    """The keyless policy flags: `--certificate-identity-regexp` and `--certificate-oidc-issuer`."""
+
+    __slots__ = ("issuer", "regexp")
+
+    def __init__(self, regexp: str, issuer: str) -> None:
+        if bool(regexp) != bool(issuer):
+            raise AicrError(
+                Code.INVALID_REQUEST,
+                "--certificate-identity-regexp and --certificate-oidc-issuer go together: pass both",
+            )
+        self.regexp = regexp
+        self.issuer = issuer
 
 
 def _read(path: str, what: str) -> bytes:
@@ -81,27 +98,39 @@ def trust_root_keys(path: str) -> dict[str, Any]:
 class Judgement:
     """The trust level an attestation earns, and why."""
 
-    __slots__ = ("detail", "level", "signer")
+    __slots__ = ("detail", "level", "pinned", "signer")
 
-    def __init__(self, level: str, detail: str, signer: str = "") -> None:
+    def __init__(self, level: str, detail: str, signer: str = "", *, pinned: bool = False) -> None:
         self.level = level
         self.detail = detail
         self.signer = signer
+        self.pinned = pinned
 
 
 def judge_attestation(
-    root: str, *, key_path: str = "", trust_root: str = "", require_creator: str = ""
+    root: str,
+    *,
+    key_path: str = "",
+    trust_root: str = "",
+    require_creator: str = "",
+    identity: KeylessIdentity | None = None,
 ) -> Judgement:
     """Check the bundle's attestation; `unverified` when there is none or no key to check it with.
 
     A present attestation that fails (bad signature, tampered statement, wrong subject) raises
-    UNAUTHORIZED: a forged attestation is worse than none.
+    UNAUTHORIZED: a forged attestation is worse than none. A certificate-signed (keyless)
+    attestation is checked against `identity` and the Sigstore trusted root `trust_root`.
     """
     path = os.path.join(root, attest.ATTESTATION_PATH)
     if not os.path.lexists(path):
         return Judgement("unverified", "no attestation")
     text = _read(path, "attestation")
     checksums = _read(os.path.join(root, "checksums.txt"), "checksums file")
+    material = attest.parse_bundle(text)["verificationMaterial"]
+    if not material.get("publicKey"):
+        return judge_keyless(
+            text, checksums, trust_root=trust_root, require_creator=require_creator, identity=identity
+        )
     trusted = trust_root_keys(trust_root) if trust_root else {}
     candidates = list(trusted.items())
     if key_path:
@@ -127,3 +156,31 @@ def judge_attestation(
         return Judgement("attested", f"signature valid; {why}", trusted_name or name)
     assert failure is not None
     raise failure
+
+
+def judge_keyless(
+    text: bytes,
+    checksums: bytes,
+    *,
+    trust_root: str,
+    require_creator: str,
+    identity: KeylessIdentity | None,
+) -> Judgement:
+    """The trust level of a certificate-signed attestation (`attested`; `verified` for the creator)."""
+    if identity is None or not identity.regexp:
+        return Judgement(
+            "unverified",
+            "certificate-signed attestation present; pass --certificate-identity-regexp and "
+            "--certificate-oidc-issuer to check it",
+        )
+    from aicr.bundle import keyless_verify
+
+    policy = keyless_verify.Identity(identity.regexp, identity.issuer)
+    payload, who = keyless_verify.verify_keyless(text, keyless_verify.load_trusted_root(trust_root), policy)
+    attest.check_statement(payload, checksums)
+    if require_creator and who == require_creator:
+        return Judgement(
+            "verified", f"signed by {who} (issuer {identity.issuer}), the required creator", who, pinned=True
+        )
+    why = f"signer {who} is not {require_creator}" if require_creator else "pass --require-creator to pin it"
+    return Judgement("attested", f"keyless signature valid, signed by {who}; {why}", who, pinned=True)

@@ -5,9 +5,11 @@ match its SHA-256, no entry may leave the bundle, and (closed world) every file 
 must be listed (checksums.txt and attestation/ excepted). The world is closed: symlinks, FIFOs,
 sockets, device files and empty directories anywhere in the bundle fail verification, and a
 listed path that is not a regular file is never opened (a FIFO would block the reader). Trust levels: unknown (checksum problem) < unverified (checksums fine, no attestation)
-< attested (its attestation verifies with `--key` or a trust-root key and signs checksums.txt)
-< verified (the signer is in the `--trust-root`, and is `--require-creator` when given); a present
-attestation that fails to verify fails the bundle. `max` asks for the best the bundle can reach.
+< attested (its attestation verifies with `--key` or a trust-root key and signs checksums.txt;
+or, keyless, its certificate chains to the Sigstore `--trust-root` and matches
+`--certificate-identity-regexp` / `--certificate-oidc-issuer`) < verified (the signer is in the
+`--trust-root`, and is `--require-creator` when given; keyless: the certificate identity is
+`--require-creator`); a present attestation that fails to verify fails the bundle. `max` asks for the best the bundle can reach.
 """
 
 from __future__ import annotations
@@ -34,6 +36,7 @@ class VerifyResult:
         "checksums_passed",
         "errors",
         "has_external_data",
+        "identity_pinned",
         "minimum",
         "signature_detail",
         "signer",
@@ -45,6 +48,7 @@ class VerifyResult:
         self.checksums_passed = False
         self.checksum_files = 0
         self.has_external_data = False
+        self.identity_pinned = False
         self.errors: list[str] = []
         self.minimum = "max"
         self.signer = ""
@@ -75,7 +79,7 @@ class VerifyResult:
             "checksumFiles": self.checksum_files,
             "bundleAttested": self.trust_level in ("attested", "verified"),
             "binaryAttested": False,
-            "identityPinned": False,
+            "identityPinned": self.identity_pinned,
             "bundleCreator": self.signer,
             "binaryBuilder": "",
             "toolVersion": "",
@@ -173,9 +177,14 @@ def verify_bundle(
     key: str = "",
     trust_root: str = "",
     require_creator: str = "",
+    certificate_identity_regexp: str = "",
+    certificate_oidc_issuer: str = "",
 ) -> VerifyResult:
     """Verify the bundle at `directory`; the result says what passed and what did not."""
+    from aicr.bundle.signing import KeylessIdentity
+
     minimum = check_level(min_trust_level)
+    identity = KeylessIdentity(certificate_identity_regexp, certificate_oidc_issuer)
     root = os.path.abspath(os.fspath(directory))
     if not os.path.isdir(root):
         raise AicrError(Code.NOT_FOUND, f"bundle directory not found: {root}", {"path": root})
@@ -197,18 +206,20 @@ def verify_bundle(
     result.checksums_passed = not errors
     result.trust_level = "unverified" if not errors else "unknown"
     if not errors:
-        _judge_signature(root, result, key=key, trust_root=trust_root, require_creator=require_creator)
+        _judge_signature(
+            root, result, key=key, trust_root=trust_root, require_creator=require_creator, identity=identity
+        )
     return result
 
 
 def _judge_signature(
-    root: str, result: VerifyResult, *, key: str, trust_root: str, require_creator: str
+    root: str, result: VerifyResult, *, key: str, trust_root: str, require_creator: str, identity: Any
 ) -> None:
     from aicr.bundle.signing import judge_attestation
 
     try:
         judgement = judge_attestation(
-            root, key_path=key, trust_root=trust_root, require_creator=require_creator
+            root, key_path=key, trust_root=trust_root, require_creator=require_creator, identity=identity
         )
     except AicrError as exc:
         if exc.code is not Code.UNAUTHORIZED:
@@ -218,6 +229,7 @@ def _judge_signature(
         result.signature_detail = f"FAILED: {exc.message}"
         return
     result.trust_level = judgement.level
+    result.identity_pinned = judgement.pinned
     result.signer = judgement.signer
     result.signature_detail = judgement.detail
 

@@ -20,8 +20,6 @@ if TYPE_CHECKING:
 _NOT_YET = {
     "vendor_charts": "--vendor-charts",
     "readiness_hooks": "--readiness-hooks",
-    "config": "--config",
-    "identity_token": "--identity-token (keyless signing; sign with --signing-key)",
     "shared_storage_class": "--shared-storage-class",
     "dra_eviction_node_label": "--dra-eviction-node-label",
 }
@@ -56,8 +54,12 @@ _SINGLE = (
     ("--certificate-identity-regexp", "identity pattern for attestation (needs --attest)"),
     ("--signing-key", "PEM private key that signs the attestation (with --attest; offline)"),
     ("--require-signed-data", "refuse a --data catalog not signed by this PEM public key"),
-    ("--identity-token", "OIDC token for keyless signing (not supported yet; use --signing-key)"),
-    ("--config", "AICRConfig file (not supported yet)"),
+    ("--identity-token", "OIDC identity token for keyless signing with --attest (env COSIGN_IDENTITY_TOKEN)"),
+    ("--fulcio-url", "Fulcio URL for keyless signing (env AICR_FULCIO_URL; default: public good)"),
+    ("--rekor-url", "Rekor URL for keyless signing (env AICR_REKOR_URL; default: public good)"),
+    ("--signing-config", "Sigstore signing config or client trust config JSON (env AICR_SIGNING_CONFIG)"),
+    ("--tlog-upload", "true|false: keyless signatures are always logged in Rekor; key signatures never"),
+    ("--config", "AICRConfig file or http(s) URL (spec.bundle); flags and env vars beat its values"),
     ("--image-refs", "file that receives the pushed reference with its digest (with -o oci://)"),
     ("--shared-storage-class", "RWX StorageClass (not supported yet)"),
     ("--dra-eviction-node-label", "DRA eviction node label (not supported yet)"),
@@ -65,7 +67,8 @@ _SINGLE = (
 _SWITCHES = (
     ("--serial", "install strictly one release at a time"),
     ("--force", "write into a non-empty directory that is not an earlier bundle (its files are kept)"),
-    ("--attest", "sign the bundle: attestation/bundle-attestation.sigstore.json (needs --signing-key)"),
+    ("--attest", "sign the bundle: attestation/bundle-attestation.sigstore.json (--signing-key or keyless)"),
+    ("--oidc-device-flow", "keyless: get the identity token interactively (env AICR_OIDC_DEVICE_FLOW)"),
     ("--sbom", "write sbom.cdx.json, a CycloneDX SBOM of the bundle's components"),
     ("--vendor-charts", "pull charts into the bundle (not supported yet)"),
     ("--readiness-hooks", "add readiness gate charts (not supported yet)"),
@@ -154,13 +157,7 @@ def supply_chain(args: Any) -> Any:
     from aicr.bundle.publish import SupplyChain
 
     oci = args.output.startswith("oci://")
-    if args.signing_key and not args.attest:
-        raise AicrError(Code.INVALID_REQUEST, "--signing-key needs --attest")
-    if args.attest and not args.signing_key:
-        raise AicrError(
-            Code.INVALID_REQUEST,
-            "--attest needs --signing-key FILE (a PEM private key); keyless signing is not supported yet",
-        )
+    keyless = keyless_settings(args)
     for flag, value in (("--image-refs", args.image_refs), ("--plain-http", args.plain_http),
                         ("--insecure-tls", args.insecure_tls)):  # fmt: skip
         if value and not oci:
@@ -168,9 +165,81 @@ def supply_chain(args: Any) -> Any:
     return SupplyChain(
         sbom=bool(args.sbom),
         signing_key=args.signing_key or "",
+        keyless=keyless,
         plain_http=bool(args.plain_http),
         insecure_tls=bool(args.insecure_tls),
         image_refs=args.image_refs or "",
+    )
+
+
+_ENV = {
+    "identity_token": "COSIGN_IDENTITY_TOKEN",
+    "fulcio_url": "AICR_FULCIO_URL",
+    "rekor_url": "AICR_REKOR_URL",
+    "signing_config": "AICR_SIGNING_CONFIG",
+}
+_KEYLESS_FLAGS = "--identity-token, --oidc-device-flow, --fulcio-url, --rekor-url, --signing-config"
+
+
+def keyless_settings(args: Any) -> Any:
+    """The keyless signing settings (None when signing with a key or not at all); flags beat env."""
+    import os
+
+    values = {dest: getattr(args, dest) or os.environ.get(env, "") for dest, env in _ENV.items()}
+    device = bool(args.oidc_device_flow) or os.environ.get("AICR_OIDC_DEVICE_FLOW", "").lower() in (
+        "1", "true", "yes",
+    )  # fmt: skip
+    explicit = any(getattr(args, dest) for dest in _ENV) or bool(args.oidc_device_flow)
+    tlog = _tlog_upload(args.tlog_upload)
+    if args.signing_key and not args.attest:
+        raise AicrError(Code.INVALID_REQUEST, "--signing-key needs --attest")
+    if not args.attest:
+        if explicit or tlog is not None:
+            raise AicrError(Code.INVALID_REQUEST, f"{_KEYLESS_FLAGS} and --tlog-upload need --attest")
+        return None
+    if args.signing_key:
+        if explicit:
+            raise AicrError(Code.INVALID_REQUEST, f"--signing-key cannot be combined with {_KEYLESS_FLAGS}")
+        if tlog:
+            raise AicrError(
+                Code.INVALID_REQUEST,
+                "--tlog-upload=true: key signatures are made offline and never logged in Rekor",
+            )
+        return None
+    if tlog is False:
+        raise AicrError(
+            Code.INVALID_REQUEST,
+            "--tlog-upload=false: keyless signatures are always logged in Rekor (sigstore-python)",
+        )
+    return _keyless(values, device)
+
+
+def _tlog_upload(value: str | None) -> bool | None:
+    if value is None:
+        return None
+    if value.lower() in ("true", "1", "yes"):
+        return True
+    if value.lower() in ("false", "0", "no"):
+        return False
+    raise AicrError(Code.INVALID_REQUEST, f'--tlog-upload "{value}": must be true or false')
+
+
+def _keyless(values: dict[str, str], device: bool) -> Any:
+    from aicr.bundle.keyless import KeylessSettings, ambient_token
+
+    token = values["identity_token"] or ("" if device else ambient_token())
+    if not token and not device:
+        raise AicrError(
+            Code.INVALID_REQUEST,
+            "--attest needs a signer: --signing-key FILE (a PEM private key), or keyless with "
+            "--identity-token TOKEN (env COSIGN_IDENTITY_TOKEN) or --oidc-device-flow",
+        )
+    return KeylessSettings(
+        identity_token=token,
+        device_flow=device,
+        fulcio_url=values["fulcio_url"],
+        rekor_url=values["rekor_url"],
+        signing_config=values["signing_config"],
     )
 
 
@@ -192,7 +261,7 @@ def _check_unsupported(args: Any) -> None:
     if pattern is not None:
         raise AicrError(
             Code.INVALID_REQUEST,
-            "--certificate-identity-regexp applies to keyless signing, which is not supported yet",
+            "--certificate-identity-regexp (the aicr binary's attestation identity) is not supported yet",
         )
 
 
@@ -256,7 +325,9 @@ def run(args: Any) -> int:
     _check_unsupported(args)
     options = options_from_args(args, deployer)
     if not args.recipe:
-        raise AicrError(Code.INVALID_REQUEST, "--recipe is required")
+        raise AicrError(
+            Code.INVALID_REQUEST, "--recipe is required (or set spec.bundle.input.recipe in --config)"
+        )
     recipe = load_recipe(args.recipe, kubeconfig=args.kubeconfig)
     from aicr.cli.recipe_catalog import check_signed_data
 

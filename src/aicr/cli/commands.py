@@ -16,4 +16,5 @@ COMMANDS: dict[str, str] = {
     "skill": "aicr.cli.skill",
     "diff": "aicr.cli.diff",
     "mirror": "aicr.cli.mirror",
+    "upgrade-check": "aicr.cli.upgrade_check",
 }

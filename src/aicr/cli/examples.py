@@ -8,9 +8,9 @@ from __future__ import annotations
 EXAMPLES: dict[str, tuple[str, ...]] = {
     "recipe": (
         "aicr recipe --service eks --accelerator h100 --intent training --os ubuntu --platform kubeflow",
-        "aicr recipe --service gke --accelerator h100 --intent inference --os cos -t json -o recipe.json",
         "aicr recipe --snapshot snapshot.yaml --intent training -o cm://aicr/recipe",
         "aicr recipe --service eks --accelerator h100 --intent training --os ubuntu --explain",
+        "aicr recipe --config aicr-config.yaml -o recipe.yaml",
     ),
     "query": (
         "aicr query --service eks --accelerator h100 --intent training --os ubuntu "
@@ -25,13 +25,15 @@ EXAMPLES: dict[str, tuple[str, ...]] = {
     "bundle": (
         "aicr bundle -r recipe.yaml -o ./bundle",
         "aicr bundle -r recipe.yaml -d argocd --repo https://github.com/me/gitops.git -o ./gitops",
-        "aicr bundle -r recipe.yaml --set gpuoperator:driver.version=580.105.08 -o ./bundle",
         "aicr bundle -r recipe.yaml -o oci://registry.example/gpu/stack:v1 --attest --signing-key release.key",
+        "aicr bundle --config aicr-config.yaml --set gpuoperator:driver.version=580.105.08 -o ./bundle",
     ),
     "verify": (
         "aicr verify ./bundle",
         "aicr verify ./bundle --key release.pem --min-trust-level attested",
         "aicr verify oci://registry.example/gpu/stack:v1 --trust-root keys/ --format json",
+        "aicr verify ./bundle --certificate-identity-regexp '^release@example[.]com$' "
+        "--certificate-oidc-issuer https://accounts.google.com",
     ),
     "validate": (
         "aicr validate -r recipe.yaml -s snapshot.yaml --no-cluster",
@@ -50,6 +52,12 @@ EXAMPLES: dict[str, tuple[str, ...]] = {
     "diff": (
         "aicr diff -b before.yaml --target after.yaml",
         "aicr diff -b before.yaml --target cm://aicr/snapshot -t table --fail-on-drift",
+    ),
+    "upgrade-check": (
+        "aicr upgrade-check --from old-recipe.yaml --to new-recipe.yaml --deployer helm",
+        "aicr upgrade-check --from ./bundle-v1 --to ./bundle-v2 -d argocd -t json -o report.json",
+        "aicr upgrade-check --from deployed-recipe.yaml -d flux",
+        "aicr upgrade-check --from old.yaml --to new.yaml -d helm --fail-on-error=false",
     ),
 }
 

@@ -5,7 +5,7 @@ costs ~12 ms on a 2-core machine — a third of an `aicr recipe` run. A command 
 flags with a `FastSpec`; `parse_fast` accepts only the plain shapes (`--flag value`,
 `--flag=value`, repeatable flags, `--switch`, `--bool[=BOOL]`, leading global switches) and
 returns None for anything else (help, abbreviations, unknown flags, positional words, a value
-that looks like a flag) so argparse handles it with its full behaviour and messages. Property
+that looks like a flag, `--config`) so argparse handles it with its full behaviour and messages. Property
 tests check that both parsers agree wherever this one answers.
 """
 
@@ -127,6 +127,8 @@ class _Reader:
         flag, eq, inline = token.partition("=")
         if not flag.startswith("-") or (eq and not flag.startswith("--")) or inline == "--":
             return 0  # positional words, `-o=x`, and argparse's `--opt=--` quirk
+        if flag == "--config":
+            return 0  # the config file fills unset options after argparse (aicr.cli.config_apply)
         nxt = tokens[i + 1] if i + 1 < len(tokens) else None
         if flag in spec.booleans:
             if not eq and nxt is not None and not _is_option_like(nxt, spec):

@@ -162,6 +162,10 @@ def _dispatch(args_list: list[str]) -> int:
     if not args.command:
         parser.print_help(sys.stdout)  # bare `aicr`: the help is what was asked for
         return 0
+    if getattr(args, "config", None) is not None:
+        from aicr.cli.config_apply import apply_config, command_defaults
+
+        apply_config(args, command_defaults(parser, args.command))
     run: Callable[[argparse.Namespace], int] = args._run
     return run(args)
 

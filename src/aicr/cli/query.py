@@ -38,6 +38,9 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
         action="store_true",
         help="print where the selected value(s) came from instead of the value",
     )
+    from aicr.cli.config_apply import add_config
+
+    add_config(parser)
     parser.set_defaults(_run=run)
 
 

@@ -60,6 +60,9 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
         metavar="KEY",
         help="refuse a --data catalog that is not signed by this PEM public key (aicr recipe sign-catalog)",
     )
+    from aicr.cli.config_apply import add_config
+
+    add_config(parser)
     parser.set_defaults(_run=run)
     from aicr.cli import recipe_catalog, recipe_list
 
@@ -107,6 +110,7 @@ def _defaults() -> dict[str, Any]:
     values["explain"] = False
     values["recipe_action"] = None  # the `recipe list` subcommand's dest (argparse sets it too)
     values["require_signed_data"] = None
+    values["config"] = None  # `--config` is left to argparse (aicr.cli.fastpath declines it)
     return values
 
 

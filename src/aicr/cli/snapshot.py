@@ -74,6 +74,7 @@ def defaults() -> dict[str, Any]:
         "runtime_class": env_default("AICR_RUNTIME_CLASS", ""),
         "max_nodes_per_entry": env_default("AICR_MAX_NODES_PER_ENTRY", "0"),
         "template": None,
+        "config": None,  # `--config` is left to argparse (aicr.cli.fastpath declines it)
     }
 
 
@@ -187,6 +188,9 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
         metavar="PATH|URL",
         help="render the snapshot through this Jinja2 template (yaml format only)",
     )
+    from aicr.cli.config_apply import add_config
+
+    add_config(parser)
     parser.set_defaults(_run=run, **{k: v for k, v in defaults().items() if k != "format"})
 
 

@@ -179,6 +179,9 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
     add_format(parser, default="json", choices=("json", "yaml", "table"))
     add_data(parser)
     add_kubeconfig(parser)
+    from aicr.cli.config_apply import add_config
+
+    add_config(parser)
     parser.set_defaults(_run=run)
 
 

@@ -2,7 +2,7 @@
 
 Translation only: parse flags, pull an `oci://` bundle into a temporary directory, call
 `aicr.bundle.verify.verify_bundle` with the trust policy (`--key`, `--trust-root`,
-`--require-creator`), print the text or JSON report on stdout, and exit 0 (passed), 2 (trust
+`--require-creator`; keyless: `--certificate-identity-regexp`, `--certificate-oidc-issuer`), print the text or JSON report on stdout, and exit 0 (passed), 2 (trust
 policy not met) or 4 (verification failed).
 """
 
@@ -16,11 +16,20 @@ if TYPE_CHECKING:
     import argparse
     from typing import Any
 
-_NOT_YET = ("--cli-version-constraint", "--certificate-identity-regexp", "--config")
+_NOT_YET = ("--cli-version-constraint",)
 _POLICY = (
     ("--key", "PEM public key that signed the bundle's attestation (attested)"),
-    ("--trust-root", "directory of trusted <name>.pem public keys, or one PEM file (verified)"),
-    ("--require-creator", "name of the trust-root key that must have signed the bundle"),
+    (
+        "--trust-root",
+        "directory of trusted <name>.pem public keys, or one PEM file (verified); for a keyless "
+        "attestation: a Sigstore trusted_root.json (default: the public-good root, offline)",
+    ),
+    (
+        "--require-creator",
+        "name of the trust-root key, or (keyless) the certificate identity, that must have signed",
+    ),
+    ("--certificate-identity-regexp", "keyless: regexp the signing certificate's identity must match"),
+    ("--certificate-oidc-issuer", "keyless: OIDC issuer the signing certificate must name"),
 )
 
 
@@ -54,6 +63,9 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
     )
     for flag in _NOT_YET:
         parser.add_argument(flag, action=Once, metavar="VALUE", help="not supported yet")
+    from aicr.cli.config_apply import add_config
+
+    add_config(parser)
     parser.set_defaults(_run=run)
 
 
@@ -85,22 +97,25 @@ def run(args: argparse.Namespace) -> int:
     fmt = check_format(args)
     for flag in _NOT_YET:
         if getattr(args, flag.lstrip("-").replace("-", "_")) is not None:
-            raise AicrError(
-                Code.INVALID_REQUEST, f"{flag} is not supported yet (keyless signatures arrive later)"
-            )
+            raise AicrError(Code.INVALID_REQUEST, f"{flag} is not supported yet")
     if not args.bundle_dir:
         raise AicrError(Code.INVALID_REQUEST, "bundle directory is required: aicr verify <bundle-dir>")
     if (args.plain_http or args.insecure_tls) and not args.bundle_dir.startswith("oci://"):
         raise AicrError(
             Code.INVALID_REQUEST, "--plain-http and --insecure-tls are only valid with an oci:// bundle"
         )
-    if args.require_creator and not args.trust_root:
-        raise AicrError(Code.INVALID_REQUEST, "--require-creator needs --trust-root")
+    if args.require_creator and not (args.trust_root or args.certificate_identity_regexp):
+        raise AicrError(
+            Code.INVALID_REQUEST,
+            "--require-creator needs --trust-root (or, keyless, --certificate-identity-regexp)",
+        )
     level = check_level(args.min_trust_level)
     policy = {
         "key": args.key or "",
         "trust_root": args.trust_root or "",
         "require_creator": args.require_creator or "",
+        "certificate_identity_regexp": args.certificate_identity_regexp or "",
+        "certificate_oidc_issuer": args.certificate_oidc_issuer or "",
     }
     if args.bundle_dir.startswith("oci://"):
         result = _verify_oci(args, level, policy)

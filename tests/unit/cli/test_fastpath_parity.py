@@ -49,7 +49,7 @@ AWKWARD_VALUES = [
     "4",
     "cm://ns/name",
 ]
-UNKNOWN_FLAGS = ["--bogus", "-z", "-h", "--help", "--", "-v", "--version", "-"]
+UNKNOWN_FLAGS = ["--bogus", "-z", "-h", "--help", "--", "-v", "--version", "-", "--config", "--config=c.yaml"]
 
 
 def _flags(spec: FastSpec) -> list[str]:
@@ -135,6 +135,22 @@ def test_snapshot_fast_path_agrees_with_argparse(argv: list[str]) -> None:
 @given(command_lines("bundle"))
 def test_bundle_fast_path_agrees_with_argparse(argv: list[str]) -> None:
     _check(argv, "bundle")
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["recipe", "--service", "eks", "--config", "c.yaml"],
+        ["recipe", "--config=https://example.com/c.yaml"],
+        ["snapshot", "--config", "c.yaml", "-o", "s.yaml"],
+        ["bundle", "-r", "r.yaml", "--config", "c.yaml"],
+        ["bundle", "--config=c.json", "-d", "flux"],
+    ],
+)
+def test_config_lines_are_left_to_argparse(argv: list[str]) -> None:
+    assert parse_fast(argv, SPECS[argv[0]]) is None
+    outcome = _argparse_outcome(argv, argv[0])
+    assert outcome[0] == "ok" and outcome[1]["config"] in ("c.yaml", "c.json", "https://example.com/c.yaml")
 
 
 @pytest.mark.parametrize(
