@@ -25,6 +25,7 @@ if TYPE_CHECKING:
     from aicr.errors import Code as Code
     from aicr.io.documents import write_document as write_document
     from aicr.recipe.criteria import Criteria as Criteria
+    from aicr.recipe.document import load_recipe as load_recipe
     from aicr.recipe.result import RecipeResult as RecipeResult
     from aicr.snapshot.api import load_snapshot as load_snapshot
     from aicr.snapshot.api import take_snapshot as take_snapshot
@@ -37,6 +38,7 @@ _EXPORTS = {
     "Catalog": ("aicr.catalog.catalog", "Catalog"),
     "Criteria": ("aicr.recipe.criteria", "Criteria"),
     "RecipeResult": ("aicr.recipe.result", "RecipeResult"),
+    "load_recipe": ("aicr.recipe.document", "load_recipe"),
     "AicrError": ("aicr.errors", "AicrError"),
     "Code": ("aicr.errors", "Code"),
     "build_bundle": ("aicr.bundle.api", "build_bundle"),

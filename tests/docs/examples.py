@@ -8,6 +8,9 @@ other fences (yaml, json, plain text) show data or output and are not run.
 - `python`: the block is a script run in the example's directory.
 - `jinja`: a `--template` for `aicr snapshot --local`, rendered against this host.
 
+A data block (any language) whose first line is `# file: NAME` is written to NAME in the
+example's directory, for the examples after it.
+
 A command whose comment says `(not run: <reason>)` is left out, and a block whose first line
 says so is not run at all: the reason is on the page for readers too.
 """
@@ -20,6 +23,7 @@ from pathlib import Path
 
 RUNNABLE = frozenset({"bash", "sh", "console", "python", "jinja"})
 NOT_RUN = re.compile(r"\(not run: ([^)]+)\)")
+FILE_BLOCK = re.compile(r"^#\s*file:\s*(\S+)\s*$")
 _FENCE = re.compile(r"^(\s*)```(\w*)")
 _HEREDOC = re.compile(r"<<-?\s*'?\"?(\w+)'?\"?")
 
@@ -66,6 +70,8 @@ def examples(path: Path) -> list[Example]:
         i += 1
         if lang in RUNNABLE:
             found.append(Example(path, start + 1, lang, "\n".join(body) + "\n"))
+        elif body and FILE_BLOCK.match(body[0]):
+            found.append(Example(path, start + 1, "file", "\n".join(body) + "\n"))
     return found
 
 

@@ -11,9 +11,9 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from tests.docs.examples import Example, examples, shell_script
+from tests.docs.examples import FILE_BLOCK, Example, examples, shell_script
 from tests.support.kube_emulator import KubeEmulator, make_nodes
-from tests.support.kube_jobs import job_controller, sample_snapshot
+from tests.support.kube_jobs import job_controller
 from tests.support.waiting import wait_until
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -22,6 +22,28 @@ EXAMPLES = [e for page in PAGES for e in examples(page)]
 NVIDIA_SMI = ROOT / "tests" / "fixtures" / "snapshot" / "nvidia-smi-8xh100.xml"
 BIN = Path(sys.executable).parent
 TIMEOUT = 180
+# What the snapshot agent "measures" on the emulated EKS cluster: enough for the embedded
+# catalog's EKS H100 readiness constraints.
+AGENT_SNAPSHOT = """\
+kind: Snapshot
+apiVersion: aicr.nvidia.com/v1alpha1
+metadata: {source-node: node-00000, timestamp: "2026-01-01T00:00:00Z", version: 0.1.0}
+measurements:
+  - type: GPU
+    subtypes:
+      - subtype: smi
+        data: {driver: 580.95.05, gpu-count: 8, gpu.model: NVIDIA H100 80GB HBM3}
+  - type: K8s
+    subtypes:
+      - subtype: server
+        data: {version: v1.33.5-eks-3025e55}
+  - type: OS
+    subtypes:
+      - subtype: release
+        data: {ID: ubuntu, VERSION_ID: "24.04"}
+      - subtype: sysctl
+        data: {/proc/sys/kernel/osrelease: 6.8.0-1021-aws}
+"""
 
 
 @pytest.fixture(scope="session")
@@ -30,7 +52,17 @@ def cluster(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     with KubeEmulator() as kube:
         kube.call(lambda emu: emu.version_info.update(gitVersion="v1.33.5-eks-3025e55"))
         kube.add("v1/nodes", *make_nodes(4))
-        kube.call(lambda emu: emu.on_create.__setitem__("jobs", job_controller(snapshot=sample_snapshot())))
+        kube.call(lambda emu: emu.on_create.__setitem__("jobs", job_controller(snapshot=AGENT_SNAPSHOT)))
+        kube.add("v1/namespaces", {"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": "aicr"}})
+        kube.add(
+            "v1/configmaps",
+            {
+                "apiVersion": "v1",
+                "kind": "ConfigMap",
+                "metadata": {"name": "snapshot", "namespace": "aicr"},
+                "data": {"snapshot.yaml": AGENT_SNAPSHOT},
+            },
+        )
         yield kube.write_kubeconfig(tmp_path_factory.mktemp("kube") / "kubeconfig")
 
 
@@ -96,7 +128,9 @@ def _keys(work: Path) -> None:
 
 
 def _run(argv: list[str], env: dict[str, str], cwd: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(argv, env=env, cwd=cwd, capture_output=True, text=True, timeout=TIMEOUT, check=False)
+    return subprocess.run(
+        argv, env=env, cwd=cwd, capture_output=True, text=True, timeout=TIMEOUT, check=False
+    )
 
 
 _PAGES: dict[Path, tuple[Path, dict[str, str]]] = {}
@@ -127,7 +161,18 @@ def page(
     )
     env.pop("AICR_DEBUG", None)
     _keys(work)
-    criteria = "--service eks --accelerator h100 --intent training --os ubuntu --platform kubeflow".split()
+    criteria = [
+        "--service",
+        "eks",
+        "--accelerator",
+        "h100",
+        "--intent",
+        "training",
+        "--os",
+        "ubuntu",
+        "--platform",
+        "kubeflow",
+    ]
     for argv in (
         ["aicr", "recipe", *criteria, "-o", "recipe.yaml", "--quiet"],
         ["aicr", "snapshot", "--local", "-o", "snapshot.yaml"],
@@ -136,6 +181,9 @@ def page(
         assert done.returncode == 0, done.stderr
     shutil.copy(work / "snapshot.yaml", work / "before.yaml")
     shutil.copy(work / "snapshot.yaml", work / "after.yaml")
+    shutil.copy(work / "recipe.yaml", work / "old-recipe.yaml")
+    shutil.copy(work / "recipe.yaml", work / "new-recipe.yaml")
+    shutil.copy(work / "recipe.yaml", work / "deployed-recipe.yaml")
     (work / "criteria.yaml").write_text(
         "kind: RecipeCriteria\napiVersion: aicr.nvidia.com/v1alpha1\nmetadata: {name: my-cluster}\n"
         "spec: {service: eks, accelerator: h100, intent: training, os: ubuntu}\n"
@@ -165,6 +213,11 @@ def test_doc_example_runs(page: tuple[Path, dict[str, str]], request: pytest.Fix
     if example.not_run:
         pytest.skip(f"{example.where}: not run: {example.not_run} (stated on the page)")
     work, env = page
+    if example.lang == "file":
+        name = FILE_BLOCK.match(example.text.splitlines()[0])
+        assert name is not None
+        (work / name.group(1)).write_text(example.text)
+        return
     done = _run(_command(example, work, env, request), env, work)
     assert done.returncode == 0, (
         f"{example.where}: the {example.lang} example exited {done.returncode}\n"
