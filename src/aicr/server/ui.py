@@ -23,11 +23,11 @@ _HEADERS = {
     "Referrer-Policy": "no-referrer",
     "Cache-Control": "no-cache",
 }
-# path -> (packaged file, media type)
+# path -> (packaged file, media type; Litestar adds "; charset=utf-8")
 ASSETS = {
-    "/ui": ("explorer.html", "text/html; charset=utf-8"),
-    "/ui/explorer.js": ("explorer.js", "text/javascript; charset=utf-8"),
-    "/ui/explorer.css": ("explorer.css", "text/css; charset=utf-8"),
+    "/ui": ("explorer.html", "text/html"),
+    "/ui/explorer.js": ("explorer.js", "text/javascript"),
+    "/ui/explorer.css": ("explorer.css", "text/css"),
 }
 UI_PATHS = tuple(ASSETS)
 

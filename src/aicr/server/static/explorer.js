@@ -89,8 +89,8 @@ function provenanceRows(prefix) {
 
 function describe(entry) {
   if (!entry) return "";
-  let text = entry.layer + " " + entry.source;
-  if (entry.file) text += " (" + entry.file + ")";
+  // the file (with its line) says more than the source name when there is one
+  let text = entry.layer + ": " + (entry.file || entry.source);
   if (Array.isArray(entry.overrode) && entry.overrode.length) {
     text += "; overrode " + entry.overrode.map((o) => o.layer + " " + o.source).join(", ");
   }
