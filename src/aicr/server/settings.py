@@ -53,7 +53,7 @@ def help_text() -> str:
     return (
         "usage: aicrd [-h]\n\n"
         "Serve the AICR REST API (/v1/recipe, /v1/query, /v1/bundle, /health, /ready, /metrics,\n"
-        "/openapi.json). Configuration comes from the environment:\n\n"
+        "/openapi.json) and the recipe explorer page (/ui). Configuration comes from the environment:\n\n"
         f"  {'variable':<{width}}  {'default':>7}  meaning\n{rows}\n\n"
         "Example: PORT=9090 AICR_ALLOWED_SERVICES=eks,gke aicrd\n"
     )

@@ -56,7 +56,11 @@ def test_a_request_without_a_token_is_401_with_the_bearer_challenge(secured: Cal
     assert response.status_code == 401
     assert response.headers["www-authenticate"] == 'Bearer realm="aicrd"'
     body = response.json()
-    assert (body["code"], body["message"], body["retryable"]) == ("UNAUTHORIZED", "missing bearer token", False)
+    assert (body["code"], body["message"], body["retryable"]) == (
+        "UNAUTHORIZED",
+        "missing bearer token",
+        False,
+    )
     assert body["requestId"] == response.headers["x-request-id"]
 
 

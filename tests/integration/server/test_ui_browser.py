@@ -28,7 +28,9 @@ def _binaries() -> tuple[str, str]:
     chromium, driver = shutil.which("chromium"), shutil.which("chromedriver")
     if chromium and driver:
         return chromium, driver
-    message = "browser tests need chromium and chromedriver (apt-get install chromium chromium-driver; .ci/run)"
+    message = (
+        "browser tests need chromium and chromedriver (apt-get install chromium chromium-driver; .ci/run)"
+    )
     if os.environ.get("CI", "").lower() in ("true", "1", "yes"):
         pytest.fail(message + ": missing in CI", pytrace=False)
     pytest.skip(message)
@@ -93,7 +95,9 @@ def test_choosing_criteria_shows_gpu_operator_with_its_version(page: Any, server
     from selenium.webdriver.common.by import By
 
     with server.client() as client:
-        recipe = client.get("/v1/recipe", params={"service": "eks", "accelerator": "h100", "intent": "training"})
+        recipe = client.get(
+            "/v1/recipe", params={"service": "eks", "accelerator": "h100", "intent": "training"}
+        )
     version = next(r["version"] for r in recipe.json()["componentRefs"] if r["name"] == "gpu-operator")
     choose(page, service="eks", accelerator="h100", intent="training")
     page.find_element(By.ID, "resolve").click()

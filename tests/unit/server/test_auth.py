@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import json
 import logging
 import os
 from pathlib import Path
@@ -11,7 +12,6 @@ from pathlib import Path
 import pytest
 
 from aicr.errors import AicrError
-from aicr.server import tokens
 from aicr.server.auth import Authenticator, reason, unauthorized
 from aicr.server.tokens import parse_tokens
 
@@ -84,7 +84,7 @@ def test_matching_compares_digests_with_hmac_compare_digest(
         calls.append((a, b))
         return REAL_COMPARE(a, b)
 
-    monkeypatch.setattr(tokens.hmac, "compare_digest", recording)
+    monkeypatch.setattr(hmac, "compare_digest", recording)  # what aicr.server.tokens calls
     assert auth.identify(bearer(OLD)) == "ci"
     assert calls == [(bytes.fromhex(sha(OLD)), hashlib.sha256(OLD.encode()).digest())]
 
@@ -96,7 +96,7 @@ def test_every_entry_is_compared_even_after_a_match(monkeypatch: pytest.MonkeyPa
         calls.append(a)
         return REAL_COMPARE(a, b)
 
-    monkeypatch.setattr(tokens.hmac, "compare_digest", recording)
+    monkeypatch.setattr(hmac, "compare_digest", recording)  # what aicr.server.tokens calls
     text = f"tokens: [{{name: a, sha256: {sha('x' * 32)}}}, {{name: b, sha256: {sha('y' * 32)}}}]"
     assert parse_tokens(text, "t").match(hashlib.sha256(b"x" * 32).digest()) == "a"
     assert len(calls) == 2
@@ -183,7 +183,7 @@ def test_a_malformed_tokens_file_is_rejected(text: str, message: str) -> None:
 
 
 def test_json_token_files_are_accepted() -> None:
-    text = '{"tokens": [{"name": "ci", "sha256": "%s"}]}' % sha(OLD)
+    text = json.dumps({"tokens": [{"name": "ci", "sha256": sha(OLD)}]})
     assert parse_tokens(text, "tokens.json").names == ("ci",)
 
 
