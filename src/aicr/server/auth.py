@@ -80,6 +80,9 @@ class Authenticator:
         except AicrError as exc:
             self._keep(signature, exc.message)
             return
+        except Exception as exc:  # fail closed on the old set, whatever the parser hit
+            self._keep(signature, repr(exc))
+            return
         self._failed = None
         log.info("auth tokens reloaded", extra={"file": self.path, "tokens": list(self.tokens.names)})
 

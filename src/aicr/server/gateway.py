@@ -2,11 +2,13 @@
 
 Every request passes here before Litestar sees it. API routes get, in order: a request id
 (`X-Request-Id` echoed when it is a UUID, else a fresh one), the per-client token bucket
-(`X-RateLimit-*`, 429 with `Retry-After`; keyed by token name when bearer-token auth is on,
-then 401 for a request without a valid token: `aicr.server.auth`), 404 for unknown paths and 405 with `Allow`, the body
-limit (413) and read deadline (408), the cached-answer fast path for GET /v1/recipe and /v1/query, and a deadline (504)
-around the Litestar handler. /health, /ready and /metrics bypass all of it (reference/surface.md
-§3), except the token check when AICR_AUTH_PROTECT_OPS is set; /ui and its files need no token. Duration and status are recorded under the route TEMPLATE, so label cardinality is bounded.
+(`X-RateLimit-*`, 429 with `Retry-After`; keyed by token name when bearer-token auth is on),
+401 without a valid token when auth is on (`aicr.server.auth`; /ui and its files are public),
+404 for unknown paths and 405 with `Allow`, the body limit (413) and read deadline (408), the
+cached-answer fast path for GET /v1/recipe and /v1/query, and a deadline (504) around the
+Litestar handler. /health, /ready and /metrics bypass all of it (reference/surface.md §3) but
+the token check when AICR_AUTH_PROTECT_OPS is set. Duration and status are recorded under the
+route TEMPLATE, so label cardinality is bounded.
 Written as one plain ASGI callable because it sits on the hot path of every request.
 """
 
@@ -121,8 +123,9 @@ class Gateway:
                 and self.state.settings.auth_protect_ops
                 and self._authenticate(scope) is None
             ):
+                request_id = new_request_id()
                 error = unauthorized(reason(scope["headers"]))
-                await _send_error(send, error, new_request_id(), [])
+                await _send_error(send, error, request_id, [(b"x-request-id", request_id)])
             elif scope["method"] in route.methods:
                 await self.app(scope, receive, send)
             else:  # reference: system endpoints answer 405 in text/plain
@@ -149,9 +152,9 @@ class Gateway:
         send = exchange.send
         headers = [(b"x-request-id", request_id), _API_VERSION]
         guarded = state.auth is not None and not (route is not None and route.public)
-        if guarded:
-            exchange.token = principal_label(self._authenticate(scope))
         try:
+            if guarded:
+                exchange.token = principal_label(self._authenticate(scope))
             if state.limiter is not None:
                 allowed, retry = self._rate_limit(scope, headers)
                 if not allowed:

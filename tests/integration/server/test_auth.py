@@ -94,6 +94,7 @@ def test_ops_endpoints_need_a_token_when_protected(secured: Callable[..., Runnin
         refused = client.get("/health")
         assert refused.status_code == 401
         assert refused.headers["www-authenticate"] == 'Bearer realm="aicrd"'
+        assert refused.json()["requestId"] == refused.headers["x-request-id"]
         assert client.get("/metrics", headers=bearer(OPS)).status_code == 200
 
 

@@ -196,3 +196,19 @@ def test_the_401_error_carries_the_bearer_challenge() -> None:
 def test_the_reason_tells_missing_from_invalid_credentials() -> None:
     assert reason([]) == "missing bearer token"
     assert reason(bearer("x")) == "invalid bearer token"
+
+
+def test_settings_read_the_auth_variables() -> None:
+    from aicr.server.settings import Settings
+
+    env = {"AICR_AUTH_TOKENS_FILE": " /etc/aicrd/auth/tokens.yaml ", "AICR_AUTH_PROTECT_OPS": "true"}
+    settings = Settings.from_env(env)
+    assert (settings.auth_tokens_file, settings.auth_protect_ops) == ("/etc/aicrd/auth/tokens.yaml", True)
+    assert (Settings.from_env({}).auth_tokens_file, Settings.from_env({}).auth_protect_ops) == ("", False)
+
+
+def test_a_malformed_protect_ops_value_is_refused() -> None:
+    from aicr.server.settings import Settings
+
+    with pytest.raises(AicrError, match="AICR_AUTH_PROTECT_OPS"):
+        Settings.from_env({"AICR_AUTH_PROTECT_OPS": "sometimes"})
