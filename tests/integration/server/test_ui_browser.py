@@ -8,15 +8,18 @@ tests/artifacts/ui-explorer.png (gitignored) and its path printed.
 
 from __future__ import annotations
 
+import hashlib
 import os
 import shutil
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 from tests.integration.server.conftest import Running
+
+from aicr.server.settings import Settings
 
 pytestmark = pytest.mark.browser
 
@@ -170,3 +173,27 @@ def test_the_keyboard_alone_resolves_and_expands_provenance(page: Any) -> None:
     WebDriverWait(page, WAIT_S).until(
         lambda d: d.execute_script("return document.activeElement.parentElement.open")
     )
+
+
+def test_with_auth_on_the_page_asks_for_a_token_and_uses_it(
+    driver: Any, serve: Callable[..., Running], tmp_path: Path
+) -> None:
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    token = "browser-token-5e4d3c2b1a0f9e8d7c6b5a4f3e2d1c0b"
+    tokens = tmp_path / "tokens.yaml"
+    tokens.write_text(
+        f"tokens:\n  - name: browser\n    sha256: {hashlib.sha256(token.encode()).hexdigest()}\n"
+    )
+    running = serve(Settings(auth_tokens_file=str(tokens)))
+    driver.get(running.url + "/ui")
+    alert = driver.find_element(By.ID, "error")
+    WebDriverWait(driver, WAIT_S).until(lambda _d: "missing bearer token" in alert.text)
+    field = driver.find_element(By.ID, "token")
+    assert field.is_displayed()
+    field.send_keys(token)
+    driver.find_element(By.ID, "resolve").click()
+    resolved_row(driver, "gpu-operator")
+    assert driver.execute_script("return document.body.dataset.ready") == "true"
+    assert not alert.text
