@@ -60,7 +60,7 @@ class Authenticator:
         if not token or len(token) > _MAX_TOKEN_BYTES:
             return None
         self.refresh()
-        return self.tokens.match(token_digest(token.decode("latin-1")))
+        return self.tokens.match(token_digest(token))
 
     def refresh(self) -> None:
         """Re-read the file if it changed (looked at no more than once per RECHECK_SECONDS)."""

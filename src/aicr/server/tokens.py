@@ -31,9 +31,9 @@ _HEX = re.compile(r"[0-9a-f]{64}\Z")
 _ENTRY_KEYS = frozenset({"name", "sha256"})
 
 
-def token_digest(token: str) -> bytes:
-    """The SHA-256 digest of a presented token (what the file stores, as bytes)."""
-    return hashlib.sha256(token.encode("utf-8", "surrogateescape")).digest()
+def token_digest(token: bytes) -> bytes:
+    """The SHA-256 digest of a presented token's bytes (what the file stores, as bytes)."""
+    return hashlib.sha256(token).digest()
 
 
 class TokenSet:
