@@ -24,6 +24,7 @@ from aicr.server.metrics import Metrics
 from aicr.server.service import RecipeService
 from aicr.server.settings import Settings
 from aicr.server.state import SERVICE_NAME, STATE_KEY, ServerState
+from aicr.server.ui import UI_HANDLERS
 from aicr.version import VERSION
 
 TYPE_CHECKING = False
@@ -51,6 +52,10 @@ def create_app(catalog: Catalog | None = None, settings: Settings | None = None)
     metrics = Metrics(VERSION)
     service = RecipeService(settings, metrics, catalog)
     state = ServerState(settings, metrics, service)
+    if settings.auth_tokens_file:
+        from aicr.server.auth import Authenticator
+
+        state.auth = Authenticator(settings.auth_tokens_file)  # a bad file stops start-up here
     background: list[asyncio.Future[Any]] = []
 
     async def start_loading() -> None:
@@ -63,7 +68,7 @@ def create_app(catalog: Catalog | None = None, settings: Settings | None = None)
         service.close()
 
     litestar = Litestar(
-        route_handlers=HANDLERS,
+        route_handlers=[*HANDLERS, *UI_HANDLERS],
         state=State({STATE_KEY: state}),
         exception_handlers={
             ApiError: _api_error,

@@ -2,10 +2,13 @@
 
 Every request passes here before Litestar sees it. API routes get, in order: a request id
 (`X-Request-Id` echoed when it is a UUID, else a fresh one), the per-client token bucket
-(`X-RateLimit-*`, 429 with `Retry-After`), 404 for unknown paths and 405 with `Allow`, the body
-limit (413) and read deadline (408), the cached-answer fast path for GET /v1/recipe and /v1/query, and a deadline (504)
-around the Litestar handler. /health, /ready and /metrics bypass all of it (reference/surface.md
-§3). Duration and status are recorded under the route TEMPLATE, so label cardinality is bounded.
+(`X-RateLimit-*`, 429 with `Retry-After`; keyed by token name when bearer-token auth is on),
+401 without a valid token when auth is on (`aicr.server.auth`; /ui and its files are public),
+404 for unknown paths and 405 with `Allow`, the body limit (413) and read deadline (408), the
+cached-answer fast path for GET /v1/recipe and /v1/query, and a deadline (504) around the
+Litestar handler. /health, /ready and /metrics bypass all of it (reference/surface.md §3) but
+the token check when AICR_AUTH_PROTECT_OPS is set. Duration and status are recorded under the
+route TEMPLATE, so label cardinality is bounded.
 Written as one plain ASGI callable because it sits on the hot path of every request.
 """
 
@@ -20,8 +23,10 @@ from typing import NamedTuple
 
 from aicr.errors import Code
 from aicr.server import errorbody
+from aicr.server.auth import PRINCIPAL_SCOPE_KEY, principal_label, reason, unauthorized
 from aicr.server.errorbody import ApiError
 from aicr.server.metrics import UNMATCHED
+from aicr.server.ui import UI_PATHS
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -64,6 +69,7 @@ class Route(NamedTuple):
     body_limit: int = 0
     timeout: float = 0.0
     fast: str = ""  # "recipe" / "query": GET answers may come straight from the cache
+    public: bool = False  # True: no bearer token needed even when auth is on (static UI files)
 
     @property
     def allow(self) -> bytes:
@@ -80,6 +86,7 @@ def route_table(settings: Settings) -> dict[str, Route]:
         Route("/v1/query", ("GET", "POST"), True, settings.recipe_body_limit, recipe, "query"),
         Route("/v1/bundle", ("POST",), True, settings.bundle_body_limit, bundle),
         Route("/openapi.json", ("GET",), True, timeout=recipe),
+        *(Route(path, ("GET",), True, timeout=recipe, public=True) for path in UI_PATHS),
         Route("/health", ("GET",), False),
         Route("/ready", ("GET",), False),
         Route("/metrics", ("GET",), False),
@@ -110,7 +117,16 @@ class Gateway:
             return
         route = self.routes.get(scope["path"])
         if route is not None and not route.api:
-            if scope["method"] in route.methods:
+            auth = self.state.auth
+            if (
+                auth is not None
+                and self.state.settings.auth_protect_ops
+                and self._authenticate(scope) is None
+            ):
+                request_id = new_request_id()
+                error = unauthorized(reason(scope["headers"]))
+                await _send_error(send, error, request_id, [(b"x-request-id", request_id)])
+            elif scope["method"] in route.methods:
                 await self.app(scope, receive, send)
             else:  # reference: system endpoints answer 405 in text/plain
                 await _send(
@@ -135,7 +151,10 @@ class Gateway:
         exchange = _Exchange(state, send, method, scope["path"], route, request_id)
         send = exchange.send
         headers = [(b"x-request-id", request_id), _API_VERSION]
+        guarded = state.auth is not None and not (route is not None and route.public)
         try:
+            if guarded:
+                exchange.token = principal_label(self._authenticate(scope))
             if state.limiter is not None:
                 allowed, retry = self._rate_limit(scope, headers)
                 if not allowed:
@@ -146,6 +165,9 @@ class Gateway:
                     error = ApiError(Code.RATE_LIMITED, "Rate limit exceeded", details)
                     await _send_error(send, error, request_id, [*headers, (b"retry-after", retry)])
                     return
+            if guarded and PRINCIPAL_SCOPE_KEY not in scope:
+                await _send_error(send, unauthorized(reason(scope["headers"])), request_id, headers)
+                return
             if route is None:
                 error = ApiError(Code.NOT_FOUND, "Not found", {"path": scope["path"]})
                 await _send_error(send, error, request_id, headers)
@@ -225,11 +247,23 @@ class Gateway:
             )
             await _send_error(send, error, exchange.request_id, headers)
 
+    def _authenticate(self, scope: Scope) -> str | None:
+        """The caller's token name (also put in the scope), or None. Counted per token name."""
+        auth = self.state.auth
+        assert auth is not None
+        name = auth.identify(scope["headers"])
+        self.state.metrics.authenticated(principal_label(name), name is not None)
+        if name is not None:
+            scope[PRINCIPAL_SCOPE_KEY] = name
+        return name
+
     def _rate_limit(self, scope: Scope, headers: list[tuple[bytes, bytes]]) -> tuple[bool, bytes]:
         limiter = self.state.limiter
         assert limiter is not None
+        principal = scope.get(PRINCIPAL_SCOPE_KEY)
         client = scope.get("client")
-        key = client[0] if client else "unknown"
+        # One bucket per token when the caller has one (its name cannot collide with an address).
+        key = f"token:{principal}" if principal else client[0] if client else "unknown"
         allowed, remaining = limiter.take(key, time.monotonic())
         now = int(time.time())
         if now != self._reset_second:
@@ -250,7 +284,18 @@ class _Exchange:
     see it in /metrics. The status recorded is always the status sent (499: none was sent).
     """
 
-    __slots__ = ("done", "method", "path", "request_id", "send_raw", "started", "state", "status", "template")
+    __slots__ = (
+        "done",
+        "method",
+        "path",
+        "request_id",
+        "send_raw",
+        "started",
+        "state",
+        "status",
+        "template",
+        "token",
+    )
 
     def __init__(
         self, state: ServerState, send: Send, method: str, path: str, route: Route | None, request_id: bytes
@@ -264,6 +309,7 @@ class _Exchange:
         self.started = time.perf_counter()
         self.status = 0
         self.done = False
+        self.token = ""  # the caller's token name (or anonymous) when auth is on; logged
         state.metrics.in_flight += 1
 
     async def send(self, message: Message) -> None:
@@ -283,7 +329,7 @@ class _Exchange:
         elapsed = time.perf_counter() - self.started
         metrics.observe(metrics.method_label(self.method), self.template, status, elapsed)
         if status >= 400 or log.isEnabledFor(logging.DEBUG):
-            _log_request(self.request_id, self.method, self.path, status, elapsed)
+            _log_request(self.request_id, self.method, self.path, status, elapsed, self.token)
 
 
 class _Disconnected(Exception):
@@ -339,16 +385,15 @@ async def _send_error(
     await _send(send, error.status, [*headers, *error.headers, _JSON], body)
 
 
-def _log_request(request_id: bytes, method: str, path: str, status: int, elapsed: float) -> None:
+def _log_request(request_id: bytes, method: str, path: str, status: int, elapsed: float, token: str) -> None:
     level = logging.ERROR if status >= 500 else logging.WARNING if status >= 400 else logging.DEBUG
-    log.log(
-        level,
-        "request completed",
-        extra={
-            "requestID": request_id.decode(),
-            "method": method,
-            "path": path,
-            "status": status,
-            "duration": f"{elapsed * 1000:.3f}ms",
-        },
-    )
+    extra = {
+        "requestID": request_id.decode(),
+        "method": method,
+        "path": path,
+        "status": status,
+        "duration": f"{elapsed * 1000:.3f}ms",
+    }
+    if token:
+        extra["token"] = token  # the token's NAME from the tokens file, never the token
+    log.log(level, "request completed", extra=extra)

@@ -127,15 +127,19 @@ async def get_recipe(
     os_: Annotated[str | None, QueryParameter(name="os")] = None,
     platform: Text = None,
     nodes: Annotated[str | None, QueryParameter(description="Number of GPU nodes, >= 0 (0 = any)")] = None,
+    explain: Annotated[
+        str | None, QueryParameter(description="true: add `provenance` (which layer set each value)")
+    ] = None,
 ) -> Response[bytes]:
-    """The RecipeResult for the criteria in the query string."""
+    """The RecipeResult for the criteria in the query string (with `provenance` if explain=true)."""
     state = _state(request)
     params = parsing.first_values(request.scope["query_string"])
     try:
         criteria = parsing.criteria_from_params(params, state.service.allowed_values())
+        explained = parse_bool("explain", params["explain"]) if params.get("explain") else False
     except AicrError as exc:
         raise _criteria_error(exc, "Invalid recipe criteria") from None
-    return _json(await state.service.recipe(criteria), cache=True)
+    return _json(await state.service.recipe(criteria, explain=explained), cache=True)
 
 
 @post("/v1/recipe", operation_id="postRecipe", summary="Resolve a RecipeCriteria document", tags=["recipe"],

@@ -39,6 +39,7 @@ class Metrics:
         self.panic_recoveries = 0
         self.cache_hits: dict[str, int] = {}
         self.cache_misses: dict[str, int] = {}
+        self.auth: dict[tuple[str, str], int] = {}  # (token name | anonymous, accepted | rejected)
 
     @staticmethod
     def method_label(method: str) -> str:
@@ -60,6 +61,11 @@ class Metrics:
         """Count one response-cache lookup."""
         table = self.cache_hits if hit else self.cache_misses
         table[kind] = table.get(kind, 0) + 1
+
+    def authenticated(self, token: str, accepted: bool) -> None:
+        """Count one authentication decision (`token` is a name from the token file or `anonymous`)."""
+        key = (token, "accepted" if accepted else "rejected")
+        self.auth[key] = self.auth.get(key, 0) + 1
 
     def render(self) -> bytes:
         """The text exposition of every metric."""
@@ -107,6 +113,13 @@ class Metrics:
         ]
         for kind, value in sorted(self.cache_misses.items()):
             out.append(f'aicr_response_cache_misses_total{{kind="{kind}"}} {value}')
+        if self.auth:
+            out += [
+                "# HELP aicr_auth_requests_total Authentication decisions by token name (anonymous: no valid token).",
+                "# TYPE aicr_auth_requests_total counter",
+            ]
+            for (token, result), value in sorted(self.auth.items()):
+                out.append(f'aicr_auth_requests_total{{token="{token}",result="{result}"}} {value}')
         out += [
             "# HELP aicr_build_info Build information.",
             "# TYPE aicr_build_info gauge",

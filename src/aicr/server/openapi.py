@@ -119,7 +119,10 @@ def _query_params() -> dict[str, dict[str, Any]]:
 
 
 _PARAMETERS: dict[tuple[str, str], dict[str, dict[str, Any]]] = {
-    ("/v1/recipe", "get"): _query_params(),
+    ("/v1/recipe", "get"): {
+        **_query_params(),
+        "explain": {"type": "string", "enum": ["", *_GO_TRUE, *_GO_FALSE]},
+    },
     ("/v1/query", "get"): _query_params(),
     ("/v1/bundle", "post"): {
         "deployer": {"type": "string", "enum": sorted(DEPLOYERS)},

@@ -129,6 +129,8 @@ class RecipeService:
         if catalog is None:
             return None
         params = first_values(query_string)
+        if params.get("explain"):  # explained answers take the handler's path (own cache key)
+            return None
         try:
             criteria = criteria_from_params(params, catalog.allowed_values())
             self.settings.allowlist.check(criteria)
@@ -141,15 +143,25 @@ class RecipeService:
             return None
         return ("query", criteria.key(), selector)
 
-    async def recipe(self, criteria: Criteria) -> bytes:
-        """The RecipeResult for `criteria` as JSON bytes (allowlists checked first)."""
+    async def recipe(self, criteria: Criteria, *, explain: bool = False) -> bytes:
+        """The RecipeResult for `criteria` as JSON bytes (allowlists checked first).
+
+        With `explain`, the document gains `provenance` (RecipeResult.provenance, keyed by path).
+        """
         self.settings.allowlist.check(criteria)
-        key = ("recipe", criteria.key())
+        key = ("recipe", criteria.key(), "explain") if explain else ("recipe", criteria.key())
         body = self.cached(key, "recipe")
         if body is not None:
             return body
         catalog = self.require_catalog()
-        return await self._shared(key, lambda: encode(catalog.resolve(criteria, version=self.version).doc))
+
+        def compute() -> bytes:
+            result = catalog.resolve(criteria, version=self.version, explain=explain)
+            if result.provenance is None:
+                return encode(result.doc)
+            return encode({**result.doc, "provenance": result.provenance})
+
+        return await self._shared(key, compute)
 
     async def query(self, criteria: Criteria, selector: str) -> bytes:
         """The value at `selector` in the hydrated recipe, as JSON bytes."""

@@ -41,6 +41,8 @@ ENVIRONMENT = (
     ("AICR_ALLOWED_ACCELERATORS", "(all)", "comma-separated accelerators"),
     ("AICR_ALLOWED_INTENTS", "(all)", "comma-separated intents"),
     ("AICR_ALLOWED_OS", "(all)", "comma-separated operating systems"),
+    ("AICR_AUTH_TOKENS_FILE", "(off)", "bearer-token file (name + sha256 per token); re-read on change"),
+    ("AICR_AUTH_PROTECT_OPS", "false", "also require a token on /health, /ready and /metrics"),
 )
 
 
@@ -51,7 +53,7 @@ def help_text() -> str:
     return (
         "usage: aicrd [-h]\n\n"
         "Serve the AICR REST API (/v1/recipe, /v1/query, /v1/bundle, /health, /ready, /metrics,\n"
-        "/openapi.json). Configuration comes from the environment:\n\n"
+        "/openapi.json) and the recipe explorer page (/ui). Configuration comes from the environment:\n\n"
         f"  {'variable':<{width}}  {'default':>7}  meaning\n{rows}\n\n"
         "Example: PORT=9090 AICR_ALLOWED_SERVICES=eks,gke aicrd\n"
     )
@@ -80,6 +82,8 @@ class Settings:
     cache_bytes: int = 128 * MIB
     bundle_concurrency: int = 4
     allowlist: Allowlist = field(default_factory=Allowlist)
+    auth_tokens_file: str = ""  # empty: authentication off
+    auth_protect_ops: bool = False  # true: /health, /ready and /metrics need a token too
 
     @classmethod
     def from_env(
@@ -103,6 +107,8 @@ class Settings:
             max_header_bytes=_integer(env, "AICR_MAX_HEADER_BYTES", 64 * 1024, low=1024),
             max_connections=_integer(env, "AICR_MAX_CONNECTIONS", 1024, low=16),
             allowlist=Allowlist.from_env(env, valid),
+            auth_tokens_file=(env.get("AICR_AUTH_TOKENS_FILE") or "").strip(),
+            auth_protect_ops=_boolean(env, "AICR_AUTH_PROTECT_OPS"),
         )
 
     @property
@@ -136,6 +142,17 @@ def _integer(env: Mapping[str, str], name: str, default: int, *, low: int, high:
         bounds = f"between {low} and {high}" if high is not None else f">= {low}"
         raise AicrError(Code.INVALID_REQUEST, f"invalid {name}: {value} (must be {bounds})")
     return value
+
+
+def _boolean(env: Mapping[str, str], name: str) -> bool:
+    raw = _raw(env, name)
+    if raw is None:
+        return False
+    if raw.lower() in ("1", "true", "yes", "on"):
+        return True
+    if raw.lower() in ("0", "false", "no", "off"):
+        return False
+    raise AicrError(Code.INVALID_REQUEST, f"invalid {name}: {raw!r} (want true or false)")
 
 
 def _number(env: Mapping[str, str], name: str, default: float, *, low: float) -> float:
