@@ -140,7 +140,7 @@ def test_an_unsupported_combination_shows_the_api_error(page: Any) -> None:
     page.find_element(By.ID, "resolve").click()
     alert = page.find_element(By.ID, "error")
     WebDriverWait(page, WAIT_S).until(lambda _d: alert.text)
-    assert "no recipe provides platform 'slurm'" in alert.text
+    assert "platform 'slurm' is not available" in alert.text
     assert alert.get_attribute("role") == "alert"
     assert not page.find_element(By.ID, "result").is_displayed()
 
