@@ -25,7 +25,7 @@ NO_CRITERIA = (
 
 
 def add_criteria_flags(parser: argparse.ArgumentParser) -> None:
-    """--service, --accelerator/--gpu, --intent, --os, --platform, --nodes, -c, -s, --criteria-strict."""
+    """--service, --accelerator/--gpu, --intent, --os, --platform, --nodes, -c, -s, --profile, …"""
     from aicr.cli.flags import Once, OnceTrue
 
     group = parser.add_argument_group("criteria")
@@ -63,6 +63,12 @@ def add_criteria_flags(parser: argparse.ArgumentParser) -> None:
         action=Once,
         metavar="MODE",
         help="Slurm recipes only: disabled (default), customer-managed or aicr-provided",
+    )
+    group.add_argument(
+        "--profile",
+        action=Once,
+        metavar="NAME=VALUE",
+        help="configuration profile value, e.g. gpuStack=operator-managed (default: the recipe's declared default)",
     )
     group.add_argument(
         "--criteria-strict",

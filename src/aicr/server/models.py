@@ -104,7 +104,9 @@ class RecipeResult(msgspec.Struct, omit_defaults=True):
     """A resolved, version-locked recipe (also the POST /v1/bundle body)."""
 
     kind: Literal["RecipeResult"]
-    apiVersion: Literal["aicr.nvidia.com/v1alpha1", "aicr.run/v1alpha2", "aicr.run/v1"]
+    apiVersion: Literal[
+        "aicr.nvidia.com/v1alpha1", "aicr.run/v1alpha2", "aicr.run/v1alpha3", "aicr.run/v1", "aicr.run/v1beta2"
+    ]
     componentRefs: list[ComponentRef]
     metadata: RecipeMetadata | None = None
     criteria: ResultCriteria | None = None
