@@ -139,7 +139,9 @@ class Catalog:
             profile=profile,
         )
 
-    def query(self, criteria: Criteria, selector: str, *, snapshot: Any = None, profile: str | None = None) -> Any:
+    def query(
+        self, criteria: Criteria, selector: str, *, snapshot: Any = None, profile: str | None = None
+    ) -> Any:
         """Resolve, hydrate component values, and select one value by dotted path."""
         from aicr.recipe.query import hydrate, select
 

@@ -224,7 +224,7 @@ def _check_profile_version(meta: models.RecipeMetadata, rel: str) -> None:
     if meta.spec.profile is not None and not profiled:
         raise AicrError(
             Code.INVALID_REQUEST,
-            f'{rel}: spec.profile requires apiVersion {" or ".join(sorted(PROFILE_API_VERSIONS))} '
+            f"{rel}: spec.profile requires apiVersion {' or '.join(sorted(PROFILE_API_VERSIONS))} "
             f'(found "{meta.api_version}")',
             {"file": rel, "field": "apiVersion"},
         )

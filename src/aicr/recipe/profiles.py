@@ -57,7 +57,7 @@ def declaring_overlay(catalog: Catalog, applied: list[str]) -> dict[str, Any] | 
     """The applied overlay that declares a profile, or None; two declarations are an error."""
     found = [catalog.overlays[name] for name in applied if catalog.overlays[name].get("profile")]
     if len(found) > 1:
-        names = ", ".join(f'{o["name"]} ({o["profile"]["name"]})' for o in found)
+        names = ", ".join(f"{o['name']} ({o['profile']['name']})" for o in found)
         raise AicrError(
             Code.INVALID_REQUEST,
             f"recipe combines more than one profile declaration: {names}; a recipe may carry one",

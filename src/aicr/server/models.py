@@ -105,7 +105,11 @@ class RecipeResult(msgspec.Struct, omit_defaults=True):
 
     kind: Literal["RecipeResult"]
     apiVersion: Literal[
-        "aicr.nvidia.com/v1alpha1", "aicr.run/v1alpha2", "aicr.run/v1alpha3", "aicr.run/v1", "aicr.run/v1beta2"
+        "aicr.nvidia.com/v1alpha1",
+        "aicr.run/v1alpha2",
+        "aicr.run/v1alpha3",
+        "aicr.run/v1",
+        "aicr.run/v1beta2",
     ]
     componentRefs: list[ComponentRef]
     metadata: RecipeMetadata | None = None
