@@ -174,3 +174,22 @@ def test_query_takes_the_profile(tmp_path: Path) -> None:
     selector = "components.gpu-operator.values.driver.enabled"
     assert catalog.query(EKS, selector) is False
     assert catalog.query(EKS, selector, profile="gpuStack=operator") is True
+
+
+def test_explain_attributes_profile_values_to_the_profile(tmp_path: Path) -> None:
+    result = make(tmp_path).resolve(EKS, profile="gpuStack=operator", explain=True)
+    assert result.provenance is not None
+    entry = result.provenance["components.gpu-operator.values.driver.enabled"]
+    assert (entry["layer"], entry["source"], entry["value"]) == ("profile", "gpuStack=operator", True)
+    assert entry["overrode"][-1] == {"layer": "overlay", "source": "base", "value": True}
+    file, _, line = entry["file"].partition(":")
+    lines = (tmp_path / "cat" / file).read_text().splitlines()
+    assert lines[int(line) - 1].strip() == "enabled: true"
+
+
+def test_explain_attributes_profile_constraints_to_the_profile(tmp_path: Path) -> None:
+    result = make(tmp_path).resolve(EKS, explain=True)
+    assert result.provenance is not None
+    entry = result.provenance["constraints.K8s.pools.driver"]
+    assert (entry["layer"], entry["source"], entry["value"]) == ("profile", "gpuStack=managed", "Install")
+    assert entry["file"].startswith("overlays/eks.yaml:")
