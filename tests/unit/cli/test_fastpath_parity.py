@@ -23,7 +23,7 @@ from aicr.errors import AicrError
 
 SPECS = {"recipe": RECIPE, "snapshot": SNAPSHOT, "bundle": BUNDLE}
 
-PLAIN_VALUES = ["x", "out.yaml", "true", "false", "4", "-1", "-.5", "c:d=e", "k=v:NoSchedule"]
+PLAIN_VALUES = ["x", "out.yaml", "true", "false", "4", "-1", "-.5", "c:d=e", "k=v:NoSchedule", "gpuStack=x"]
 AWKWARD_VALUES = [
     "x",
     "out.yaml",
@@ -135,6 +135,20 @@ def test_snapshot_fast_path_agrees_with_argparse(argv: list[str]) -> None:
 @given(command_lines("bundle"))
 def test_bundle_fast_path_agrees_with_argparse(argv: list[str]) -> None:
     _check(argv, "bundle")
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["recipe", "--service", "aks", "--profile", "gpuStack=operator-managed"],
+        ["recipe", "--service=gke", "--profile=gpuStack=driver-installer", "-o", "r.yaml"],
+        ["recipe", "--profile", "gpuStack=a", "--profile", "gpuStack=b"],
+        ["recipe", "--profile"],
+    ],
+)
+def test_profile_flag_reads_the_same_on_both_paths(argv: list[str]) -> None:
+    assert "--profile" in RECIPE.values
+    _check(argv, "recipe")
 
 
 @pytest.mark.parametrize(
