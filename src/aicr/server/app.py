@@ -24,6 +24,7 @@ from aicr.server.metrics import Metrics
 from aicr.server.service import RecipeService
 from aicr.server.settings import Settings
 from aicr.server.state import SERVICE_NAME, STATE_KEY, ServerState
+from aicr.server.v2_handlers import V2_HANDLERS
 from aicr.version import VERSION
 
 TYPE_CHECKING = False
@@ -63,7 +64,7 @@ def create_app(catalog: Catalog | None = None, settings: Settings | None = None)
         service.close()
 
     litestar = Litestar(
-        route_handlers=HANDLERS,
+        route_handlers=[*HANDLERS, *V2_HANDLERS],
         state=State({STATE_KEY: state}),
         exception_handlers={
             ApiError: _api_error,
