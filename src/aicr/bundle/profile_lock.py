@@ -10,8 +10,6 @@ rejected (INVALID_REQUEST naming the path, the profile and the locked value) oth
 
 from __future__ import annotations
 
-import json
-
 from aicr.bundle import paths as vpaths
 from aicr.bundle.options import coerce
 from aicr.errors import AicrError, Code
@@ -42,7 +40,7 @@ def check_profile_locks(doc: dict[str, Any], catalog: Catalog, opts: BundleOptio
             for path, raw in sorted((opts.set_values.get(key) or {}).items()):
                 _check(component, key, path, coerce(raw), raw, locked, overrides, label, "--set", True)
             for path, value in sorted((opts.typed_values.get(key) or {}).items()):
-                _check(component, key, path, value, json.dumps(value), locked, overrides, label,
+                _check(component, key, path, value, _json(value), locked, overrides, label,
                        "--set-json/--set-file", False)  # fmt: skip
             for path in opts.dynamic.get(key) or []:
                 hit = next((lp for lp in locked if lp != PRESENCE and vpaths.paths_intersect(lp, path)), None)
@@ -90,6 +88,12 @@ def _given_at(value: Any, path: str, locked_path: str, scalar_flag: bool) -> Any
     return _Divergent()  # replaces a parent map, or writes below a locked leaf
 
 
+def _json(value: Any) -> str:
+    import json  # lazily: json pulls in `re`, which the bundle hot path does without
+
+    return json.dumps(value)
+
+
 class _Divergent:
     """Compares unequal to everything: the override changes the locked value's shape."""
 
@@ -102,7 +106,7 @@ class _Divergent:
 
 def _locked(override: str, component: str, path: str, overrides: dict[str, Any], label: str) -> AicrError:
     current, found = vpaths.get_path(overrides, path)
-    shown = json.dumps(current) if found else "its recipe value"
+    shown = _json(current) if found else "its recipe value"
     return AicrError(
         Code.INVALID_REQUEST,
         f'{override} conflicts with profile {label}: path "{component}:{path}" is locked to {shown}; '
