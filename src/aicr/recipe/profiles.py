@@ -95,10 +95,42 @@ def choose(overlay: dict[str, Any] | None, selection: Selection | None, criteria
     return selection.value
 
 
+def reachable_declarations(catalog: Catalog, leaves: list[dict[str, Any]]) -> list[str]:
+    """Overlays declaring a profile on the chains of `leaves` (before any snapshot filtering)."""
+    from aicr.recipe.matching import resolve_chain
+
+    found: list[str] = []
+    for leaf in leaves:
+        for name in resolve_chain(leaf["name"], catalog.overlays, catalog.base_name):
+            if catalog.overlays[name].get("profile") and name not in found:
+                found.append(name)
+    return found
+
+
+def check_not_excluded(declared: list[str], applied: list[str], criteria: str, details: dict[str, Any]) -> None:
+    """ADR-015: a snapshot may not silently drop the profile a recipe's criteria promise."""
+    if declared and not set(declared) & set(applied):
+        raise AicrError(
+            Code.INVALID_REQUEST,
+            f"the snapshot excluded every overlay chain of {criteria} that carries profile "
+            f"declaration {', '.join(declared)}; a recipe without its profile is not produced "
+            "(excludedOverlays and constraintWarnings in the details say why)",
+            {"declaredBy": declared, **details},
+        )
+
+
 def apply_profile(
-    spec: Spec, catalog: Catalog, applied: list[str], selection: Selection | None, criteria: str
+    spec: Spec,
+    catalog: Catalog,
+    applied: list[str],
+    selection: Selection | None,
+    criteria: str,
+    snapshot: dict[str, Any] | None = None,
 ) -> dict[str, Any] | None:
-    """Apply the selected (or default) profile value to `spec`; the `selectedProfile` record."""
+    """Apply the selected (or default) profile value to `spec`; the `selectedProfile` record.
+
+    With a snapshot, the value's constraints must pass (fail closed: no fallback exists).
+    """
     overlay = declaring_overlay(catalog, applied)
     value = choose(overlay, selection, criteria)
     if overlay is None or value is None:
@@ -106,6 +138,8 @@ def apply_profile(
     decl = overlay["profile"]
     _check_components(spec, decl, overlay["name"])
     fragment = decl["values"][value]
+    if snapshot is not None:
+        _check_snapshot(fragment, snapshot, f"{decl['name']}={value}")
     for constraint in fragment.get("constraints") or []:
         if constraint["name"] in spec.constraints:
             raise AicrError(
@@ -126,6 +160,20 @@ def apply_profile(
         record["advertiser"] = fragment["advertiser"]
     record["ownedPaths"] = {k: list(v) for k, v in decl["ownedPaths"].items()}
     return record
+
+
+def _check_snapshot(fragment: dict[str, Any], snapshot: dict[str, Any], label: str) -> None:
+    from aicr.recipe.snapshot_mode import evaluate_constraint
+
+    for constraint in fragment.get("constraints") or []:
+        passed, _actual, reason = evaluate_constraint(constraint, snapshot, f"profile {label}")
+        if not passed:
+            raise AicrError(
+                Code.INVALID_REQUEST,
+                f'profile {label} constraint "{constraint["name"]}" fails against the snapshot: {reason}; '
+                "choose the profile value that matches the cluster (--profile)",
+                {"profile": label, "constraint": constraint["name"], "reason": reason},
+            )
 
 
 def _check_components(spec: Spec, decl: dict[str, Any], overlay: str) -> None:

@@ -84,7 +84,12 @@ def resolve(
     (`name=value`) selects a configuration profile value; without it the declared default
     applies. With a `recorder`, every field's provenance is recorded (`RecipeResult.provenance`).
     """
-    from aicr.recipe.profiles import apply_profile, parse_selection
+    from aicr.recipe.profiles import (
+        apply_profile,
+        check_not_excluded,
+        parse_selection,
+        reachable_declarations,
+    )
 
     if slurm_accounting_mode is not None:
         slurm_accounting_mode = parse_mode(slurm_accounting_mode)
@@ -94,9 +99,11 @@ def resolve(
     leaves = select_leaves(criteria, overlays, catalog.base_name)
     excluded: list[dict[str, Any]] = []
     warnings: list[dict[str, Any]] = []
+    declared: list[str] = []
     if snapshot is not None:
         from aicr.recipe.snapshot_mode import exclude_failing_leaves, exclude_mixin_failures
 
+        declared = reachable_declarations(catalog, leaves)
         leaves = exclude_failing_leaves(leaves, snapshot, excluded, warnings)
         build = _merge(catalog, leaves)
         survivors = exclude_mixin_failures(catalog, leaves, build.spec, snapshot, excluded, warnings)
@@ -129,7 +136,8 @@ def resolve(
             )
     elif excluded:
         logs.warn("some overlays were excluded due to constraint failures", excluded_count=len(excluded))
-    build.profile = apply_profile(build.spec, catalog, build.applied, selection, str(criteria))
+    check_not_excluded(declared, build.applied, str(criteria), details)
+    build.profile = apply_profile(build.spec, catalog, build.applied, selection, str(criteria), snapshot)
     mode = apply_mode(build.spec.refs, slurm_accounting_mode, str(criteria))
     return _finalize(catalog, criteria, build, excluded, warnings, version, mode)
 

@@ -193,3 +193,42 @@ def test_explain_attributes_profile_constraints_to_the_profile(tmp_path: Path) -
     entry = result.provenance["constraints.K8s.pools.driver"]
     assert (entry["layer"], entry["source"], entry["value"]) == ("profile", "gpuStack=managed", "Install")
     assert entry["file"].startswith("overlays/eks.yaml:")
+
+
+def pools_snapshot(driver: str) -> dict[str, Any]:
+    """A Snapshot whose `K8s.pools.driver` reading is `driver`."""
+    measurement = {"type": "K8s", "subtypes": [{"subtype": "pools", "data": {"driver": driver}}]}
+    return {"kind": "Snapshot", "apiVersion": "aicr.nvidia.com/v1alpha1", "measurements": [measurement]}
+
+
+def test_profile_constraint_passing_against_the_snapshot_resolves(tmp_path: Path) -> None:
+    result = make(tmp_path).resolve(EKS, snapshot=pools_snapshot("None"), profile="gpuStack=operator")
+    assert result.doc["metadata"]["selectedProfile"]["value"] == "operator"
+
+
+def test_profile_constraint_failing_against_the_snapshot_fails_closed(tmp_path: Path) -> None:
+    with pytest.raises(AicrError) as info:
+        make(tmp_path).resolve(EKS, snapshot=pools_snapshot("None"))
+    assert info.value.code == Code.INVALID_REQUEST
+    assert (
+        'profile gpuStack=managed constraint "K8s.pools.driver" fails against the snapshot'
+        in info.value.message
+    )
+
+
+def test_snapshot_that_excludes_the_declaring_chain_fails(tmp_path: Path) -> None:
+    declaring = profiled_overlay(
+        "everywhere",
+        {"intent": "any"},
+        stack_profile(),
+        constraints=[{"name": "K8s.pools.driver", "value": "x"}],
+    )
+    for value in declaring["spec"]["profile"]["values"].values():
+        value.pop("constraints")
+    catalog = make(tmp_path, overlays=[overlay("eks", {"service": "eks"}), declaring])
+    assert "selectedProfile" in catalog.resolve(aicr.Criteria(service="eks")).doc["metadata"]
+    with pytest.raises(AicrError) as info:
+        catalog.resolve(aicr.Criteria(service="eks"), snapshot=pools_snapshot("Install"))
+    assert "excluded every overlay chain" in info.value.message
+    assert info.value.details["declaredBy"] == ["everywhere"]
+    assert info.value.details["excludedOverlays"] == [{"name": "everywhere", "reason": "constraint-failed"}]
