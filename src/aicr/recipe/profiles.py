@@ -107,7 +107,9 @@ def reachable_declarations(catalog: Catalog, leaves: list[dict[str, Any]]) -> li
     return found
 
 
-def check_not_excluded(declared: list[str], applied: list[str], criteria: str, details: dict[str, Any]) -> None:
+def check_not_excluded(
+    declared: list[str], applied: list[str], criteria: str, details: dict[str, Any]
+) -> None:
     """ADR-015: a snapshot may not silently drop the profile a recipe's criteria promise."""
     if declared and not set(declared) & set(applied):
         raise AicrError(

@@ -79,6 +79,15 @@ class ComponentRef(msgspec.Struct, omit_defaults=True):
     healthCheckSkip: bool | None = None
 
 
+class SelectedProfile(msgspec.Struct, omit_defaults=True):
+    """The configuration profile value a recipe was resolved with, and the paths it owns."""
+
+    name: str
+    value: str
+    ownedPaths: dict[str, list[str]]
+    advertiser: str | None = None
+
+
 class RecipeMetadata(msgspec.Struct, omit_defaults=True):
     """RecipeResult metadata: the engine version and the overlays that were merged."""
 
@@ -86,7 +95,7 @@ class RecipeMetadata(msgspec.Struct, omit_defaults=True):
     version: str | None = None
     excludedOverlays: list[Any] | None = None
     constraintWarnings: list[dict[str, Any]] | None = None
-    selectedProfile: Any = None
+    selectedProfile: SelectedProfile | None = None
 
 
 class ResultCriteria(msgspec.Struct, omit_defaults=True):

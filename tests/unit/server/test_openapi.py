@@ -61,6 +61,22 @@ def test_a_library_recipe_validates_against_the_recipe_result_schema() -> None:
     jsonschema.validate(recipe.to_dict(), schema)
 
 
+def test_a_profiled_recipe_validates_against_the_recipe_result_schema() -> None:
+    from aicr.catalog.catalog import load_catalog
+    from aicr.recipe.criteria import Criteria
+
+    recipe = load_catalog().resolve(
+        Criteria(service="gke", accelerator="h100", intent="training", os="cos"),
+        profile="gpuStack=gke-default",
+    )
+    converted = msgspec.convert(recipe.to_dict(), models.RecipeResult)
+    assert converted.metadata is not None and converted.metadata.selectedProfile is not None
+    assert converted.metadata.selectedProfile.advertiser == "external"
+    doc = json.loads(generate())
+    schema = {"$ref": "#/components/schemas/RecipeResult", "components": doc["components"]}
+    jsonschema.validate(recipe.to_dict(), schema)
+
+
 def test_v2_operations_document_profiles_envelopes_and_415() -> None:
     doc = json.loads(generate())
     params = {p["name"]: p for p in doc["paths"]["/v2/recipe"]["get"]["parameters"]}
