@@ -78,6 +78,20 @@ def add_criteria_flags(parser: argparse.ArgumentParser) -> None:
     )
 
 
+def set_profile_default(args: Any, value: str | None) -> None:
+    """Config hook (`recipe.profile` of an AICRConfig): use `value` unless `--profile` was given.
+
+    Precedence flag > config: an explicit `--profile` is kept. The value is checked at once, with
+    the error `--profile` itself would give, so a bad config names the problem before resolving.
+    """
+    if value is None or getattr(args, "profile", None) is not None:
+        return
+    from aicr.recipe.profiles import parse_selection
+
+    parse_selection(value)
+    args.profile = value
+
+
 def load_criteria_file(uri: str, kubeconfig: str | None = None) -> dict[str, Any]:
     """The `spec` of a RecipeCriteria document (kind/apiVersion checked when present)."""
     from aicr.io.documents import load_document
