@@ -25,6 +25,18 @@ PRESENCE = "enabled"
 _MISSING = object()
 
 
+class _Owned:
+    """One component's profile-owned paths, the recipe's values there, and the profile label."""
+
+    __slots__ = ("component", "label", "overrides", "paths")
+
+    def __init__(self, component: str, paths: list[str], overrides: dict[str, Any], label: str) -> None:
+        self.component = component
+        self.paths = paths
+        self.overrides = overrides
+        self.label = label
+
+
 def check_profile_locks(doc: dict[str, Any], catalog: Catalog, opts: BundleOptions) -> None:
     """Raise on the first override that would change a profile-owned value."""
     profile = (doc.get("metadata") or {}).get("selectedProfile")
@@ -34,48 +46,37 @@ def check_profile_locks(doc: dict[str, Any], catalog: Catalog, opts: BundleOptio
 
     label = f"{profile.get('name')}={profile.get('value')}"
     refs = {ref["name"]: ref for ref in doc.get("componentRefs") or []}
-    for component, locked in sorted(profile["ownedPaths"].items()):
-        overrides = (refs.get(component) or {}).get("overrides") or {}
+    for component, paths in sorted(profile["ownedPaths"].items()):
+        owned = _Owned(component, paths, (refs.get(component) or {}).get("overrides") or {}, label)
         for key in override_keys(catalog, component):
             for path, raw in sorted((opts.set_values.get(key) or {}).items()):
-                _check(component, key, path, coerce(raw), raw, locked, overrides, label, "--set", True)
+                _check(owned, f"--set {key}:{path}={raw}", path, coerce(raw), raw)
             for path, value in sorted((opts.typed_values.get(key) or {}).items()):
-                _check(component, key, path, value, _json(value), locked, overrides, label,
-                       "--set-json/--set-file", False)  # fmt: skip
+                _check(owned, f"--set-json/--set-file {key}:{path}={_json(value)}", path, value, None)
             for path in opts.dynamic.get(key) or []:
-                hit = next((lp for lp in locked if lp != PRESENCE and vpaths.paths_intersect(lp, path)), None)
+                hit = next((p for p in paths if p != PRESENCE and vpaths.paths_intersect(p, path)), None)
                 if hit is not None:
-                    raise _locked(f"--dynamic {key}:{path}", component, hit, overrides, label)
+                    raise _locked(f"--dynamic {key}:{path}", owned, hit)
 
 
-def _check(
-    component: str,
-    key: str,
-    path: str,
-    value: Any,
-    shown: str,
-    locked: list[str],
-    overrides: dict[str, Any],
-    label: str,
-    flag: str,
-    scalar_flag: bool,
-) -> None:
+def _check(owned: _Owned, override: str, path: str, value: Any, raw: str | None) -> None:
+    """`raw` is the text of a `--set` (None for typed values, which are never coerced)."""
     if path == PRESENCE:
-        if PRESENCE in locked and value is not True:
-            raise _presence(f"{flag} {key}:{path}={shown}", component, label)
+        if PRESENCE in owned.paths and value is not True:
+            raise _presence(override, owned)
         return
-    for locked_path in locked:
+    for locked_path in owned.paths:
         if locked_path == PRESENCE or not vpaths.paths_intersect(locked_path, path):
             continue
-        given = _given_at(value, path, locked_path, scalar_flag)
+        given = _given_at(value, path, locked_path, raw is not None)
         if given is _MISSING:
             continue  # a map merged above the locked path that leaves it alone
-        current, found = vpaths.get_path(overrides, locked_path)
+        current, found = vpaths.get_path(owned.overrides, locked_path)
         same = found and type(given) is type(current) and given == current
-        if scalar_flag and found and isinstance(current, str) and shown == current:
+        if found and isinstance(current, str) and raw == current:
             same = True  # `--set c:p=1.10` over the string "1.10" keeps the string
         if not same:
-            raise _locked(f"{flag} {key}:{path}={shown}", component, locked_path, overrides, label)
+            raise _locked(override, owned, locked_path)
 
 
 def _given_at(value: Any, path: str, locked_path: str, scalar_flag: bool) -> Any:
@@ -104,21 +105,21 @@ class _Divergent:
         return 0
 
 
-def _locked(override: str, component: str, path: str, overrides: dict[str, Any], label: str) -> AicrError:
-    current, found = vpaths.get_path(overrides, path)
+def _locked(override: str, owned: _Owned, path: str) -> AicrError:
+    current, found = vpaths.get_path(owned.overrides, path)
     shown = _json(current) if found else "its recipe value"
     return AicrError(
         Code.INVALID_REQUEST,
-        f'{override} conflicts with profile {label}: path "{component}:{path}" is locked to {shown}; '
-        "choose another profile value when resolving the recipe (--profile) instead",
-        {"component": component, "path": path, "profile": label},
+        f'{override} conflicts with profile {owned.label}: path "{owned.component}:{path}" is locked to '
+        f"{shown}; choose another profile value when resolving the recipe (--profile) instead",
+        {"component": owned.component, "path": path, "profile": owned.label},
     )
 
 
-def _presence(override: str, component: str, label: str) -> AicrError:
+def _presence(override: str, owned: _Owned) -> AicrError:
     return AicrError(
         Code.INVALID_REQUEST,
-        f'{override} conflicts with profile {label}: component "{component}" is configured by the '
-        "profile and must stay in the bundle",
-        {"component": component, "path": PRESENCE, "profile": label},
+        f'{override} conflicts with profile {owned.label}: component "{owned.component}" is configured by '
+        "the profile and must stay in the bundle",
+        {"component": owned.component, "path": PRESENCE, "profile": owned.label},
     )
