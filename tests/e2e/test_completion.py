@@ -74,3 +74,17 @@ def test_unknown_shell_is_exit_2() -> None:
         [sys.executable, "-m", "aicr.cli.main", "completion", "tcsh"], capture_output=True, text=True
     )
     assert proc.returncode == 2 and "bash, zsh, fish, powershell" in proc.stderr
+
+
+def test_profile_values_come_from_the_declared_profiles() -> None:
+    from aicr.cli.completion import value_table
+
+    assert value_table()["--profile"] == (
+        "gpuStack=azure-managed",
+        "gpuStack=driver-installer",
+        "gpuStack=gke-default",
+        "gpuStack=oci-default",
+        "gpuStack=operator-managed",
+        "gpuStack=operator-plugin",
+    )
+    assert "gpuStack=gke-default" in script("fish")

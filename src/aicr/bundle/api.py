@@ -86,9 +86,11 @@ def plan_bundle(
     from importlib import import_module
 
     from aicr.bundle.deployers import MODULES
+    from aicr.bundle.profile_lock import check_profile_locks
 
     version = aicr_version or _aicr_version()
     enabled, order, excluded = components.select(doc, catalog, opts)
+    check_profile_locks(doc, catalog, opts)
     components.check_absent_overrides(doc, catalog, opts, enabled, excluded)
     comps = []
     for ref in components.order_refs(enabled, order):

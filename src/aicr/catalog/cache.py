@@ -89,6 +89,7 @@ def _code_signature() -> str:
     for name in (
         "compile.py",
         "models.py",
+        "profiles.py",
         "decode.py",
         "catalog.py",
         "../recipe/criteria.py",

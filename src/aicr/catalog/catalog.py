@@ -115,8 +115,12 @@ class Catalog:
         version: str | None = None,
         slurm_accounting_mode: str | None = None,
         explain: bool = False,
+        profile: str | None = None,
     ) -> RecipeResult:
-        """Resolve `criteria` to a RecipeResult (raises AicrError); `explain` fills `.provenance`."""
+        """Resolve `criteria` to a RecipeResult (raises AicrError); `explain` fills `.provenance`.
+
+        `profile` is `name=value` (a configuration profile value); None applies the default.
+        """
         from aicr.recipe.resolve import resolve
 
         recorder = None
@@ -132,13 +136,16 @@ class Catalog:
             version=version,
             slurm_accounting_mode=slurm_accounting_mode,
             recorder=recorder,
+            profile=profile,
         )
 
-    def query(self, criteria: Criteria, selector: str, *, snapshot: Any = None) -> Any:
+    def query(
+        self, criteria: Criteria, selector: str, *, snapshot: Any = None, profile: str | None = None
+    ) -> Any:
         """Resolve, hydrate component values, and select one value by dotted path."""
         from aicr.recipe.query import hydrate, select
 
-        return select(hydrate(self.resolve(criteria, snapshot=snapshot), self), selector)
+        return select(hydrate(self.resolve(criteria, snapshot=snapshot, profile=profile), self), selector)
 
     def component_values(self, ref: dict[str, Any]) -> dict[str, Any]:
         """Values of one resolved component: base values, values file, then overrides."""

@@ -21,6 +21,7 @@ from aicr.documents import (
     KIND_MIXIN,
     KIND_REGISTRY,
     KIND_VALIDATOR_CATALOG,
+    PROFILE_API_VERSIONS,
     READ_API_VERSIONS,
     VALIDATOR_CATALOG_API_VERSIONS,
 )
@@ -197,8 +198,9 @@ def _compile_overlays(resolved: dict[str, str], external: set[str]) -> tuple[dic
     for rel in _yaml_files(resolved, "overlays/"):
         doc = _read(resolved[rel], rel)
         if isinstance(doc, dict):
-            check_header(doc, rel, KIND_METADATA, READ_API_VERSIONS)
+            check_header(doc, rel, KIND_METADATA, READ_API_VERSIONS | PROFILE_API_VERSIONS)
         meta = decode(doc, models.RecipeMetadata, rel)
+        _check_profile_version(meta, rel)
         name = meta.metadata.name
         if not name.strip():
             raise AicrError(Code.INVALID_REQUEST, f"{rel}: metadata.name is required")
@@ -208,10 +210,6 @@ def _compile_overlays(resolved: dict[str, str], external: set[str]) -> tuple[dic
                 f'duplicate overlay name "{name}" in {overlays[name]["file"]} and {rel}',
                 {"name": name, "files": [overlays[name]["file"], rel]},
             )
-        if meta.spec.profile is not None:
-            raise AicrError(
-                Code.INVALID_REQUEST, f"{rel}: spec.profile is not supported by this version of aicr"
-            )
         overlays[name] = _compile_overlay(meta, rel)
         if rel == BASE_FILE:
             base_name = name
@@ -220,10 +218,32 @@ def _compile_overlays(resolved: dict[str, str], external: set[str]) -> tuple[dic
     return dict(sorted(overlays.items())), base_name
 
 
+def _check_profile_version(meta: models.RecipeMetadata, rel: str) -> None:
+    """reference/recipe.md §2: a profile needs a profile apiVersion, and that apiVersion needs one."""
+    profiled = meta.api_version in PROFILE_API_VERSIONS
+    if meta.spec.profile is not None and not profiled:
+        raise AicrError(
+            Code.INVALID_REQUEST,
+            f"{rel}: spec.profile requires apiVersion {' or '.join(sorted(PROFILE_API_VERSIONS))} "
+            f'(found "{meta.api_version}")',
+            {"file": rel, "field": "apiVersion"},
+        )
+    if profiled and meta.spec.profile is None:
+        raise AicrError(
+            Code.INVALID_REQUEST,
+            f'{rel}: apiVersion "{meta.api_version}" is for overlays that declare spec.profile',
+            {"file": rel, "field": "spec.profile"},
+        )
+
+
 def _compile_overlay(meta: models.RecipeMetadata, rel: str) -> dict[str, Any]:
     spec = meta.spec
     out: dict[str, Any] = {"name": meta.metadata.name, "file": rel}
     out.update(_builtins(spec))
+    if spec.profile is not None:
+        from aicr.catalog.profiles import compile_profile
+
+        out["profile"] = compile_profile(spec.profile, rel)
     out.pop("criteria", None)
     if spec.criteria is not None:
         if spec.criteria.nodes:

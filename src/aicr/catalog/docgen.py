@@ -103,6 +103,12 @@ def render_leaf(catalog: Catalog, name: str) -> list[str]:
     lines = [f"### {name}", "", usage, ""]
     lines.append("- applied overlays: " + " → ".join(_code(o) for o in applied))
     lines.append("- mixins: " + (", ".join(_code(m) for m in mixins) or "none"))
+    selected = doc["metadata"].get("selectedProfile")
+    if selected is not None:
+        lines.append(
+            f"- profile: `{selected['name']}` (default {_code(selected['value'])}; "
+            f"see [Profiles](#profiles) for the other values)"
+        )
     constraints = [f"`{c['name']} {c['value']}`" for c in doc.get("constraints") or []]
     lines.append("- constraints: " + ("; ".join(constraints) or "none"))
     lines.append("")
@@ -173,6 +179,55 @@ def render_mixins(catalog: Catalog) -> list[str]:
     return lines
 
 
+def render_profiles(catalog: Catalog) -> list[str]:
+    """Each profile declaration: where, its values and the value paths each one sets."""
+    lines: list[str] = []
+    for name, overlay in catalog.overlays.items():
+        decl = overlay.get("profile")
+        if not decl:
+            continue
+        lines.extend(
+            [
+                f"### {decl['name']} (declared by `{name}`)",
+                "",
+                " ".join(decl.get("description", "").split()),
+                "",
+            ]
+        )
+        rows = []
+        for value, fragment in decl["values"].items():
+            sets = [
+                f"{ref['name']}: "
+                + ", ".join(f"{p}={_flat(v)}" for p, v in _leaves(ref.get("overrides") or {}))
+                for ref in fragment.get("componentRefs") or []
+            ]
+            constraints = [f"{c['name']} {c['value']}" for c in fragment.get("constraints") or []]
+            label = _code(value) + (" (default)" if value == decl["default"] else "")
+            rows.append(
+                [
+                    label,
+                    _cell("; ".join(sets)),
+                    _cell("; ".join(constraints)),
+                    _cell(fragment.get("advertiser")),
+                ]
+            )
+        lines.extend(_table(["value", "sets", "constraints", "advertiser"], rows))
+        lines.append("")
+    return lines
+
+
+def _leaves(tree: dict[str, Any], prefix: str = "") -> list[tuple[str, Any]]:
+    out: list[tuple[str, Any]] = []
+    for key, value in tree.items():
+        path = f"{prefix}.{key}" if prefix else key
+        out.extend(_leaves(value, path) if isinstance(value, dict) else [(path, value)])
+    return out
+
+
+def _flat(value: Any) -> str:
+    return "true" if value is True else "false" if value is False else str(value)
+
+
 def render_validators(catalog: Catalog) -> list[str]:
     """The validator catalog, in execution order within each phase."""
     rows = []
@@ -206,6 +261,9 @@ def render(catalog: Catalog) -> str:
     for name in leaves:
         lines.extend(render_leaf(catalog, name))
     lines.extend(["## All overlays", "", *render_overlay_tree(catalog), ""])
+    lines.extend(["## Profiles", "", "Select a value with `aicr recipe --profile name=value`; without it the", ""
+                  "default applies. Bundles keep the paths a profile sets (see docs/recipe.md).", "",
+                  *render_profiles(catalog)])  # fmt: skip
     lines.extend(["## Component registry", "", *render_registry(catalog), "", "## Mixins", ""])
     lines.extend(render_mixins(catalog))
     lines.extend(["## Validator checks", "", *render_validators(catalog)])

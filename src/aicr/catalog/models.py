@@ -111,6 +111,30 @@ class Metadata(_Doc):
     annotations: dict[str, str] | None = None
 
 
+class ProfileComponentRef(_Doc):
+    """What a profile value may say about a component: its name and value overrides only."""
+
+    name: str
+    overrides: dict[str, Any] | None = None
+
+
+class ProfileValue(_Doc):
+    """One value of a configuration profile: the fragment applied when it is selected."""
+
+    component_refs: list[ProfileComponentRef] | None = None
+    constraints: list[Constraint] | None = None
+    advertiser: str = ""
+
+
+class Profile(_Doc):
+    """A configuration profile (ADR-015): one named choice with a default and closed values."""
+
+    name: str
+    default: str
+    values: dict[str, ProfileValue]
+    description: str = ""
+
+
 class RecipeSpec(_Doc):
     """Body of an overlay (RecipeMetadata)."""
 
@@ -120,7 +144,7 @@ class RecipeSpec(_Doc):
     constraints: list[Constraint] | None = None
     component_refs: list[ComponentRef] | None = None
     validation: Validation | None = None
-    profile: dict[str, Any] | None = None
+    profile: Profile | None = None
     resolution: Resolution | None = None
 
 

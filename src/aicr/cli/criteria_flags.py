@@ -25,7 +25,7 @@ NO_CRITERIA = (
 
 
 def add_criteria_flags(parser: argparse.ArgumentParser) -> None:
-    """--service, --accelerator/--gpu, --intent, --os, --platform, --nodes, -c, -s, --criteria-strict."""
+    """--service, --accelerator/--gpu, --intent, --os, --platform, --nodes, -c, -s, --profile, …"""
     from aicr.cli.flags import Once, OnceTrue
 
     group = parser.add_argument_group("criteria")
@@ -65,11 +65,31 @@ def add_criteria_flags(parser: argparse.ArgumentParser) -> None:
         help="Slurm recipes only: disabled (default), customer-managed or aicr-provided",
     )
     group.add_argument(
+        "--profile",
+        action=Once,
+        metavar="NAME=VALUE",
+        help="configuration profile value, e.g. gpuStack=operator-managed (default: the recipe's declared default)",
+    )
+    group.add_argument(
         "--criteria-strict",
         action=OnceTrue,
         default=env_bool("AICR_CRITERIA_STRICT"),
         help="accept only criteria values known to the embedded catalog (env AICR_CRITERIA_STRICT)",
     )
+
+
+def set_profile_default(args: Any, value: str | None) -> None:
+    """Config hook (`recipe.profile` of an AICRConfig): use `value` unless `--profile` was given.
+
+    Precedence flag > config: an explicit `--profile` is kept. The value is checked at once, with
+    the error `--profile` itself would give, so a bad config names the problem before resolving.
+    """
+    if value is None or getattr(args, "profile", None) is not None:
+        return
+    from aicr.recipe.profiles import parse_selection
+
+    parse_selection(value)
+    args.profile = value
 
 
 def load_criteria_file(uri: str, kubeconfig: str | None = None) -> dict[str, Any]:

@@ -82,6 +82,7 @@ def run(args: argparse.Namespace) -> int:
         version=recipe_version(),
         slurm_accounting_mode=args.slurm_accounting_mode,
         explain=explain,
+        profile=args.profile,
     )
     value = select(hydrate(result, catalog), args.selector)
     if result.provenance is not None:

@@ -27,6 +27,7 @@ CRITERIA_FLAGS: dict[str, str] = {
     "-s": "snapshot",
     "--snapshot": "snapshot",
     "--slurm-accounting-mode": "slurm_accounting_mode",
+    "--profile": "profile",
 }
 
 
@@ -165,6 +166,7 @@ def run(args: Any) -> int:
                 version=recipe_version(),
                 slurm_accounting_mode=args.slurm_accounting_mode,
                 explain=bool(getattr(args, "explain", False)),
+                profile=args.profile,
             )
     except AicrError as exc:
         if snapshot is None:

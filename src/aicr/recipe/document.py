@@ -3,7 +3,8 @@
 Edge (`load_recipe` reads the location) over a pure validator (`validate_recipe`). Strict, as
 DESIGN.md asks: a wrong kind or apiVersion, an unknown field anywhere in the known structure, or
 a value of the wrong type is INVALID_REQUEST naming the field. Readers accept the apiVersions
-`aicr.nvidia.com/v1alpha1`, `aicr.run/v1alpha2` and `aicr.run/v1`. A JSON document is parsed with
+`aicr.nvidia.com/v1alpha1`, `aicr.run/v1alpha2` and `aicr.run/v1`, and the profiled
+`aicr.run/v1alpha3` and `aicr.run/v1beta2`. A JSON document is parsed with
 `json`; YAML goes through the fast subset reader first (no PyYAML import on the bundle hot path)
 and falls back to the strict loader for anything outside that subset.
 """
@@ -22,7 +23,8 @@ if TYPE_CHECKING:
     from aicr.recipe.result import RecipeResult
 
 KIND = "RecipeResult"
-API_VERSIONS = ("aicr.nvidia.com/v1alpha1", "aicr.run/v1alpha2", "aicr.run/v1")
+API_VERSIONS = ("aicr.nvidia.com/v1alpha1", "aicr.run/v1alpha2", "aicr.run/v1alpha3", "aicr.run/v1",
+                "aicr.run/v1beta2")  # fmt: skip
 
 _TOP = ("kind", "apiVersion", "metadata", "criteria", "constraints", "componentRefs", "deploymentOrder",
         "validation", "configuration")  # fmt: skip
@@ -111,6 +113,8 @@ def validate_recipe(doc: Any, source: str) -> dict[str, Any]:
         )
     if "metadata" in doc:
         _check_keys(doc["metadata"], _METADATA, "metadata", source)
+        if doc["metadata"].get("selectedProfile") is not None:
+            _check_selected_profile(doc["metadata"]["selectedProfile"], source)
     if "criteria" in doc:
         criteria = _check_keys(doc["criteria"], _CRITERIA, "criteria", source)
         for key, value in criteria.items():
@@ -130,6 +134,21 @@ def validate_recipe(doc: Any, source: str) -> dict[str, Any]:
     if "configuration" in doc and not isinstance(doc["configuration"], dict):
         raise _fail(source, 'field "configuration" must be a mapping', "configuration")
     return doc
+
+
+def _check_selected_profile(profile: Any, source: str) -> None:
+    """`metadata.selectedProfile{name, value, advertiser?, ownedPaths{component: [path]}}`."""
+    where = "metadata.selectedProfile"
+    _check_keys(profile, ("name", "value", "advertiser", "ownedPaths"), where, source)
+    for key in ("name", "value"):
+        if not isinstance(profile.get(key), str) or not profile[key]:
+            raise _fail(source, f'field "{where}.{key}" must be a non-empty string', f"{where}.{key}")
+    if "advertiser" in profile:
+        _check_type(profile["advertiser"], str, "a string", f"{where}.advertiser", source)
+    owned = profile.get("ownedPaths") or {}
+    _check_type(owned, dict, "a mapping", f"{where}.ownedPaths", source)
+    for component, paths in owned.items():
+        _string_list(paths, f"{where}.ownedPaths.{component}", source)
 
 
 def _list(doc: dict[str, Any], key: str, source: str) -> list[Any]:

@@ -6,7 +6,9 @@ normal path pays a single `is None` test per overlay. Paths name what a user see
 `components.<name>.dependencyRefs.<dep>`, `components.<name>.values.<dotted.path>`,
 `constraints.<name>`, `validation.<phase>.checks.<check>`, `validation.<phase>.constraints.<name>`.
 Layers: `registry` (component registry defaults), `values-file` (a component values file),
-`overlay` (file and line), `mixin` (file and line), `set` (a `--set` at bundle or query time).
+`overlay` (file and line), `mixin` (file and line), `profile` (the selected configuration profile
+value, `name=value`, with the file and line of its declaration), `set` (a `--set` at bundle or
+query time).
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Any
 
-LAYERS = ("registry", "values-file", "overlay", "mixin", "set")
+LAYERS = ("registry", "values-file", "overlay", "mixin", "profile", "set")
 
 
 class Origin:

@@ -10,7 +10,7 @@ then finalise (dependencies, deployment order, registry defaults, coherence).
 from __future__ import annotations
 
 from aicr import logs
-from aicr.documents import API_VERSION, KIND_RESULT
+from aicr.documents import API_VERSION, KIND_RESULT, PROFILED_RESULT_API_VERSION
 from aicr.errors import AicrError
 from aicr.recipe.accounting import apply_mode, configuration_block, parse_mode
 from aicr.recipe.coverage import check_completeness, check_joint_sufficiency
@@ -33,11 +33,12 @@ if TYPE_CHECKING:
 class _Build:
     """Merged spec and bookkeeping for one set of leaves."""
 
-    __slots__ = ("applied", "spec")
+    __slots__ = ("applied", "profile", "spec")
 
     def __init__(self, spec: Spec, applied: list[str]) -> None:
         self.spec = spec
         self.applied = applied
+        self.profile: dict[str, Any] | None = None  # metadata.selectedProfile once applied
 
 
 def _origin(recorder: Recorder | None, overlay: dict[str, Any]) -> Origin | None:
@@ -74,23 +75,35 @@ def resolve(
     version: str | None = None,
     slurm_accounting_mode: str | None = None,
     recorder: Recorder | None = None,
+    profile: str | None = None,
 ) -> RecipeResult:
     """Resolve `criteria` against `catalog` (and, when given, a Snapshot document).
 
     `slurm_accounting_mode` (disabled | customer-managed | aicr-provided) applies to Slurm
-    recipes only; a Slurm recipe records `disabled` when it is not given. With a `recorder`,
-    every field's provenance is recorded (`RecipeResult.provenance`).
+    recipes only; a Slurm recipe records `disabled` when it is not given. `profile`
+    (`name=value`) selects a configuration profile value; without it the declared default
+    applies. With a `recorder`, every field's provenance is recorded (`RecipeResult.provenance`).
     """
+    from aicr.recipe.profiles import (
+        apply_profile,
+        check_not_excluded,
+        parse_selection,
+        reachable_declarations,
+    )
+
     if slurm_accounting_mode is not None:
         slurm_accounting_mode = parse_mode(slurm_accounting_mode)
+    selection = parse_selection(profile)
     criteria.validate(catalog.allowed_values(strict=criteria_strict))
     overlays = catalog.overlays
     leaves = select_leaves(criteria, overlays, catalog.base_name)
     excluded: list[dict[str, Any]] = []
     warnings: list[dict[str, Any]] = []
+    declared: list[str] = []
     if snapshot is not None:
         from aicr.recipe.snapshot_mode import exclude_failing_leaves, exclude_mixin_failures
 
+        declared = reachable_declarations(catalog, leaves)
         leaves = exclude_failing_leaves(leaves, snapshot, excluded, warnings)
         build = _merge(catalog, leaves)
         survivors = exclude_mixin_failures(catalog, leaves, build.spec, snapshot, excluded, warnings)
@@ -123,6 +136,8 @@ def resolve(
             )
     elif excluded:
         logs.warn("some overlays were excluded due to constraint failures", excluded_count=len(excluded))
+    check_not_excluded(declared, build.applied, str(criteria), details)
+    build.profile = apply_profile(build.spec, catalog, build.applied, selection, str(criteria), snapshot)
     mode = apply_mode(build.spec.refs, slurm_accounting_mode, str(criteria))
     return _finalize(catalog, criteria, build, excluded, warnings, version, mode)
 
@@ -160,7 +175,11 @@ def _finalize(
         meta["excludedOverlays"] = excluded
     if warnings:
         meta["constraintWarnings"] = warnings
-    doc: dict[str, Any] = {"kind": KIND_RESULT, "apiVersion": API_VERSION, "metadata": meta}
+    api_version = API_VERSION
+    if build.profile is not None:
+        meta["selectedProfile"] = build.profile
+        api_version = PROFILED_RESULT_API_VERSION  # reference/recipe.md §2: profiled results
+    doc: dict[str, Any] = {"kind": KIND_RESULT, "apiVersion": api_version, "metadata": meta}
     doc["criteria"] = criteria.to_dict()
     if accounting_mode is not None:
         doc["configuration"] = configuration_block(accounting_mode)

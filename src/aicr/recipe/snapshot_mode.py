@@ -64,6 +64,13 @@ def _evaluate(
     return passed, actual, reason
 
 
+def evaluate_constraint(
+    constraint: dict[str, Any], snapshot: dict[str, Any], source: str
+) -> tuple[bool, str, str | None]:
+    """(passed, actual, reason-when-failed) for one constraint from `source`, logged like the rest."""
+    return _evaluate(constraint, snapshot, source)
+
+
 def _outcome(constraint: dict[str, Any], snapshot: dict[str, Any]) -> tuple[bool, str, str | None]:
     if not constraint.get("name"):
         raise AicrError(Code.INVALID_REQUEST, "constraint name is required for snapshot evaluation")

@@ -25,6 +25,7 @@ from aicr.server.service import RecipeService
 from aicr.server.settings import Settings
 from aicr.server.state import SERVICE_NAME, STATE_KEY, ServerState
 from aicr.server.ui import UI_HANDLERS
+from aicr.server.v2_handlers import V2_HANDLERS
 from aicr.version import VERSION
 
 TYPE_CHECKING = False
@@ -68,7 +69,7 @@ def create_app(catalog: Catalog | None = None, settings: Settings | None = None)
         service.close()
 
     litestar = Litestar(
-        route_handlers=[*HANDLERS, *UI_HANDLERS],
+        route_handlers=[*HANDLERS, *V2_HANDLERS, *UI_HANDLERS],
         state=State({STATE_KEY: state}),
         exception_handlers={
             ApiError: _api_error,

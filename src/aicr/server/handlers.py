@@ -50,6 +50,13 @@ def _criteria_error(exc: AicrError, message: str) -> Exception:
     return exc
 
 
+def _reject_profile(params: Any, message: str) -> None:
+    """/v1 takes no profile (reference/surface.md §3): the profile-aware routes are /v2."""
+    if "profile" in params:
+        error = "profile is not supported on /v1; use the /v2 routes to choose a profile"
+        raise ApiError(Code.INVALID_REQUEST, message, {"error": error, "param": "profile"})
+
+
 async def _decode(state: ServerState, body: bytes, *, yaml_body: bool) -> Any:
     if len(body) > _OFF_LOOP_BYTES:
         return await state.service.blocking(lambda: parsing.decode_body(body, yaml_body=yaml_body))
@@ -134,6 +141,7 @@ async def get_recipe(
     """The RecipeResult for the criteria in the query string (with `provenance` if explain=true)."""
     state = _state(request)
     params = parsing.first_values(request.scope["query_string"])
+    _reject_profile(params, "Invalid recipe criteria")
     try:
         criteria = parsing.criteria_from_params(params, state.service.allowed_values())
         explained = parse_bool("explain", params["explain"]) if params.get("explain") else False
@@ -176,6 +184,7 @@ async def get_query(
     """The JSON value at `selector` in the hydrated recipe for the query-string criteria."""
     state = _state(request)
     params = parsing.first_values(request.scope["query_string"])
+    _reject_profile(params, "Invalid query criteria")
     if "selector" not in params:
         raise ApiError(
             Code.INVALID_REQUEST, "Invalid query criteria", {"error": "selector is required on /v1/query"}
@@ -255,6 +264,7 @@ async def post_bundle(
     """A zip of the bundle for the RecipeResult body, with the query parameters as bundle flags."""
     state = _state(request)
     params = parsing.all_values(request.scope["query_string"])
+    _reject_profile(params, "Invalid query parameters")
     deployer_name, options = _bundle_request_options(params)
     content_type = parsing.media_type(request.headers.get("content-type", ""))
     try:
@@ -269,6 +279,12 @@ async def post_bundle(
         raise ApiError(Code.INVALID_REQUEST, "Recipe must contain at least one component reference")
     recipe = _checked_recipe(state, doc)
     _select_bundlers(params.get("bundlers", []), recipe, options)
+    return await bundle_response(state, recipe, deployer_name, options)
+
+
+async def bundle_response(state: ServerState, recipe: dict[str, Any], deployer_name: str,
+                          options: dict[str, Any]) -> Stream:  # fmt: skip
+    """Build the bundle and stream it as `bundles.zip` with the X-Bundle-* headers."""
     try:
         archive = await state.service.bundle(recipe, deployer_name, options)
     except AicrError as exc:

@@ -79,6 +79,15 @@ class ComponentRef(msgspec.Struct, omit_defaults=True):
     healthCheckSkip: bool | None = None
 
 
+class SelectedProfile(msgspec.Struct, omit_defaults=True):
+    """The configuration profile value a recipe was resolved with, and the paths it owns."""
+
+    name: str
+    value: str
+    ownedPaths: dict[str, list[str]]
+    advertiser: str | None = None
+
+
 class RecipeMetadata(msgspec.Struct, omit_defaults=True):
     """RecipeResult metadata: the engine version and the overlays that were merged."""
 
@@ -86,7 +95,7 @@ class RecipeMetadata(msgspec.Struct, omit_defaults=True):
     version: str | None = None
     excludedOverlays: list[Any] | None = None
     constraintWarnings: list[dict[str, Any]] | None = None
-    selectedProfile: Any = None
+    selectedProfile: SelectedProfile | None = None
 
 
 class ResultCriteria(msgspec.Struct, omit_defaults=True):
@@ -104,7 +113,13 @@ class RecipeResult(msgspec.Struct, omit_defaults=True):
     """A resolved, version-locked recipe (also the POST /v1/bundle body)."""
 
     kind: Literal["RecipeResult"]
-    apiVersion: Literal["aicr.nvidia.com/v1alpha1", "aicr.run/v1alpha2", "aicr.run/v1"]
+    apiVersion: Literal[
+        "aicr.nvidia.com/v1alpha1",
+        "aicr.run/v1alpha2",
+        "aicr.run/v1alpha3",
+        "aicr.run/v1",
+        "aicr.run/v1beta2",
+    ]
     componentRefs: list[ComponentRef]
     metadata: RecipeMetadata | None = None
     criteria: ResultCriteria | None = None

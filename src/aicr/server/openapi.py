@@ -17,6 +17,7 @@ import msgspec
 
 from aicr.bundle.options import DEPLOYERS
 from aicr.documents import READ_API_VERSIONS
+from aicr.recipe.accounting import MODES
 from aicr.recipe.criteria import ANY, FIELDS, STATIC_VALUES
 from aicr.server import models
 from aicr.server.limits import MAX_NODES
@@ -35,6 +36,7 @@ _ERRORS = {
     "400": "Invalid request (bad criteria, parameters or body)",
     "404": "Not found (unknown selector path or catalog entry)",
     "413": "Request body exceeds the size limit (1 MiB recipe/query, 8 MiB bundle)",
+    "415": "Unsupported Content-Type (/v2 takes exactly application/json or application/x-yaml)",
     "429": "Rate limit exceeded (see Retry-After and X-RateLimit-* headers)",
     "500": "Internal error",
     "503": "Service unavailable (catalog still loading)",
@@ -42,6 +44,8 @@ _ERRORS = {
 }
 _GET_ERRORS = ("400", "404", "429", "500", "503", "504")
 _POST_ERRORS = ("400", "404", "413", "429", "500", "503", "504")
+_V2_POST_ERRORS = ("400", "404", "413", "415", "429", "500", "503", "504")
+_V2_TYPES = ("application/x-yaml",)
 
 # (path, method) -> responses and request body. A model name refers to models.COMPONENTS.
 _OPERATIONS: dict[tuple[str, str], dict[str, Any]] = {
@@ -67,8 +71,25 @@ _OPERATIONS: dict[tuple[str, str], dict[str, Any]] = {
         "errors": _POST_ERRORS,
         "body": ("RecipeResult", ()),
     },
+    ("/v2/recipe", "get"): {"200": ("RecipeResult", "The resolved recipe"), "errors": _GET_ERRORS},
+    ("/v2/recipe", "post"): {
+        "200": ("RecipeResult", "The resolved recipe"),
+        "errors": _V2_POST_ERRORS,
+        "body": ("RecipeRequestV2", _V2_TYPES),
+    },
+    ("/v2/query", "get"): {"200": ("any", "The selected value"), "errors": _GET_ERRORS},
+    ("/v2/query", "post"): {
+        "200": ("any", "The selected value"),
+        "errors": _V2_POST_ERRORS,
+        "body": ("QueryRequestV2", _V2_TYPES),
+    },
+    ("/v2/bundle", "post"): {
+        "200": ("zip", "The bundle as a zip archive"),
+        "errors": _V2_POST_ERRORS,
+        "body": ("RecipeResult", _V2_TYPES),
+    },
 }
-_REQUIRED_PARAMS = {("/v1/query", "get"): {"selector"}}
+_REQUIRED_PARAMS = {("/v1/query", "get"): {"selector"}, ("/v2/query", "get"): {"selector"}}
 
 
 def build_openapi(app: Litestar) -> dict[str, Any]:
@@ -118,19 +139,31 @@ def _query_params() -> dict[str, dict[str, Any]]:
     return params
 
 
+_PROFILE = {"type": "string", "pattern": r"^([A-Za-z0-9._-]+=[A-Za-z0-9._-]+)?$"}
+_SLURM_MODE = {"type": "string", "enum": ["", *MODES]}
+
+
+def _v2_query_params() -> dict[str, dict[str, Any]]:
+    return {**_query_params(), "profile": _PROFILE, "slurmAccountingMode": _SLURM_MODE}
+
+
+_BUNDLE_PARAMS: dict[str, dict[str, Any]] = {
+    "deployer": {"type": "string", "enum": sorted(DEPLOYERS)},
+    "nodes": {"type": "string", "pattern": _NODES_OR_EMPTY},
+    "serial": {"type": "string", "enum": ["", *_GO_TRUE, *_GO_FALSE]},
+    "attest": {"type": "string", "enum": ["", *_GO_FALSE]},  # attestation is not offered
+    "vendor-charts": {"type": "string", "enum": ["", *_GO_FALSE]},
+}
 _PARAMETERS: dict[tuple[str, str], dict[str, dict[str, Any]]] = {
     ("/v1/recipe", "get"): {
         **_query_params(),
         "explain": {"type": "string", "enum": ["", *_GO_TRUE, *_GO_FALSE]},
     },
     ("/v1/query", "get"): _query_params(),
-    ("/v1/bundle", "post"): {
-        "deployer": {"type": "string", "enum": sorted(DEPLOYERS)},
-        "nodes": {"type": "string", "pattern": _NODES_OR_EMPTY},
-        "serial": {"type": "string", "enum": ["", *_GO_TRUE, *_GO_FALSE]},
-        "attest": {"type": "string", "enum": ["", *_GO_FALSE]},  # attestation is not offered
-        "vendor-charts": {"type": "string", "enum": ["", *_GO_FALSE]},
-    },
+    ("/v1/bundle", "post"): _BUNDLE_PARAMS,
+    ("/v2/recipe", "get"): _v2_query_params(),
+    ("/v2/query", "get"): _v2_query_params(),
+    ("/v2/bundle", "post"): _BUNDLE_PARAMS,
 }
 
 
@@ -173,7 +206,33 @@ def _criteria_schemas() -> dict[str, Any]:
         "required": ["spec"],
         "additionalProperties": False,
     }
-    return {"CriteriaSpec": spec, "RecipeCriteria": document}
+    return {"CriteriaSpec": spec, "RecipeCriteria": document, **_v2_envelopes()}
+
+
+def _v2_envelopes() -> dict[str, Any]:
+    """RecipeRequestV2 `{criteria, profile?, slurmAccountingMode?}` and QueryRequestV2 (+ selector)."""
+    properties: dict[str, Any] = {
+        "criteria": {"$ref": REF.format(name="CriteriaSpec")},
+        "profile": {"anyOf": [{**_PROFILE, "description": "name=value, e.g. gpuStack=gke-default"},
+                              {"type": "null"}]},
+        "slurmAccountingMode": {"anyOf": [_SLURM_MODE, {"type": "null"}]},
+    }  # fmt: skip
+    recipe = {
+        "type": "object",
+        "title": "RecipeRequestV2",
+        "description": "POST /v2/recipe body.",
+        "properties": properties,
+        "required": ["criteria"],
+        "additionalProperties": False,
+    }
+    query = {
+        **recipe,
+        "title": "QueryRequestV2",
+        "description": "POST /v2/query body; the selector is required ('' or '.' selects everything).",
+        "properties": {**properties, "selector": {"type": "string"}},
+        "required": ["criteria", "selector"],
+    }
+    return {"RecipeRequestV2": recipe, "QueryRequestV2": query}
 
 
 def _responses(spec: dict[str, Any]) -> dict[str, Any]:

@@ -131,6 +131,8 @@ class RecipeService:
         params = first_values(query_string)
         if params.get("explain"):  # explained answers take the handler's path (own cache key)
             return None
+        if "profile" in params:
+            return None  # /v1 rejects profile input; the handler says so
         try:
             criteria = criteria_from_params(params, catalog.allowed_values())
             self.settings.allowlist.check(criteria)
@@ -143,50 +145,73 @@ class RecipeService:
             return None
         return ("query", criteria.key(), selector)
 
-    async def recipe(self, criteria: Criteria, *, explain: bool = False) -> bytes:
+    async def recipe(
+        self,
+        criteria: Criteria,
+        profile: str | None = None,
+        slurm_mode: str | None = None,
+        *,
+        explain: bool = False,
+    ) -> bytes:
         """The RecipeResult for `criteria` as JSON bytes (allowlists checked first).
 
+        `profile` (`name=value`) and `slurm_mode` are the /v2 inputs; /v1 never passes them.
         With `explain`, the document gains `provenance` (RecipeResult.provenance, keyed by path).
         """
         self.settings.allowlist.check(criteria)
-        key = ("recipe", criteria.key(), "explain") if explain else ("recipe", criteria.key())
+        key = ("recipe", *_variant(criteria, profile, slurm_mode), *(("explain",) if explain else ()))
         body = self.cached(key, "recipe")
         if body is not None:
             return body
         catalog = self.require_catalog()
 
         def compute() -> bytes:
-            result = catalog.resolve(criteria, version=self.version, explain=explain)
+            result = catalog.resolve(
+                criteria,
+                version=self.version,
+                profile=profile,
+                slurm_accounting_mode=slurm_mode,
+                explain=explain,
+            )
             if result.provenance is None:
                 return encode(result.doc)
             return encode({**result.doc, "provenance": result.provenance})
 
         return await self._shared(key, compute)
 
-    async def query(self, criteria: Criteria, selector: str) -> bytes:
+    async def query(
+        self, criteria: Criteria, selector: str, profile: str | None = None, slurm_mode: str | None = None
+    ) -> bytes:
         """The value at `selector` in the hydrated recipe, as JSON bytes."""
         from aicr.recipe.query import select
 
         self.settings.allowlist.check(criteria)
-        key = ("query", criteria.key(), selector)
+        variant = _variant(criteria, profile, slurm_mode)
+        key = ("query", *variant, selector)
         body = self.cached(key, "query")
         if body is not None:
             return body
         self.require_catalog()
-        return await self._shared(key, lambda: encode(select(self._hydrated_doc(criteria), selector)))
+        return await self._shared(
+            key, lambda: encode(select(self._hydrated_doc(criteria, variant, profile, slurm_mode), selector))
+        )
 
-    def _hydrated_doc(self, criteria: Criteria) -> dict[str, Any]:
+    def _hydrated_doc(
+        self, criteria: Criteria, key: tuple[Any, ...], profile: str | None, slurm_mode: str | None
+    ) -> dict[str, Any]:
         """Resolve and hydrate (worker thread); hydrated documents are kept in a small LRU."""
         from aicr.recipe.query import hydrate
 
-        key = criteria.key()
         with self._hydrated_lock:
             doc = self._hydrated.get(key)
             if doc is not None:
                 self._hydrated.move_to_end(key)
                 return doc
         catalog = self.require_catalog()
-        doc = hydrate(catalog.resolve(criteria, version=self.version), catalog)
+        result = catalog.resolve(
+            criteria, version=self.version, profile=profile, slurm_accounting_mode=slurm_mode
+        )
+        doc = hydrate(result, catalog)
         with self._hydrated_lock:
             self._hydrated[key] = doc
             while len(self._hydrated) > _HYDRATED_ENTRIES:
@@ -230,3 +255,10 @@ class RecipeService:
         """Run a CPU-heavy step (large body parsing) off the event loop."""
         loop = asyncio.get_running_loop()
         return await loop.run_in_executor(self._compute, fn)
+
+
+def _variant(criteria: Criteria, profile: str | None, slurm_mode: str | None) -> tuple[Any, ...]:
+    """The cache key part of one resolution: /v1's key alone when no /v2 input is given."""
+    if profile is None and slurm_mode is None:
+        return (criteria.key(),)
+    return (criteria.key(), profile, slurm_mode)

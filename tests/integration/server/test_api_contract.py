@@ -1,7 +1,7 @@
 """The aicrd API contract: reference/surface.md §8 cases 16-29 over real HTTP.
 
-Deliberate differences from the reference, from issue 6: unknown paths are 404 (the reference
-answers them like GET /), and the v2 routes and profile rejection do not exist here.
+Deliberate difference from the reference, from issue 6: unknown paths are 404 (the reference
+answers them like GET /). The /v2 routes are covered in test_v2_contract.py.
 """
 
 from __future__ import annotations
@@ -50,7 +50,7 @@ def test_case17_root_lists_sorted_routes_and_unknown_paths_are_404(client: httpx
     root = client.get("/")
     assert root.status_code == 200
     assert root.json() == {
-        "routes": ["/v1/bundle", "/v1/query", "/v1/recipe"],
+        "routes": ["/v1/bundle", "/v1/query", "/v1/recipe", "/v2/bundle", "/v2/query", "/v2/recipe"],
         "service": "aicrd",
         "version": "0.1.0",
     }

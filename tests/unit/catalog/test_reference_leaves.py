@@ -117,13 +117,17 @@ def summary(catalog: Catalog, name: str) -> dict[str, Any]:
         if ref.get("dependencyRefs"):
             entry["dependencyRefs"] = sorted(ref["dependencyRefs"])
         components[ref["name"]] = entry
-    out: dict[str, Any] = {
-        "criteria": docgen.stated_criteria(catalog.overlays[name]),
+    out: dict[str, Any] = {"criteria": docgen.stated_criteria(catalog.overlays[name])}
+    selected = doc["metadata"].get("selectedProfile")
+    if selected is not None:  # the default value; tests/golden/profiles/ holds every value
+        out["apiVersion"] = doc["apiVersion"]
+        out["selectedProfile"] = f"{selected['name']}={selected['value']}"
+    out.update({
         "appliedOverlays": doc["metadata"]["appliedOverlays"],
         "constraints": {c["name"]: c["value"] for c in doc.get("constraints") or []},
         "components": components,
         "deploymentOrder": doc["deploymentOrder"],
-    }
+    })  # fmt: skip
     if "configuration" in doc:
         out["configuration"] = doc["configuration"]
     return out

@@ -23,7 +23,7 @@ from aicr.errors import AicrError
 
 SPECS = {"recipe": RECIPE, "snapshot": SNAPSHOT, "bundle": BUNDLE}
 
-PLAIN_VALUES = ["x", "out.yaml", "true", "false", "4", "-1", "-.5", "c:d=e", "k=v:NoSchedule"]
+PLAIN_VALUES = ["x", "out.yaml", "true", "false", "4", "-1", "-.5", "c:d=e", "k=v:NoSchedule", "gpuStack=x"]
 AWKWARD_VALUES = [
     "x",
     "out.yaml",
@@ -151,6 +151,20 @@ def test_config_lines_are_left_to_argparse(argv: list[str]) -> None:
     assert parse_fast(argv, SPECS[argv[0]]) is None
     outcome = _argparse_outcome(argv, argv[0])
     assert outcome[0] == "ok" and outcome[1]["config"] in ("c.yaml", "c.json", "https://example.com/c.yaml")
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["recipe", "--service", "aks", "--profile", "gpuStack=operator-managed"],
+        ["recipe", "--service=gke", "--profile=gpuStack=driver-installer", "-o", "r.yaml"],
+        ["recipe", "--profile", "gpuStack=a", "--profile", "gpuStack=b"],
+        ["recipe", "--profile"],
+    ],
+)
+def test_profile_flag_reads_the_same_on_both_paths(argv: list[str]) -> None:
+    assert "--profile" in RECIPE.values
+    _check(argv, "recipe")
 
 
 @pytest.mark.parametrize(

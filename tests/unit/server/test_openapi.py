@@ -26,7 +26,8 @@ def test_document_shape() -> None:
     assert operations == {
         ("/", "get"), ("/health", "get"), ("/ready", "get"), ("/metrics", "get"), ("/openapi.json", "get"),
         ("/v1/recipe", "get"), ("/v1/recipe", "post"), ("/v1/query", "get"), ("/v1/query", "post"),
-        ("/v1/bundle", "post"),
+        ("/v1/bundle", "post"), ("/v2/recipe", "get"), ("/v2/recipe", "post"), ("/v2/query", "get"),
+        ("/v2/query", "post"), ("/v2/bundle", "post"),
     }  # fmt: skip
     params = {p["name"]: p for p in doc["paths"]["/v1/query"]["get"]["parameters"]}
     assert params["selector"]["required"] is True
@@ -58,3 +59,33 @@ def test_a_library_recipe_validates_against_the_recipe_result_schema() -> None:
     doc = json.loads(generate())
     schema = {"$ref": "#/components/schemas/RecipeResult", "components": doc["components"]}
     jsonschema.validate(recipe.to_dict(), schema)
+
+
+def test_a_profiled_recipe_validates_against_the_recipe_result_schema() -> None:
+    from aicr.catalog.catalog import load_catalog
+    from aicr.recipe.criteria import Criteria
+
+    recipe = load_catalog().resolve(
+        Criteria(service="gke", accelerator="h100", intent="training", os="cos"),
+        profile="gpuStack=gke-default",
+    )
+    converted = msgspec.convert(recipe.to_dict(), models.RecipeResult)
+    assert converted.metadata is not None and converted.metadata.selectedProfile is not None
+    assert converted.metadata.selectedProfile.advertiser == "external"
+    doc = json.loads(generate())
+    schema = {"$ref": "#/components/schemas/RecipeResult", "components": doc["components"]}
+    jsonschema.validate(recipe.to_dict(), schema)
+
+
+def test_v2_operations_document_profiles_envelopes_and_415() -> None:
+    doc = json.loads(generate())
+    params = {p["name"]: p for p in doc["paths"]["/v2/recipe"]["get"]["parameters"]}
+    assert {"profile", "slurmAccountingMode"} <= set(params)
+    assert {p["name"]: p for p in doc["paths"]["/v2/query"]["get"]["parameters"]}["selector"][
+        "required"
+    ] is True
+    post = doc["paths"]["/v2/recipe"]["post"]
+    assert set(post["requestBody"]["content"]) == {"application/json", "application/x-yaml"}
+    assert "415" in post["responses"]
+    envelope = doc["components"]["schemas"]["QueryRequestV2"]
+    assert envelope["required"] == ["criteria", "selector"]
