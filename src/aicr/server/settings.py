@@ -18,6 +18,7 @@ if TYPE_CHECKING:
     from collections.abc import Iterable, Mapping
 
 MIB = 1024 * 1024
+_GO_TRUE = frozenset({"1", "t", "T", "TRUE", "true", "True"})  # strconv.ParseBool; anything else is off
 LOG_LEVELS = ("debug", "info", "warn", "warning", "error")
 # (variable, default, meaning) for `aicrd --help`: every setting `Settings.from_env` reads.
 ENVIRONMENT = (
@@ -41,6 +42,7 @@ ENVIRONMENT = (
     ("AICR_ALLOWED_ACCELERATORS", "(all)", "comma-separated accelerators"),
     ("AICR_ALLOWED_INTENTS", "(all)", "comma-separated intents"),
     ("AICR_ALLOWED_OS", "(all)", "comma-separated operating systems"),
+    ("AICR_ALLOW_VENDOR_CHARTS", "false", "allow /v1/bundle?vendor-charts=true (server-side chart pulls)"),
 )
 
 
@@ -80,6 +82,7 @@ class Settings:
     cache_bytes: int = 128 * MIB
     bundle_concurrency: int = 4
     allowlist: Allowlist = field(default_factory=Allowlist)
+    allow_vendor_charts: bool = False  # AICR_ALLOW_VENDOR_CHARTS; the pulls run from this server
 
     @classmethod
     def from_env(
@@ -103,6 +106,7 @@ class Settings:
             max_header_bytes=_integer(env, "AICR_MAX_HEADER_BYTES", 64 * 1024, low=1024),
             max_connections=_integer(env, "AICR_MAX_CONNECTIONS", 1024, low=16),
             allowlist=Allowlist.from_env(env, valid),
+            allow_vendor_charts=env.get("AICR_ALLOW_VENDOR_CHARTS", "").strip() in _GO_TRUE,
         )
 
     @property

@@ -102,6 +102,8 @@ def fleet_yaml(plan: BundlePlan, folder: Folder, previous: str) -> dict[str, Any
             "disablePreProcess": True,
         },
     }
+    if folder.vendored is not None:
+        doc["helm"]["disableDependencyUpdate"] = True  # the archive is in charts/
     if previous:
         doc["dependsOn"] = [{"name": previous}]
     return doc

@@ -105,7 +105,20 @@ def folder_values(folder: Folder) -> tuple[str, str]:
 
 def add_chart_files(tree: BundleTree, folder: Folder, plan: BundlePlan) -> None:
     """Chart.yaml and templates/* of a wrapper chart folder."""
-    tree.add(f"{folder.dir}/Chart.yaml", charts.wrapper_chart(folder, plan.aicr_version))
+    add_wrapper_chart(tree, folder.dir, folder, plan)
+
+
+def add_wrapper_chart(tree: BundleTree, path: str, folder: Folder, plan: BundlePlan) -> None:
+    """`<path>/Chart.yaml`, plus `<path>/charts/<chart>-<version>.tgz` for a vendored chart."""
+    tree.add(f"{path}/Chart.yaml", charts.wrapper_chart(folder, plan.aicr_version))
+    vendored = folder.vendored
+    if vendored is not None:
+        tree.add(f"{path}/charts/{vendored.filename}", vendored.data)
+        note = (
+            f"{{{{/* Vendored chart {vendored.chart} {vendored.version} (charts/{vendored.filename}); "
+            f'the values of component {folder.component.name} sit under "{folder.component.name}". */}}}}\n'
+        )
+        tree.add(f"{path}/templates/_vendored.tpl", note)
 
 
 def add_templates(tree: BundleTree, folder: Folder) -> None:
