@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import os
 
-from aicr.bundle import bundleinfo, checksums, components, layout, manifests, validations, vendor
+from aicr.bundle import bundleinfo, checksums, components, layout, manifests, validations
 from aicr.bundle.model import BundlePlan
 from aicr.bundle.options import BundleOptions, is_dns_label
 from aicr.bundle.tree import BundleTree, write_bundle
@@ -113,7 +113,9 @@ def plan_bundle(
     recipe_text = dump(filtered)
     tree.add("recipe.yaml", recipe_text)
     if vendored:
-        tree.add(bundleinfo.PROVENANCE, vendor.provenance_yaml(vendored, version))
+        from aicr.bundle.vendor import provenance_yaml
+
+        tree.add(bundleinfo.PROVENANCE, provenance_yaml(vendored, version))
     if opts.data_dir:
         _add_data_files(tree, opts.data_dir)
     tree.add(bundleinfo.FILENAME, bundleinfo.render(plan, output, recipe_text.encode("utf-8")))
@@ -130,7 +132,9 @@ def _vendor(
         return []
     if pull is None:
         raise AicrError(Code.INTERNAL, "vendor_charts is set but no chart puller was given to plan_bundle")
-    return vendor.vendor_folders(folders, pull)
+    from aicr.bundle.vendor import vendor_folders
+
+    return vendor_folders(folders, pull)
 
 
 def _check_namespace(comp: components.Component) -> None:
@@ -230,7 +234,9 @@ def build_bundle(
 
         catalog = load_catalog(data=opts.data_dir or None)
     if opts.vendor_charts:
-        with vendor.ChartPuller() as puller:
+        from aicr.bundle.vendor import ChartPuller
+
+        with ChartPuller() as puller:
             tree, output, plan = plan_bundle(doc, catalog, opts, pull=puller)
     else:
         tree, output, plan = plan_bundle(doc, catalog, opts)

@@ -17,7 +17,6 @@ Basic auth only over HTTPS to the host named by `AICR_HELM_REPOSITORY_HOST`.
 from __future__ import annotations
 
 import hashlib
-import ipaddress
 import os
 
 from aicr.errors import AicrError, Code
@@ -40,9 +39,8 @@ CREDENTIALS_HOST_ENV = "AICR_HELM_REPOSITORY_HOST"
 USERNAME_ENV = "HELM_REPOSITORY_USERNAME"
 PASSWORD_ENV = "HELM_REPOSITORY_PASSWORD"
 _TRUE = frozenset({"1", "t", "T", "TRUE", "true", "True"})
-_METADATA_IPS = frozenset(
-    ipaddress.ip_address(a) for a in ("169.254.169.254", "fd00:ec2::254", "100.100.100.200", "169.254.170.2")
-)
+# Cloud instance-metadata endpoints (AWS IPv4/IPv6, Alibaba, ECS task metadata).
+_METADATA_IPS = frozenset({"169.254.169.254", "fd00:ec2::254", "100.100.100.200", "169.254.170.2"})
 
 
 class VendoredChart:
@@ -74,11 +72,11 @@ def loopback_allowed(environ: Mapping[str, str] | None = None) -> bool:
     return _env(environ).get(ALLOW_LOOPBACK_ENV, "") in _TRUE
 
 
-def _blocked(address: ipaddress.IPv4Address | ipaddress.IPv6Address) -> bool:
+def _blocked(address: Any) -> bool:
     mapped = getattr(address, "ipv4_mapped", None)
     if mapped is not None:
         address = mapped
-    return address in _METADATA_IPS or any(
+    return str(address) in _METADATA_IPS or any(
         (
             address.is_private,
             address.is_loopback,
@@ -95,6 +93,7 @@ def check_host(host: str, environ: Mapping[str, str] | None = None, resolve: Any
 
     Returns True when the host is loopback and allowed by the opt-in (plain HTTP is then fine).
     """
+    import ipaddress
     import socket
 
     name = host[1 : host.find("]")] if host.startswith("[") else host.rsplit(":", 1)[0]

@@ -244,3 +244,11 @@ def test_loopback_repository_is_refused_without_the_opt_in(
         build(sources, fixture_catalog, tmp_path / "b", "helm")
     assert err.value.code is Code.INVALID_REQUEST and "loopback" in err.value.message
     assert not (tmp_path / "b").exists()
+
+
+def test_fleet_helmop_mode_refuses_vendored_charts(
+    sources: Sources, fixture_catalog: aicr.Catalog, tmp_path: Path
+) -> None:
+    with pytest.raises(AicrError) as err:
+        build(sources, fixture_catalog, tmp_path / "b", "fleet", options={"fleet_mode": "helmop"})
+    assert err.value.code is Code.INVALID_REQUEST and "--vendor-charts" in err.value.message

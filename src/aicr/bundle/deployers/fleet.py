@@ -67,7 +67,7 @@ def check_plan(plan: BundlePlan) -> None:
         if local:
             raise AicrError(
                 Code.INVALID_REQUEST,
-                f"components {', '.join(local)} need local charts (manifests), which a HelmOp cannot "
+                f"components {', '.join(local)} need local charts (manifests or --vendor-charts), which a HelmOp cannot "
                 "deploy because it pulls from a chart repository; use --fleet-mode gitrepo",
             )
 
