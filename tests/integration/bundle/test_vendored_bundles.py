@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -24,7 +25,11 @@ from tests.integration.bundle.test_bundle_render import Checker, check_bundle
 from tests.support.oci_registry import LocalRegistry
 
 import aicr
+from aicr.bundle.api import plan_bundle
+from aicr.bundle.options import BundleOptions
 from aicr.bundle.publish import SupplyChain
+from aicr.bundle.tree import write_bundle
+from aicr.bundle.vendor import VendoredChart
 from aicr.cli.main import main
 from aicr.errors import AicrError, Code
 
@@ -252,3 +257,30 @@ def test_fleet_helmop_mode_refuses_vendored_charts(
     with pytest.raises(AicrError) as err:
         build(sources, fixture_catalog, tmp_path / "b", "fleet", options={"fleet_mode": "helmop"})
     assert err.value.code is Code.INVALID_REQUEST and "--vendor-charts" in err.value.message
+
+
+def test_a_vendored_crd_owner_applies_its_crds_from_the_archive(
+    fixture_catalog: aicr.Catalog, tmp_path: Path
+) -> None:
+    """kai-scheduler (ownsCRDs, on its registry chart) keeps apply-crds.sh, reading the vendored archive."""
+    archive = make_chart(tmp_path, "kai-scheduler", "v0.13.0")
+
+    def pull(comp: Any) -> VendoredChart:
+        data = archive.read_bytes() if comp.name == "kai-scheduler" else b"archive"
+        return VendoredChart(comp.chart_name, comp.version, comp.source, comp.source, data, comp.name)
+
+    doc = fixture_recipe(fixture_catalog).to_dict()
+    opts = BundleOptions.parse("helm", {"vendor_charts": True})
+    tree, _output, _plan = plan_bundle(doc, fixture_catalog, opts, aicr_version="v0.1.0", pull=pull)
+    write_bundle(tree, str(tmp_path / "b"))
+    (folder,) = (tmp_path / "b").glob("*-kai-scheduler")
+    script = (folder / "apply-crds.sh").read_text()
+    assert (
+        """CHART="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"/'charts/kai-scheduler-v0.13.0.tgz'"""
+        in script
+    )
+    assert "REPO=''" in script and "oci://" not in script
+    assert "bash ./apply-crds.sh\n" in (folder / "install.sh").read_text()
+    lint = subprocess.run(["shellcheck", "-s", "bash", str(folder / "apply-crds.sh"), str(folder / "install.sh")],
+                          capture_output=True, text=True, check=False)  # fmt: skip
+    assert lint.returncode == 0, lint.stdout

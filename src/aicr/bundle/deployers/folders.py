@@ -52,7 +52,8 @@ def applies_crds(folder: Folder) -> bool:
     """Whether the folder gets apply-crds.sh: a registry `ownsCRDs` component on its registry chart."""
     comp = folder.component
     entry = comp.entry or {}
-    if folder.local or folder.role != "primary" or not entry.get("ownsCRDs"):
+    upstream = not folder.local or folder.vendored is not None
+    if not upstream or folder.role != "primary" or not entry.get("ownsCRDs"):
         return False
     helm = entry.get("helm") or {}
     default_chart = (helm.get("defaultChart") or "").rsplit("/", 1)[-1]
@@ -62,14 +63,23 @@ def applies_crds(folder: Folder) -> bool:
 
 
 def apply_crds_script(folder: Folder) -> str:
-    """apply-crds.sh of a CRD-owning upstream folder (values baked in, no upstream.env needed)."""
+    """apply-crds.sh of a CRD-owning upstream folder (values baked in, no upstream.env needed).
+
+    A vendored chart's CRDs come from its archive beside the script (`helm show crds <path>`).
+    """
     chart, repo, version = chart_ref(folder)
+    chart_q = single_quoted(chart)
+    if folder.vendored is not None:
+        repo = ""
+        chart_q = '"$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"/' + single_quoted(
+            "charts/" + folder.vendored.filename
+        )
     return templates.render(
         "apply-crds.sh",
         release=folder.name,
         release_q=single_quoted(folder.name),
         namespace_q=single_quoted(folder.namespace),
-        chart_q=single_quoted(chart),
+        chart_q=chart_q,
         repo_q=single_quoted(repo),
         version_q=single_quoted(version),
     )
@@ -77,14 +87,15 @@ def apply_crds_script(folder: Folder) -> str:
 
 def install_script(folder: Folder) -> str:
     """install.sh of a folder."""
+    pre_step = "bash ./apply-crds.sh\n" if applies_crds(folder) else ""
     if folder.local:
         return templates.render(
             "install-local.sh",
             release=shell_quote(folder.name),
             namespace=shell_quote(folder.namespace),
             create_namespace=" --create-namespace" if folder.create_namespace else "",
+            pre_step=pre_step,
         )
-    pre_step = "bash ./apply-crds.sh\n" if applies_crds(folder) else ""
     return templates.render(
         "install-upstream.sh",
         release=shell_quote(folder.name),
