@@ -284,3 +284,29 @@ def test_a_vendored_crd_owner_applies_its_crds_from_the_archive(
     lint = subprocess.run(["shellcheck", "-s", "bash", str(folder / "apply-crds.sh"), str(folder / "install.sh")],
                           capture_output=True, text=True, check=False)  # fmt: skip
     assert lint.returncode == 0, lint.stdout
+
+
+def test_a_removed_archive_fails_verify_even_with_checksums_rewritten(
+    sources: Sources, fixture_catalog: aicr.Catalog, tmp_path: Path
+) -> None:
+    root = build(sources, fixture_catalog, tmp_path / "b", "flux")
+    (archive,) = root.glob("cert-manager/charts/*.tgz")
+    rel = archive.relative_to(root).as_posix()
+    archive.unlink()
+    archive.parent.rmdir()
+    lines = (root / "checksums.txt").read_text().splitlines(keepends=True)
+    (root / "checksums.txt").write_text("".join(line for line in lines if not line.endswith(f"  {rel}\n")))
+    result = aicr.verify_bundle(root)
+    assert not result.passed
+    assert result.errors == [f"vendored chart archive not found: cert-manager/charts/{archive.name}"]
+    assert result.error() is not None and result.error().code is Code.UNAUTHORIZED  # exit 4
+
+
+def test_vendoring_the_same_charts_twice_gives_identical_bundles(
+    sources: Sources, fixture_catalog: aicr.Catalog, tmp_path: Path
+) -> None:
+    first = build(sources, fixture_catalog, tmp_path / "one", "argocd")
+    second = build(sources, fixture_catalog, tmp_path / "two", "argocd")
+    files = sorted(p.relative_to(first) for p in first.rglob("*") if p.is_file())
+    assert files == sorted(p.relative_to(second) for p in second.rglob("*") if p.is_file())
+    assert all((first / f).read_bytes() == (second / f).read_bytes() for f in files)
