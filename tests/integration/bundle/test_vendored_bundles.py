@@ -299,7 +299,8 @@ def test_a_removed_archive_fails_verify_even_with_checksums_rewritten(
     result = aicr.verify_bundle(root)
     assert not result.passed
     assert result.errors == [f"vendored chart archive not found: cert-manager/charts/{archive.name}"]
-    assert result.error() is not None and result.error().code is Code.UNAUTHORIZED  # exit 4
+    error = result.error()
+    assert error is not None and error.code is Code.UNAUTHORIZED  # exit 4
 
 
 def test_vendoring_the_same_charts_twice_gives_identical_bundles(
