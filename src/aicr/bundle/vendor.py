@@ -209,8 +209,10 @@ def pull_http_chart(
     return pulled
 
 
-def pull_oci_chart(registry: oci.Registry, source: str, chart: str, version: str) -> VendoredChart:
-    """Pull the Helm OCI artifact `<source>/<chart>:<version>`."""
+def pull_oci_chart(
+    registry: oci.Registry, source: str, chart: str, version: str, environ: Mapping[str, str] | None = None
+) -> VendoredChart:
+    """Pull the Helm OCI artifact `<source>/<chart>:<version>` (a blob redirect's host is checked too)."""
     import json
 
     ref = oci.OciRef.parse(f"{source.rstrip('/')}/{chart}:{version.replace('+', '_')}")
@@ -229,8 +231,19 @@ def pull_oci_chart(registry: oci.Registry, source: str, chart: str, version: str
         raise AicrError(Code.INVALID_REQUEST, f"{ref}: not a Helm chart artifact")
     if int(layers[0].get("size") or 0) > MAX_CHART_BYTES:
         raise AicrError(Code.INVALID_REQUEST, f"{ref}: chart layer is larger than {MAX_CHART_BYTES} bytes")
-    blob = registry.get_blob(ref.repository, str(layers[0]["digest"]))
+    blob = registry.get_blob(
+        ref.repository, str(layers[0]["digest"]), lambda url: _check_redirect(url, environ)
+    )
     return VendoredChart(chart, version, source, f"oci://{ref}", blob)
+
+
+def _check_redirect(url: str, environ: Mapping[str, str] | None) -> None:
+    import httpx
+
+    target = httpx.URL(url)
+    if target.scheme not in ("http", "https"):
+        raise AicrError(Code.INVALID_REQUEST, f"chart layer redirect to an unsupported URL: {url}")
+    check_host(target.netloc.decode("ascii"), environ)
 
 
 class ChartPuller:
@@ -267,7 +280,7 @@ class ChartPuller:
         local = check_host(host, self.environ)
         credentials = ("", "") if local else None
         with oci.Registry(host, plain_http=local, credentials=credentials) as registry:
-            return pull_oci_chart(registry, comp.source, comp.chart_name, comp.version)
+            return pull_oci_chart(registry, comp.source, comp.chart_name, comp.version, self.environ)
 
 
 def vendor_folders(folders: list[Any], pull: Callable[[Component], VendoredChart]) -> list[VendoredChart]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import ipaddress
+import json
 import socket
 from typing import Any
 
@@ -12,6 +13,7 @@ import pytest
 
 from aicr.bundle import vendor
 from aicr.errors import AicrError, Code
+from aicr.io import oci
 
 OPT_IN = {vendor.ALLOW_LOOPBACK_ENV: "true"}
 
@@ -138,3 +140,40 @@ def test_credentials_go_only_over_https_to_the_configured_host(url: str, sent: b
         vendor.fetch(http, url, "index", CREDENTIALS)
     expected = "Basic " + base64.b64encode(b"user:secret").decode() if sent else ""
     assert seen == [expected]
+
+
+def oci_registry(blob_location: str, blob: bytes) -> tuple[oci.Registry, str]:
+    """A mock registry whose chart layer redirects to `blob_location`, which serves `blob`."""
+    digest = oci.digest_of(blob)
+    manifest = json.dumps(
+        {"layers": [{"mediaType": vendor.HELM_CHART_LAYER, "digest": digest, "size": len(blob)}]}
+    ).encode()
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        if request.url.path.endswith("/manifests/1.0.0"):
+            return httpx.Response(200, content=manifest, headers={"Content-Type": oci.MANIFEST_TYPE})
+        if request.url.path.endswith(f"/blobs/{digest}"):
+            return httpx.Response(307, headers={"Location": blob_location})
+        assert "Authorization" not in request.headers  # the CDN gets no registry credentials
+        return httpx.Response(200, content=blob)
+
+    registry = oci.Registry(
+        "registry.example", credentials=("u", "p"), transport=httpx.MockTransport(handler)
+    )
+    return registry, digest
+
+
+@pytest.mark.usefixtures("public_dns")
+def test_an_oci_chart_layer_redirected_to_a_cdn_is_followed_without_credentials() -> None:
+    registry, _digest = oci_registry("https://cdn.example/blob", b"chart-archive")
+    with registry:
+        pulled = vendor.pull_oci_chart(registry, "oci://registry.example/charts", "demo", "1.0.0", {})
+    assert pulled.data == b"chart-archive"
+
+
+@pytest.mark.usefixtures("public_dns")
+def test_an_oci_chart_layer_redirected_to_a_private_host_is_refused() -> None:
+    registry, _digest = oci_registry("http://internal.example/blob", b"chart-archive")
+    with registry, pytest.raises(AicrError) as err:
+        vendor.pull_oci_chart(registry, "oci://registry.example/charts", "demo", "1.0.0", {})
+    assert err.value.code is Code.INVALID_REQUEST and "internal.example" in err.value.message
