@@ -14,10 +14,12 @@ from aicr.errors import AicrError, Code
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from typing import Any
+
     from aicr.bundle.layout import Folder
 
 
-def _helm() -> object:
+def _helm() -> Any:
     try:
         import helm_python
     except ImportError as exc:
@@ -37,17 +39,17 @@ def render_folder(folder: Folder) -> dict[str, str]:
     chart = folder.vendored
     if chart is None:
         return {}
-    helm: object = _helm()
+    helm = _helm()
     with tempfile.TemporaryDirectory(prefix="aicr-chart-") as tmp:
         path = os.path.join(tmp, chart.filename)
         with open(path, "wb") as fh:
             fh.write(chart.data)
         try:
-            with helm.Chart.load(path) as loaded:  # type: ignore[attr-defined]
+            with helm.Chart.load(path) as loaded:
                 rendered: dict[str, str] = loaded.render(
                     folder.component.values, name=folder.name, namespace=folder.namespace, is_install=True
                 )
-        except helm.HelmError as exc:  # type: ignore[attr-defined]
+        except helm.HelmError as exc:
             raise AicrError(
                 Code.INVALID_REQUEST,
                 f'component "{folder.component.name}": chart {chart.filename} does not render: {exc}',

@@ -25,7 +25,7 @@ from tests.integration.bundle.test_bundle_render import Checker, check_bundle
 from tests.support.oci_registry import LocalRegistry
 
 import aicr
-from aicr.bundle.api import plan_bundle
+from aicr.bundle.api import plan_bundle, vendored_images
 from aicr.bundle.options import BundleOptions
 from aicr.bundle.publish import SupplyChain
 from aicr.bundle.tree import write_bundle
@@ -311,3 +311,23 @@ def test_vendoring_the_same_charts_twice_gives_identical_bundles(
     files = sorted(p.relative_to(first) for p in first.rglob("*") if p.is_file())
     assert files == sorted(p.relative_to(second) for p in second.rglob("*") if p.is_file())
     assert all((first / f).read_bytes() == (second / f).read_bytes() for f in files)
+
+
+def test_a_vendored_chart_that_does_not_render_fails_the_sbom_naming_the_component(
+    fixture_catalog: aicr.Catalog, tmp_path: Path
+) -> None:
+    make_chart(tmp_path, "broken", "1.0.0")  # the chart directory, then broken below
+    chart_dir = tmp_path / "broken-1.0.0" / "broken"
+    (chart_dir / "templates" / "fail.yaml").write_text('{{ required "needs .Values.token" .Values.token }}\n')
+    archive = Path(helm.package(str(chart_dir), destination=str(tmp_path / "again")))
+
+    def pull(comp: Any) -> VendoredChart:
+        return VendoredChart("broken", "1.0.0", comp.source, comp.source, archive.read_bytes(), comp.name)
+
+    opts = BundleOptions.parse("helm", {"vendor_charts": True})
+    doc = fixture_recipe(fixture_catalog).to_dict()
+    _tree, _output, plan = plan_bundle(doc, fixture_catalog, opts, aicr_version="v0.1.0", pull=pull)
+    with pytest.raises(AicrError) as err:
+        vendored_images(plan)
+    assert err.value.code is Code.INVALID_REQUEST
+    assert 'component "aws-ebs-csi-driver": chart broken-1.0.0.tgz does not render' in err.value.message
