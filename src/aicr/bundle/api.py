@@ -110,6 +110,11 @@ def plan_bundle(
     tree = BundleTree()
     output: DeployerOutput = import_module(MODULES[opts.deployer]).generate(plan, tree)
     output.notes = [f"⚠ Warning: {note}" for note in notes] + output.notes
+    if vendored:
+        output.notes.append(
+            f"{len(vendored)} Helm charts vendored into the bundle (provenance.yaml); "
+            "installing them needs no chart repository"
+        )
     recipe_text = dump(filtered)
     tree.add("recipe.yaml", recipe_text)
     if vendored:
