@@ -21,10 +21,12 @@ from aicr.io.yamlout import dump
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from collections.abc import Callable
     from typing import Any
 
     from aicr.bundle.model import DeployerOutput
     from aicr.bundle.publish import SupplyChain
+    from aicr.bundle.vendor import VendoredChart
     from aicr.catalog.catalog import Catalog
     from aicr.recipe.result import RecipeResult
 
@@ -80,9 +82,17 @@ def _aicr_version() -> str:
 
 
 def plan_bundle(
-    doc: dict[str, Any], catalog: Catalog, opts: BundleOptions, aicr_version: str | None = None
+    doc: dict[str, Any],
+    catalog: Catalog,
+    opts: BundleOptions,
+    aicr_version: str | None = None,
+    pull: Callable[[components.Component], VendoredChart] | None = None,
 ) -> tuple[BundleTree, DeployerOutput, BundlePlan]:
-    """The whole bundle, in memory: (tree, deployer report, plan)."""
+    """The whole bundle, in memory: (tree, deployer report, plan).
+
+    With `opts.vendor_charts`, `pull` (the network edge, e.g. `vendor.ChartPuller`) fetches each
+    upstream chart, which the bundle then carries as a vendored wrapper chart.
+    """
     from importlib import import_module
 
     from aicr.bundle.deployers import MODULES
@@ -103,18 +113,42 @@ def plan_bundle(
         comps.append(comp)
     notes = validations.run(comps, doc.get("criteria") or {}, opts, doc)
     folders = layout.plan(comps)
+    vendored = _vendor(folders, opts, pull)
     filtered = _filtered_recipe(doc, enabled, order)
     plan = BundlePlan(filtered, comps, folders, opts, version)
     tree = BundleTree()
     output: DeployerOutput = import_module(MODULES[opts.deployer]).generate(plan, tree)
     output.warnings = notes
+    if vendored:
+        output.notes.append(
+            f"{len(vendored)} Helm charts vendored into the bundle (provenance.yaml); "
+            "installing them needs no chart repository"
+        )
     recipe_text = dump(filtered)
     tree.add("recipe.yaml", recipe_text)
+    if vendored:
+        from aicr.bundle.vendor import provenance_yaml
+
+        tree.add(bundleinfo.PROVENANCE, provenance_yaml(vendored, version))
     if opts.data_dir:
         _add_data_files(tree, opts.data_dir)
     tree.add(bundleinfo.FILENAME, bundleinfo.render(plan, output, recipe_text.encode("utf-8")))
     tree.add(checksums.FILENAME, checksums.render(tree))
     return tree, output, plan
+
+
+def _vendor(
+    folders: list[layout.Folder],
+    opts: BundleOptions,
+    pull: Callable[[components.Component], VendoredChart] | None,
+) -> list[VendoredChart]:
+    if not opts.vendor_charts:
+        return []
+    if pull is None:
+        raise AicrError(Code.INTERNAL, "vendor_charts is set but no chart puller was given to plan_bundle")
+    from aicr.bundle.vendor import vendor_folders
+
+    return vendor_folders(folders, pull)
 
 
 def _check_namespace(comp: components.Component) -> None:
@@ -148,6 +182,15 @@ def _add_data_files(tree: BundleTree, data_dir: str) -> None:
     for rel in sorted(found):
         with open(os.path.join(root, *rel.split("/")), "rb") as fh:
             tree.add(f"data/{rel}", fh.read())
+
+
+def vendored_images(plan: BundlePlan) -> list[str]:
+    """Images of the vendored charts rendered with their values ([] without --vendor-charts)."""
+    if not any(f.vendored is not None for f in plan.folders):
+        return []
+    from aicr.bundle.chartrender import chart_images
+
+    return chart_images(plan.folders)
 
 
 def recipe_document(recipe: Any) -> dict[str, Any]:
@@ -204,9 +247,15 @@ def build_bundle(
         from aicr.catalog.catalog import load_catalog
 
         catalog = load_catalog(data=opts.data_dir or None)
-    tree, output, plan = plan_bundle(doc, catalog, opts)
+    if opts.vendor_charts:
+        from aicr.bundle.vendor import ChartPuller
+
+        with ChartPuller() as puller:
+            tree, output, plan = plan_bundle(doc, catalog, opts, pull=puller)
+    else:
+        tree, output, plan = plan_bundle(doc, catalog, opts)
     if chain.sbom:
-        add_sbom(tree, plan.doc, plan.aicr_version)
+        add_sbom(tree, plan.doc, plan.aicr_version, vendored_images(plan))
     if chain.signing_key or chain.keyless is not None:
         add_attestation(
             tree,

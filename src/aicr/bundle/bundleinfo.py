@@ -18,6 +18,7 @@ if TYPE_CHECKING:
     from aicr.bundle.model import BundlePlan, DeployerOutput
 
 FILENAME = "bundle-info.yaml"
+PROVENANCE = "provenance.yaml"
 
 
 def _scheduling(selector: dict[str, str], tolerations: list[dict[str, Any]], given: bool) -> dict[str, Any]:
@@ -38,7 +39,7 @@ def render(plan: BundlePlan, output: DeployerOutput, recipe_bytes: bytes) -> str
     settings: dict[str, Any] = {
         "checksums": True,
         "attested": False,
-        "vendorCharts": False,
+        "vendorCharts": any(f.vendored is not None for f in plan.folders),
         "readinessHooks": False,
         "serial": opts.serial,
     }
@@ -61,4 +62,10 @@ def render(plan: BundlePlan, output: DeployerOutput, recipe_bytes: bytes) -> str
         "build": {"deployer": opts.deployer, "recipe": recipe, "settings": settings},
         "layout": {"entrypoint": output.entrypoint, "releases": output.releases},
     }
+    if settings["vendorCharts"]:
+        doc["layout"] = {
+            "entrypoint": output.entrypoint,
+            "provenance": PROVENANCE,
+            "releases": output.releases,
+        }
     return yaml_document(doc)

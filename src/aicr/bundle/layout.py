@@ -15,6 +15,7 @@ from aicr.errors import AicrError, Code
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from aicr.bundle.components import Component
+    from aicr.bundle.vendor import VendoredChart
 
 MAX_FOLDERS = 999
 
@@ -22,7 +23,17 @@ MAX_FOLDERS = 999
 class Folder:
     """One numbered folder = one Helm release."""
 
-    __slots__ = ("component", "create_namespace", "dir", "index", "local", "name", "role", "templates")
+    __slots__ = (
+        "component",
+        "create_namespace",
+        "dir",
+        "index",
+        "local",
+        "name",
+        "role",
+        "templates",
+        "vendored",
+    )
 
     def __init__(self, index: int, name: str, component: Component, role: str, local: bool) -> None:
         self.index = index
@@ -33,6 +44,7 @@ class Folder:
         self.local = local  # a wrapper chart (Chart.yaml + templates/) rather than an upstream chart
         self.templates: list[tuple[str, str]] = []
         self.create_namespace = True
+        self.vendored: VendoredChart | None = None  # --vendor-charts: the pulled upstream chart
 
     @property
     def namespace(self) -> str:

@@ -54,6 +54,7 @@ OPTION_KINDS: dict[str, str] = {
     "fleet_namespace": "str",
     "data": "str",
     "serial": "bool",
+    "vendor_charts": "bool",
 }
 
 
@@ -366,6 +367,7 @@ class BundleOptions:
         "system_tolerations",
         "tolerations_given",
         "typed_values",
+        "vendor_charts",
         "workload_gate",
         "workload_selector",
     )
@@ -391,6 +393,7 @@ class BundleOptions:
         self.fleet_mode = FLEET_MODES[0]
         self.fleet_namespace = DEFAULT_FLEET_NAMESPACE
         self.serial = False
+        self.vendor_charts = False
         self.data_dir = ""
         self.argo = ArgoOptions()
 
@@ -448,6 +451,7 @@ class BundleOptions:
         opts.repo_path = parse_repo_path(_as_str("repo_path", raw.get("repo_path")))
         opts.data_dir = _as_str("data", raw.get("data"))
         opts.serial = bool(raw.get("serial"))
+        opts.vendor_charts = bool(raw.get("vendor_charts"))
         opts._check_deployer_flags(raw)
         opts.argo = parse_argo_options(opts.set_values.get(DEPLOYER_KEY, {}))
         if opts.argo.given and opts.deployer not in ARGO_DEPLOYERS:

@@ -52,11 +52,13 @@ def source_commit() -> str:
     return str(getattr(version, "COMMIT", "unknown"))
 
 
-def add_sbom(tree: BundleTree, doc: dict[str, Any], aicr_version: str) -> None:
-    """Add `sbom.cdx.json` and refresh checksums.txt to cover it."""
+def add_sbom(
+    tree: BundleTree, doc: dict[str, Any], aicr_version: str, images: list[str] | None = None
+) -> None:
+    """Add `sbom.cdx.json` (with `images` as container components) and refresh checksums.txt."""
     from aicr.bundle.sbom import SBOM_PATH, render_sbom
 
-    tree.add(SBOM_PATH, render_sbom(doc, aicr_version))
+    tree.add(SBOM_PATH, render_sbom(doc, aicr_version, images or []))
     tree.add(checksums.FILENAME, checksums.render(tree))
 
 

@@ -10,6 +10,8 @@ or, keyless, its certificate chains to the Sigstore `--trust-root` and matches
 `--certificate-identity-regexp` / `--certificate-oidc-issuer`) < verified (the signer is in the
 `--trust-root`, and is `--require-creator` when given; keyless: the certificate identity is
 `--require-creator`); a present attestation that fails to verify fails the bundle. `max` asks for the best the bundle can reach.
+A bundle with vendored charts (`provenance.yaml`) must hold each recorded archive
+(`[NNN-]<name>/charts/<tarballName>`) with the sha256 provenance.yaml records for it.
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ if TYPE_CHECKING:
     from typing import Any
 
 LEVELS = ("unknown", "unverified", "attested", "verified")
+PROVENANCE = "provenance.yaml"
 POLICY_LEVELS = (*LEVELS, "max")
 
 
@@ -264,3 +267,37 @@ def _check_entries(root: str, text: str, result: VerifyResult) -> None:
             continue
         errors.append(f"unexpected file not listed in {FILENAME}: {rel}")
     errors.extend(problems)
+    if PROVENANCE in listed:
+        _check_provenance(root, files, errors)
+
+
+def _check_provenance(root: str, files: set[str], errors: list[str]) -> None:
+    """Every vendored archive provenance.yaml records is in the bundle with its recorded sha256."""
+    import re
+
+    from aicr.io.yamlin import load_yaml
+
+    try:
+        with open(os.path.join(root, PROVENANCE), encoding="utf-8") as fh:
+            doc = load_yaml(fh.read(), PROVENANCE)
+    except (AicrError, OSError, UnicodeDecodeError) as exc:
+        errors.append(f"failed to read {PROVENANCE}: {getattr(exc, 'message', exc)}")
+        return
+    records = doc.get("vendoredCharts") if isinstance(doc, dict) else None
+    if not isinstance(records, list) or not all(isinstance(r, dict) for r in records):
+        errors.append(f"{PROVENANCE}: vendoredCharts must be a list of records")
+        return
+    for record in records:
+        name, tarball, digest = (str(record.get(k) or "") for k in ("name", "tarballName", "sha256"))
+        pattern = re.compile(r"(?:[0-9]{3}-)?" + re.escape(name) + "/charts/" + re.escape(tarball))
+        paths = sorted(f for f in files if pattern.fullmatch(f))
+        if not name or not tarball or not paths:
+            errors.append(f"vendored chart archive not found: {name or '?'}/charts/{tarball or '?'}")
+            continue
+        for rel in paths:
+            with open(os.path.join(root, *rel.split("/")), "rb") as fh:
+                actual = sha256_hex(fh.read())
+            if actual != digest:
+                errors.append(
+                    f"vendored chart archive mismatch: {rel} ({PROVENANCE} has {digest}, got {actual})"
+                )

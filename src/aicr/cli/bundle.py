@@ -18,7 +18,6 @@ if TYPE_CHECKING:
 
 # Flags of the reference surface this build does not implement yet: given -> exit 2.
 _NOT_YET = {
-    "vendor_charts": "--vendor-charts",
     "readiness_hooks": "--readiness-hooks",
     "shared_storage_class": "--shared-storage-class",
     "dra_eviction_node_label": "--dra-eviction-node-label",
@@ -70,7 +69,7 @@ _SWITCHES = (
     ("--attest", "sign the bundle: attestation/bundle-attestation.sigstore.json (--signing-key or keyless)"),
     ("--oidc-device-flow", "keyless: get the identity token interactively (env AICR_OIDC_DEVICE_FLOW)"),
     ("--sbom", "write sbom.cdx.json, a CycloneDX SBOM of the bundle's components"),
-    ("--vendor-charts", "pull charts into the bundle (not supported yet)"),
+    ("--vendor-charts", "pull every Helm chart into the bundle (charts/<chart>-<ver>.tgz + provenance.yaml)"),
     ("--readiness-hooks", "add readiness gate charts (not supported yet)"),
     ("--insecure-tls", "skip TLS verification for OCI output (-o oci://)"),
     ("--plain-http", "plain HTTP for OCI output (-o oci://, test registries)"),
@@ -279,6 +278,7 @@ def options_from_args(args: Any, deployer: str) -> dict[str, Any]:
         "accelerated_node_toleration": args.accelerated_node_toleration,
         "workload_selector": args.workload_selector,
         "serial": bool(args.serial),
+        "vendor_charts": bool(args.vendor_charts),
     }
     for dest in (
         "workload_gate",

@@ -20,6 +20,7 @@ from aicr.errors import AicrError, Code
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from collections.abc import Callable
     from typing import Any
 
     import httpx
@@ -239,9 +240,29 @@ class Registry:
         )
         return digest
 
-    def get_blob(self, repository: str, digest: str) -> bytes:
-        """A blob's bytes, checked against its digest."""
-        data = self._request("GET", f"{self.base}/v2/{repository}/blobs/{digest}", f"blob {digest}").content
+    def get_blob(
+        self, repository: str, digest: str, check_redirect: Callable[[str], object] | None = None
+    ) -> bytes:
+        """A blob's bytes, checked against its digest.
+
+        A redirect (registries hand blobs to a CDN) is followed once, without credentials, after
+        `check_redirect(url)` has accepted the target (it raises to refuse).
+        """
+        import httpx
+
+        what = f"blob {digest}"
+        response = self._request("GET", f"{self.base}/v2/{repository}/blobs/{digest}", what)
+        if response.is_redirect:
+            location = str(response.url.join(response.headers.get("Location", "")))
+            if check_redirect is not None:
+                check_redirect(location)
+            try:
+                response = self._check(self._http.get(location), what)
+            except httpx.TransportError as exc:
+                raise AicrError(
+                    Code.UNAVAILABLE, f"registry {self.host}: {what}: {location} is unreachable"
+                ) from exc
+        data = response.content
         if digest_of(data) != digest:
             raise AicrError(
                 Code.UNAUTHORIZED, f"registry {self.host}: blob {digest} does not match its digest"

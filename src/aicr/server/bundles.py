@@ -101,7 +101,13 @@ def build_archive(
 
     started = time.perf_counter()
     opts = BundleOptions.parse(deployer, options)
-    tree, _output, _plan = plan_bundle(recipe_document(recipe), catalog, opts)
+    if opts.vendor_charts:  # only when AICR_ALLOW_VENDOR_CHARTS let the query through
+        from aicr.bundle.vendor import ChartPuller
+
+        with ChartPuller() as puller:
+            tree, _output, _plan = plan_bundle(recipe_document(recipe), catalog, opts, pull=puller)
+    else:
+        tree, _output, _plan = plan_bundle(recipe_document(recipe), catalog, opts)
     duration = time.perf_counter() - started
     spool = tempfile.SpooledTemporaryFile(max_size=_SPOOL_BYTES)  # noqa: SIM115 - outlives this call
     try:

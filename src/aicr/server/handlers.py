@@ -265,7 +265,7 @@ async def post_bundle(
     state = _state(request)
     params = parsing.all_values(request.scope["query_string"])
     _reject_profile(params, "Invalid query parameters")
-    deployer_name, options = _bundle_request_options(params)
+    deployer_name, options = _bundle_request_options(params, allow_vendor=state.settings.allow_vendor_charts)
     content_type = parsing.media_type(request.headers.get("content-type", ""))
     try:
         doc = await _decode(state, await request.body(), yaml_body=content_type in parsing.YAML_MEDIA_TYPES)
@@ -301,7 +301,9 @@ async def bundle_response(state: ServerState, recipe: dict[str, Any], deployer_n
     return Stream(archive.chunks(), media_type="application/zip", headers=headers)
 
 
-def _bundle_request_options(params: dict[str, list[str]]) -> tuple[str, dict[str, Any]]:
+def _bundle_request_options(
+    params: dict[str, list[str]], *, allow_vendor: bool = False
+) -> tuple[str, dict[str, Any]]:
     """(deployer, library options); every value checked by the library before the body is read."""
     from aicr.bundle.options import BundleOptions, parse_deployer
     from aicr.bundle.options import parse_nodes as parse_bundle_nodes
@@ -329,12 +331,13 @@ def _bundle_request_options(params: dict[str, list[str]]) -> tuple[str, dict[str
             vendor = parse_bool("vendor-charts", first("vendor-charts"))
         except AicrError as exc:
             raise ApiError.wrapping("Invalid query parameters", exc) from None
-        if vendor:
+        if vendor and not allow_vendor:
             raise ApiError(
                 Code.INVALID_REQUEST,
                 "vendor-charts is not enabled on this server",
                 {"param": "vendor-charts"},
             )
+        options["vendor_charts"] = vendor
     if first("attest"):
         try:
             attest = parse_bool("attest", first("attest"))

@@ -152,7 +152,8 @@ _BUNDLE_PARAMS: dict[str, dict[str, Any]] = {
     "nodes": {"type": "string", "pattern": _NODES_OR_EMPTY},
     "serial": {"type": "string", "enum": ["", *_GO_TRUE, *_GO_FALSE]},
     "attest": {"type": "string", "enum": ["", *_GO_FALSE]},  # attestation is not offered
-    "vendor-charts": {"type": "string", "enum": ["", *_GO_FALSE]},
+    # true only when AICR_ALLOW_VENDOR_CHARTS is set; otherwise answered with 400
+    "vendor-charts": {"type": "string", "enum": ["", *_GO_TRUE, *_GO_FALSE]},
 }
 _PARAMETERS: dict[tuple[str, str], dict[str, dict[str, Any]]] = {
     ("/v1/recipe", "get"): {

@@ -18,6 +18,7 @@ if TYPE_CHECKING:
     from collections.abc import Iterable, Mapping
 
 MIB = 1024 * 1024
+_GO_TRUE = frozenset({"1", "t", "T", "TRUE", "true", "True"})  # strconv.ParseBool; anything else is off
 LOG_LEVELS = ("debug", "info", "warn", "warning", "error")
 # (variable, default, meaning) for `aicrd --help`: every setting `Settings.from_env` reads.
 ENVIRONMENT = (
@@ -43,6 +44,7 @@ ENVIRONMENT = (
     ("AICR_ALLOWED_OS", "(all)", "comma-separated operating systems"),
     ("AICR_AUTH_TOKENS_FILE", "(off)", "bearer-token file (name + sha256 per token); re-read on change"),
     ("AICR_AUTH_PROTECT_OPS", "false", "also require a token on /health, /ready and /metrics"),
+    ("AICR_ALLOW_VENDOR_CHARTS", "false", "allow /v1/bundle?vendor-charts=true (server-side chart pulls)"),
 )
 
 
@@ -84,6 +86,7 @@ class Settings:
     allowlist: Allowlist = field(default_factory=Allowlist)
     auth_tokens_file: str = ""  # empty: authentication off
     auth_protect_ops: bool = False  # true: /health, /ready and /metrics need a token too
+    allow_vendor_charts: bool = False  # AICR_ALLOW_VENDOR_CHARTS; the pulls run from this server
 
     @classmethod
     def from_env(
@@ -109,6 +112,7 @@ class Settings:
             allowlist=Allowlist.from_env(env, valid),
             auth_tokens_file=(env.get("AICR_AUTH_TOKENS_FILE") or "").strip(),
             auth_protect_ops=_boolean(env, "AICR_AUTH_PROTECT_OPS"),
+            allow_vendor_charts=env.get("AICR_ALLOW_VENDOR_CHARTS", "").strip() in _GO_TRUE,
         )
 
     @property

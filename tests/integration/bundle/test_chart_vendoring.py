@@ -35,6 +35,12 @@ def make_chart(root: Path, name: str, version: str) -> Path:
     return Path(helm.package(str(chart), destination=str(root / "dist")))
 
 
+@pytest.fixture(autouse=True)
+def allow_loopback(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The repositories here are on 127.0.0.1: the documented opt-in lets aicr pull from them."""
+    monkeypatch.setenv("AICR_VENDOR_ALLOW_LOOPBACK", "true")
+
+
 @pytest.fixture(scope="module")
 def chart_repo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     root = tmp_path_factory.mktemp("charts")
@@ -100,9 +106,19 @@ def test_oci_chart_pushed_by_helm_is_pulled(tmp_path: Path) -> None:
     assert err.value.code is Code.NOT_FOUND
 
 
-def test_provenance_records_every_chart_with_its_digest(chart_repo: str) -> None:
+def test_provenance_records_every_chart_with_its_digest_sorted_by_name(chart_repo: str) -> None:
     with httpx.Client() as client:
         charts = [vendor.pull_http_chart(chart_repo, "demo", v, client) for v in ("1.3.0", "1.2.3")]
-    doc = yaml.safe_load(vendor.provenance_yaml(charts).split("---\n", 1)[1])
-    assert [c["path"] for c in doc["charts"]] == ["charts/demo-1.2.3.tgz", "charts/demo-1.3.0.tgz"]
-    assert doc["charts"][0]["sha256"] == charts[1].sha256 and doc["charts"][0]["repository"] == chart_repo
+    charts[0].name, charts[1].name = "zeta", "alpha"
+    doc = yaml.safe_load(vendor.provenance_yaml(charts, "v0.1.0").split("---\n", 1)[1])
+    assert doc["kind"] == "BundleProvenance"
+    assert [c["name"] for c in doc["vendoredCharts"]] == ["alpha", "zeta"]
+    assert doc["vendoredCharts"][0] == {
+        "name": "alpha",
+        "chart": "demo",
+        "version": "1.2.3",
+        "repository": chart_repo,
+        "sha256": charts[1].sha256,
+        "tarballName": "demo-1.2.3.tgz",
+        "pullerVersion": "v0.1.0",
+    }

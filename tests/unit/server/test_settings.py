@@ -101,3 +101,10 @@ def test_connection_bounds_come_from_the_environment() -> None:
 def test_bad_connection_bounds_refuse_to_start(name: str, value: str) -> None:
     with pytest.raises(AicrError, match=name):
         Settings.from_env({name: value})
+
+
+@pytest.mark.parametrize(
+    ("raw", "allowed"), [("true", True), ("1", True), ("T", True), ("yes", False), ("", False)]
+)
+def test_vendor_charts_opt_in_reads_like_go_parse_bool(raw: str, allowed: bool) -> None:
+    assert Settings.from_env({"AICR_ALLOW_VENDOR_CHARTS": raw}).allow_vendor_charts is allowed

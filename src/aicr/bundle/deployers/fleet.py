@@ -68,7 +68,7 @@ def check_plan(plan: BundlePlan) -> None:
         if local:
             raise AicrError(
                 Code.INVALID_REQUEST,
-                f"components {', '.join(local)} need local charts (manifests), which a HelmOp cannot "
+                f"components {', '.join(local)} need local charts (manifests or --vendor-charts), which a HelmOp cannot "
                 "deploy because it pulls from a chart repository; use --fleet-mode gitrepo",
             )
 
@@ -103,6 +103,8 @@ def fleet_yaml(plan: BundlePlan, folder: Folder, previous: str) -> dict[str, Any
             "disablePreProcess": True,
         },
     }
+    if folder.vendored is not None:
+        doc["helm"]["disableDependencyUpdate"] = True  # the archive is in charts/
     if previous:
         doc["dependsOn"] = [{"name": previous}]
     return doc

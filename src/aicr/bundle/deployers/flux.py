@@ -163,7 +163,7 @@ def generate(plan: BundlePlan, tree: BundleTree) -> DeployerOutput:
     for folder in plan.folders:
         comp = folder.component
         if folder.local:
-            tree.add(f"{folder.name}/Chart.yaml", charts.wrapper_chart(folder, plan.aicr_version))
+            common.add_wrapper_chart(tree, folder.name, folder, plan)
             tree.add(f"{folder.name}/values.yaml", charts.values_file(charts.wrapped(folder, comp.values)))
             for base, text in folder.templates:
                 tree.add(f"{folder.name}/templates/{base}", text)

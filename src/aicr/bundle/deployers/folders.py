@@ -55,7 +55,8 @@ def applies_crds(folder: Folder) -> bool:
     """Whether the folder gets apply-crds.sh: a registry `ownsCRDs` component on its registry chart."""
     comp = folder.component
     entry = comp.entry or {}
-    if folder.local or folder.role != "primary" or not entry.get("ownsCRDs"):
+    upstream = not folder.local or folder.vendored is not None
+    if not upstream or folder.role != "primary" or not entry.get("ownsCRDs"):
         return False
     helm = entry.get("helm") or {}
     default_chart = (helm.get("defaultChart") or "").rsplit("/", 1)[-1]
@@ -65,14 +66,23 @@ def applies_crds(folder: Folder) -> bool:
 
 
 def apply_crds_script(folder: Folder) -> str:
-    """apply-crds.sh of a CRD-owning upstream folder (values baked in, no upstream.env needed)."""
+    """apply-crds.sh of a CRD-owning upstream folder (values baked in, no upstream.env needed).
+
+    A vendored chart's CRDs come from its archive beside the script (`helm show crds <path>`).
+    """
     chart, repo, version = chart_ref(folder)
+    chart_q = single_quoted(chart)
+    if folder.vendored is not None:
+        repo = ""
+        chart_q = '"$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"/' + single_quoted(
+            "charts/" + folder.vendored.filename
+        )
     return templates.render(
         "apply-crds.sh",
         release=folder.name,
         release_q=single_quoted(folder.name),
         namespace_q=single_quoted(folder.namespace),
-        chart_q=single_quoted(chart),
+        chart_q=chart_q,
         repo_q=single_quoted(repo),
         version_q=single_quoted(version),
     )
@@ -80,14 +90,15 @@ def apply_crds_script(folder: Folder) -> str:
 
 def install_script(folder: Folder) -> str:
     """install.sh of a folder."""
+    pre_step = "bash ./apply-crds.sh\n" if applies_crds(folder) else ""
     if folder.local:
         return templates.render(
             "install-local.sh",
             release=shell_quote(folder.name),
             namespace=shell_quote(folder.namespace),
             create_namespace=" --create-namespace" if folder.create_namespace else "",
+            pre_step=pre_step,
         )
-    pre_step = "bash ./apply-crds.sh\n" if applies_crds(folder) else ""
     return templates.render(
         "install-upstream.sh",
         release=shell_quote(folder.name),
@@ -108,7 +119,20 @@ def folder_values(folder: Folder) -> tuple[str, str]:
 
 def add_chart_files(tree: BundleTree, folder: Folder, plan: BundlePlan) -> None:
     """Chart.yaml and templates/* of a wrapper chart folder."""
-    tree.add(f"{folder.dir}/Chart.yaml", charts.wrapper_chart(folder, plan.aicr_version))
+    add_wrapper_chart(tree, folder.dir, folder, plan)
+
+
+def add_wrapper_chart(tree: BundleTree, path: str, folder: Folder, plan: BundlePlan) -> None:
+    """`<path>/Chart.yaml`, plus `<path>/charts/<chart>-<version>.tgz` for a vendored chart."""
+    tree.add(f"{path}/Chart.yaml", charts.wrapper_chart(folder, plan.aicr_version))
+    vendored = folder.vendored
+    if vendored is not None:
+        tree.add(f"{path}/charts/{vendored.filename}", vendored.data)
+        note = (
+            f"{{{{/* Vendored chart {vendored.chart} {vendored.version} (charts/{vendored.filename}); "
+            f'the values of component {folder.component.name} sit under "{folder.component.name}". */}}}}\n'
+        )
+        tree.add(f"{path}/templates/_vendored.tpl", note)
 
 
 def add_templates(tree: BundleTree, folder: Folder) -> None:

@@ -86,6 +86,8 @@ def _release(
     rel: dict[str, Any] = {"name": folder.name, "namespace": folder.namespace}
     if folder.local:
         rel["chart"] = f"./{folder.dir}"
+        if folder.vendored is not None:
+            rel["skipDeps"] = True  # the archive is in charts/: no `helm dependency build`
     else:
         alias = repo_alias(comp.source)
         repo: dict[str, Any] = {"name": alias, "url": comp.source}

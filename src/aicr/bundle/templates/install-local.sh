@@ -4,7 +4,7 @@
 set -euo pipefail
 SCRIPT_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 cd "${SCRIPT_DIR}"
-
+%%{pre_step}
 # The *_ARGS/*_FLAG variables hold flag lists: split into words on purpose.
 # shellcheck disable=SC2086
 helm upgrade --install %%{release} ./ \
