@@ -15,7 +15,7 @@ if TYPE_CHECKING:
     from typing import Any
 
 CRITERIA_DESTS = ("service", "accelerator", "intent", "os", "platform", "nodes", "criteria", "snapshot",
-                  "slurm_accounting_mode")  # fmt: skip
+                  "slurm_accounting_mode", "profile")  # fmt: skip
 
 
 def register(sub: Any, common: argparse.ArgumentParser) -> None:
@@ -101,6 +101,7 @@ def recipe_doc(args: Any, catalog: Any) -> dict[str, Any]:
         criteria_strict=bool(args.criteria_strict),
         version=recipe_version(),
         slurm_accounting_mode=args.slurm_accounting_mode,
+        profile=args.profile,
     )
     doc: dict[str, Any] = result.to_dict()
     return doc
