@@ -18,6 +18,7 @@ says so is not run at all: the reason is on the page for readers too.
 from __future__ import annotations
 
 import re
+import shlex
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -75,13 +76,29 @@ def examples(path: Path) -> list[Example]:
     return found
 
 
+def _open_quote(lines: list[str]) -> bool:
+    """Whether the command so far leaves a quote open (a quoted argument spanning lines)."""
+    lexer = shlex.shlex("\n".join(lines), posix=True)
+    lexer.whitespace_split = True
+    lexer.commenters = "#"
+    try:
+        list(lexer)
+    except ValueError:
+        return True
+    return False
+
+
+def _continued(group: list[str]) -> bool:
+    return group[-1].rstrip().endswith("\\") or _open_quote(group)
+
+
 def _logical(lines: list[str]) -> list[list[str]]:
     """Physical lines grouped into commands: continuations and heredoc bodies stay together."""
     commands: list[list[str]] = []
     i = 0
     while i < len(lines):
         group = [lines[i]]
-        while group[-1].rstrip().endswith("\\") and i + 1 < len(lines):
+        while _continued(group) and i + 1 < len(lines):
             i += 1
             group.append(lines[i])
         heredoc = _HEREDOC.search(" ".join(group))
@@ -107,7 +124,7 @@ def _console_commands(text: str) -> list[str]:
             i += 1
             continue
         group = [lines[i][2:]]
-        while group[-1].rstrip().endswith("\\") and i + 1 < len(lines):
+        while _continued(group) and i + 1 < len(lines):
             i += 1
             group.append(lines[i])
         heredoc = _HEREDOC.search(" ".join(group))

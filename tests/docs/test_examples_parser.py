@@ -70,3 +70,12 @@ def test_a_marker_on_the_first_line_leaves_the_block_out(tmp_path: Path) -> None
     found = examples(_page(tmp_path))
     assert found[3].not_run == "needs a GPU"
     assert found[0].not_run is None
+
+
+def test_a_quoted_argument_may_span_lines(tmp_path: Path) -> None:
+    path = tmp_path / "q.md"
+    path.write_text(
+        '```console\n$ curl -s $B/x \\\\\n    -d \'{"a": 1,\n         "b": 2}\'\n{}\n$ echo done\n```\n'
+    )
+    script, _ = shell_script(examples(path)[0])
+    assert '-d \'{"a": 1,\n         "b": 2}\'\necho done' in script
