@@ -19,8 +19,6 @@ images, `index.docker.io` folded into it), a reference with neither tag nor dige
 
 from __future__ import annotations
 
-import re
-
 from aicr.errors import AicrError, Code
 
 TYPE_CHECKING = False
@@ -28,8 +26,6 @@ if TYPE_CHECKING:
     from collections.abc import Iterable
     from typing import Any
 
-DOCKER_HUB = "docker.io"
-_HUB_ALIASES = frozenset({"docker.io", "index.docker.io", "registry-1.docker.io"})
 POD_CONTAINER_KEYS = ("containers", "initContainers", "ephemeralContainers")
 # (API group, kind) of custom resources whose spec carries repository/image/version descriptors.
 CRD_DESCRIPTOR_KINDS: frozenset[tuple[str, str]] = frozenset({
@@ -39,48 +35,23 @@ CRD_DESCRIPTOR_KINDS: frozenset[tuple[str, str]] = frozenset({
     ("skyhook.nvidia.com", "Skyhook"),  # Skyhook packages: {image, version}
     ("nfd.openshift.io", "NodeFeatureDiscovery"),  # OpenShift NFD operand image
 })  # fmt: skip
-_PATH_COMPONENT = re.compile(r"^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*$")
-_TAG = re.compile(r"^[\w][\w.-]{0,127}$")
-_DIGEST = re.compile(r"^[a-z0-9]+(?:[.+_-][a-z0-9]+)*:[a-zA-Z0-9=_-]{32,}$")
-_HOST = re.compile(r"^[a-zA-Z0-9.-]+(?::[0-9]+)?$|^\[[0-9a-fA-F:]+\](?::[0-9]+)?$")
 
 
 class ImageError(ValueError):
     """A string that is not an image reference (reported as a warning, not fatal)."""
 
 
-def _split_host(name: str) -> tuple[str, str]:
-    first, sep, rest = name.partition("/")
-    if sep and ("." in first or ":" in first or first == "localhost" or first.startswith("[")):
-        return first, rest
-    return DOCKER_HUB, name
-
-
 def normalize(ref: str) -> str:
-    """The fully-qualified form of an image reference (ImageError when it is not one)."""
-    text = ref.strip()
-    if not text or any(c.isspace() for c in text) or "{{" in text:
-        raise ImageError(f'"{ref}" is not an image reference')
-    name, at, digest = text.partition("@")
-    if at and not _DIGEST.match(digest):
-        raise ImageError(f'"{ref}" has an invalid digest')
-    tag = ""
-    slash, colon = name.rfind("/"), name.rfind(":")
-    if colon > slash:
-        name, tag = name[:colon], name[colon + 1 :]
-        if not _TAG.match(tag):
-            raise ImageError(f'"{ref}" has an invalid tag')
-    host, path = _split_host(name)
-    if host.lower() in _HUB_ALIASES:
-        host = DOCKER_HUB
-        if "/" not in path:
-            path = f"library/{path}"
-    if not _HOST.match(host) or not path or not all(_PATH_COMPONENT.match(p) for p in path.split("/")):
-        raise ImageError(f'"{ref}" has an invalid repository name')
-    out = f"{host}/{path}"
-    if tag or not digest:
-        out += f":{tag or 'latest'}"
-    return out + (f"@{digest}" if digest else "")
+    """The fully-qualified form of an image reference (ImageError when it is not one).
+
+    One rule for the whole project: aicr.bundle.images.normalize (also used by the bundle SBOM).
+    """
+    from aicr.bundle.images import normalize as normalize_ref
+
+    try:
+        return normalize_ref(ref)
+    except AicrError as exc:
+        raise ImageError(exc.message) from None
 
 
 def _api_group(doc: dict[str, Any]) -> str:

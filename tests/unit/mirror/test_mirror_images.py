@@ -41,7 +41,7 @@ def test_normalize_rejects_what_is_not_an_image_reference(raw: str) -> None:
 def test_normalized_set_dedupes_sorts_and_reports_bad_references() -> None:
     images, problems = normalized_set(["nginx", "docker.io/library/nginx:latest", "a.io/b:1", "B A D"])
     assert images == ["a.io/b:1", "docker.io/library/nginx:latest"]
-    assert problems == ['"B A D" is not an image reference']
+    assert problems == ['invalid image reference "B A D"']
 
 
 def _pod(**spec: object) -> dict[str, object]:
