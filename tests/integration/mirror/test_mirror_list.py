@@ -198,3 +198,17 @@ def test_real_cli_keeps_stdout_for_data_and_warnings_on_stderr(
     assert proc.returncode == 0, proc.stderr
     assert [d["kind"] for d in yaml.safe_load_all(proc.stdout)] == ["Images", "Charts"]
     assert "component=ghost" in proc.stderr and "warning" not in proc.stdout
+
+
+def test_chart_sources_on_private_addresses_are_refused_without_the_opt_in(
+    capsys: pytest.CaptureFixture[str], mirror_inputs: tuple[Path, Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # mirror list pulls through the same guarded pullers as `bundle --vendor-charts`
+    monkeypatch.delenv("AICR_VENDOR_ALLOW_LOOPBACK")
+    code, out, _err = run_recipe(capsys, mirror_inputs, "-f", "json")
+    assert code == 0  # best effort: each component warns
+    components = json.loads(out)["components"]
+    helm = [c for c in components if c["type"] == "helm"]
+    assert helm and all("AICR_VENDOR_ALLOW_LOOPBACK" in c["warnings"][0] for c in helm), helm
+    images = [i for c in helm for i in c["images"]]
+    assert "docker.io/library/busybox:1.37" not in images  # nothing rendered from a refused chart
