@@ -56,6 +56,7 @@ class RepositoryCharts:
             from aicr.io import oci
 
             host = oci.OciRef.parse(f"{source.rstrip('/')}/{chart}:x").host
+            vendor.check_host(host)  # the same address rules as `bundle --vendor-charts`
             if host not in self._registries:
                 self._registries[host] = oci.Registry(
                     host, plain_http=self.plain_http, insecure_tls=self.insecure_tls
