@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 from tests.docs.examples import FILE_BLOCK, Example, examples, shell_script
+from tests.support.fixture_host import fake_nvidia_smi, host_tree
 from tests.support.kube_emulator import KubeEmulator, make_nodes
 from tests.support.kube_jobs import job_controller
 from tests.support.waiting import wait_until
@@ -19,7 +20,6 @@ from tests.support.waiting import wait_until
 ROOT = Path(__file__).resolve().parents[2]
 PAGES = [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]
 EXAMPLES = [e for page in PAGES for e in examples(page)]
-NVIDIA_SMI = ROOT / "tests" / "fixtures" / "snapshot" / "nvidia-smi-8xh100.xml"
 BIN = Path(sys.executable).parent
 TIMEOUT = 180
 # What the snapshot agent "measures" on the emulated EKS cluster: enough for the embedded
@@ -100,16 +100,6 @@ def _ready(url: str) -> bool:
         return False
 
 
-def _host(root: Path) -> Path:
-    (root / "etc").mkdir(parents=True)
-    (root / "etc" / "os-release").write_text('NAME="Ubuntu"\nID=ubuntu\nVERSION_ID="24.04"\n')
-    (root / "proc" / "sys" / "kernel").mkdir(parents=True)
-    (root / "proc" / "sys" / "kernel" / "osrelease").write_text("6.8.0-1021-aws\n")
-    (root / "proc" / "cmdline").write_text("BOOT_IMAGE=/boot/vmlinuz ro quiet\n")
-    (root / "proc" / "modules").write_text("nvidia 54001664 12 - Live 0x0\n")
-    return root
-
-
 def _keys(work: Path) -> None:
     from cryptography.hazmat.primitives import serialization
     from cryptography.hazmat.primitives.asymmetric import ec
@@ -146,15 +136,12 @@ def page(
         return _PAGES[example.path]
     work = tmp_path_factory.mktemp(example.path.stem)
     (work / "home").mkdir()
-    fake = work / ".bin"
-    fake.mkdir()
-    (fake / "nvidia-smi").write_text(f'#!/bin/sh\ncat "{NVIDIA_SMI}"\n')
-    (fake / "nvidia-smi").chmod(0o755)
+    fake = fake_nvidia_smi(work / ".bin")
     env = dict(
         os.environ,
         HOME=str(work / "home"),
         KUBECONFIG=str(cluster),
-        AICR_HOST_ROOT=str(_host(work / ".host")),
+        AICR_HOST_ROOT=str(host_tree(work / ".host")),
         AICR_CACHE_DIR=str(work / ".cache"),
         NODE_NAME="node-00000",
         PATH=os.pathsep.join([str(fake), str(BIN), os.environ.get("PATH", "")]),

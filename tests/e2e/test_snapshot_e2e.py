@@ -13,30 +13,12 @@ import subprocess
 import sys
 from pathlib import Path
 
+from tests.support.fixture_host import fake_nvidia_smi, host_tree
 from tests.support.kube_emulator import KubeEmulator, make_nodes
 
 import aicr
 
-FIXTURE = Path(__file__).parents[1] / "fixtures" / "snapshot" / "nvidia-smi-8xh100.xml"
 AICR = shutil.which("aicr", path=os.path.dirname(sys.executable)) or "aicr"
-
-
-def host_tree(root: Path) -> Path:
-    (root / "etc").mkdir(parents=True)
-    (root / "etc" / "os-release").write_text('NAME="Ubuntu"\nID=ubuntu\nVERSION_ID="24.04"\n')
-    (root / "proc" / "sys" / "kernel").mkdir(parents=True)
-    (root / "proc" / "sys" / "kernel" / "osrelease").write_text("6.8.0-1021-aws\n")
-    (root / "proc" / "cmdline").write_text("BOOT_IMAGE=/boot/vmlinuz ro quiet\n")
-    (root / "proc" / "modules").write_text("nvidia 54001664 12 - Live 0x0\n")
-    return root
-
-
-def fake_nvidia_smi(bin_dir: Path) -> Path:
-    bin_dir.mkdir()
-    script = bin_dir / "nvidia-smi"
-    script.write_text(f'#!/bin/sh\ncat "{FIXTURE}"\n')
-    script.chmod(0o755)
-    return bin_dir
 
 
 def run(argv: list[str], env: dict[str, str]) -> subprocess.CompletedProcess[str]:
