@@ -232,7 +232,10 @@ def pull_oci_chart(
     if int(layers[0].get("size") or 0) > MAX_CHART_BYTES:
         raise AicrError(Code.INVALID_REQUEST, f"{ref}: chart layer is larger than {MAX_CHART_BYTES} bytes")
     blob = registry.get_blob(
-        ref.repository, str(layers[0]["digest"]), lambda url: _check_redirect(url, environ)
+        ref.repository,
+        str(layers[0]["digest"]),
+        lambda url: _check_redirect(url, environ),
+        max_bytes=MAX_CHART_BYTES,
     )
     return VendoredChart(chart, version, source, f"oci://{ref}", blob)
 

@@ -30,6 +30,7 @@ INDEX_TYPE = "application/vnd.oci.image.index.v1+json"
 EMPTY_TYPE = "application/vnd.oci.empty.v1+json"
 EMPTY_CONFIG = b"{}"
 TIMEOUT_S = 30.0
+MAX_BLOB_BYTES = 512 * 1024 * 1024  # a whole bundle layer; chart pulls pass their own, smaller cap
 _TAG_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.-")
 _REPO_CHARS = frozenset("abcdefghijklmnopqrstuvwxyz0123456789._-/")
 
@@ -157,13 +158,18 @@ class Registry:
         import httpx
 
         headers = kw.pop("headers", None)
+        stream = bool(kw.pop("stream", False))  # the caller reads (and closes) the body
         for attempt in range(2):
             try:
-                response = self._http.request(method, url, headers=self._headers(headers), **kw)
+                request = self._http.build_request(method, url, headers=self._headers(headers), **kw)
+                response = self._http.send(request, stream=stream)
             except httpx.TransportError as exc:
                 raise AicrError(Code.UNAVAILABLE, f"registry {self.host} is unreachable: {exc}") from exc
-            if response.status_code == 401 and attempt == 0 and self._authenticate(response):
-                continue
+            if response.status_code == 401 and attempt == 0:
+                if stream:
+                    response.read()
+                if self._authenticate(response):
+                    continue
             return self._check(response, what)
         return response
 
@@ -194,6 +200,9 @@ class Registry:
         status = response.status_code
         if status < 400:
             return response
+        if not response.is_closed:  # a streamed error answer: its (short) body names the problem
+            response.read()
+            response.close()
         detail = response.text[:300].strip()
         if status in (401, 403):
             raise AicrError(
@@ -241,33 +250,55 @@ class Registry:
         return digest
 
     def get_blob(
-        self, repository: str, digest: str, check_redirect: Callable[[str], object] | None = None
+        self,
+        repository: str,
+        digest: str,
+        check_redirect: Callable[[str], object] | None = None,
+        max_bytes: int = MAX_BLOB_BYTES,
     ) -> bytes:
-        """A blob's bytes, checked against its digest.
+        """A blob's bytes, checked against its digest, read as a stream of at most `max_bytes`.
 
         A redirect (registries hand blobs to a CDN) is followed once, without credentials, after
-        `check_redirect(url)` has accepted the target (it raises to refuse).
+        `check_redirect(url)` has accepted the target (it raises to refuse). A body longer than
+        `max_bytes` is refused while it arrives, whatever the manifest said its size was.
         """
         import httpx
 
         what = f"blob {digest}"
-        response = self._request("GET", f"{self.base}/v2/{repository}/blobs/{digest}", what)
-        if response.is_redirect:
-            location = str(response.url.join(response.headers.get("Location", "")))
-            if check_redirect is not None:
-                check_redirect(location)
-            try:
-                response = self._check(self._http.get(location), what)
-            except httpx.TransportError as exc:
-                raise AicrError(
-                    Code.UNAVAILABLE, f"registry {self.host}: {what}: {location} is unreachable"
-                ) from exc
-        data = response.content
+        response = self._request("GET", f"{self.base}/v2/{repository}/blobs/{digest}", what, stream=True)
+        try:
+            if response.is_redirect:
+                location = str(response.url.join(response.headers.get("Location", "")))
+                response.close()
+                if check_redirect is not None:
+                    check_redirect(location)
+                try:
+                    request = self._http.build_request("GET", location)
+                    response = self._check(self._http.send(request, stream=True), what)
+                except httpx.TransportError as exc:
+                    raise AicrError(
+                        Code.UNAVAILABLE, f"registry {self.host}: {what}: {location} is unreachable"
+                    ) from exc
+            data = self._read_capped(response, what, max_bytes)
+        finally:
+            response.close()
         if digest_of(data) != digest:
             raise AicrError(
                 Code.UNAUTHORIZED, f"registry {self.host}: blob {digest} does not match its digest"
             )
         return data
+
+    def _read_capped(self, response: httpx.Response, what: str, max_bytes: int) -> bytes:
+        chunks: list[bytes] = []
+        size = 0
+        for chunk in response.iter_bytes():
+            size += len(chunk)
+            if size > max_bytes:
+                raise AicrError(
+                    Code.INVALID_REQUEST, f"registry {self.host}: {what} is larger than {max_bytes} bytes"
+                )
+            chunks.append(chunk)
+        return b"".join(chunks)
 
     def put_manifest(self, ref: OciRef, manifest: bytes, media_type: str = MANIFEST_TYPE) -> tuple[str, bool]:
         """Put a manifest at `ref`; returns (digest, whether the registry answered with OCI-Subject)."""

@@ -160,3 +160,20 @@ def test_unpack_refuses_links(tmp_path: Path) -> None:
         tar.addfile(info)
     with pytest.raises(AicrError, match="not a regular file"):
         ocipack.unpack(raw.getvalue(), str(tmp_path))
+
+
+def test_a_blob_longer_than_the_cap_is_refused_while_it_streams(registry: LocalRegistry) -> None:
+    data = bytes(range(256)) * 64  # 16 KiB
+    with client(registry) as reg:
+        digest = reg.push_blob("caps/blob", data)
+        assert reg.get_blob("caps/blob", digest, max_bytes=len(data)) == data
+        with pytest.raises(AicrError) as err:
+            reg.get_blob("caps/blob", digest, max_bytes=len(data) - 1)
+    assert err.value.code is Code.INVALID_REQUEST
+    assert f"is larger than {len(data) - 1} bytes" in err.value.message
+
+
+def test_a_missing_blob_is_not_found_through_the_streamed_read(registry: LocalRegistry) -> None:
+    with client(registry) as reg, pytest.raises(AicrError) as err:
+        reg.get_blob("caps/blob", "sha256:" + "0" * 64)
+    assert err.value.code is Code.NOT_FOUND
