@@ -88,3 +88,22 @@ def test_profile_values_come_from_the_declared_profiles() -> None:
         "gpuStack=operator-plugin",
     )
     assert "gpuStack=gke-default" in script("fish")
+
+
+def test_bash_completes_the_flags_of_nested_subcommands(tmp_path: Path) -> None:
+    assert bash_complete(tmp_path, ["aicr", "mirror", "list", "--format", "''"]) == [
+        "hauler",
+        "json",
+        "yaml",
+        "zarf",
+    ]
+    assert bash_complete(tmp_path, ["aicr", "mirror", "list", "-f", "h"]) == ["hauler"]
+    assert bash_complete(tmp_path, ["aicr", "recipe", "list", "--service", "ek"]) == ["eks"]
+
+
+def test_fish_scopes_nested_subcommand_flags_to_their_parent() -> None:
+    text = script("fish")
+    assert (
+        "complete -c aicr -n '__fish_seen_subcommand_from mirror; and __fish_seen_subcommand_from list' "
+        "-l format -x -a 'yaml json hauler zarf'"
+    ) in text

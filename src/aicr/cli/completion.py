@@ -77,6 +77,15 @@ def subcommands(parser: argparse.ArgumentParser) -> Iterator[tuple[str, argparse
             yield from sorted(action.choices.items())
 
 
+def nested_subcommands(
+    parser: argparse.ArgumentParser, path: tuple[str, ...] = ()
+) -> Iterator[tuple[tuple[str, ...], argparse.ArgumentParser]]:
+    """(path, parser) of every subcommand at any depth (`("mirror", "list")`), sorted, parents first."""
+    for name, sub in subcommands(parser):
+        yield (*path, name), sub
+        yield from nested_subcommands(sub, (*path, name))
+
+
 def flag_values(
     sub: argparse.ArgumentParser, table: dict[str, tuple[str, ...]]
 ) -> dict[str, tuple[str, ...]]:
@@ -95,7 +104,8 @@ def flag_values(
 def _attach_shtab_values(parser: argparse.ArgumentParser, table: dict[str, tuple[str, ...]]) -> str:
     """Give each valued action a shtab `complete`; returns the bash preamble defining the functions."""
     functions: dict[str, str] = {}
-    for name, sub in subcommands(parser):
+    for path, sub in nested_subcommands(parser):
+        name = "_".join(path).replace("-", "_")
         values = flag_values(sub, table)
         for action in sub._actions:
             long = next((f for f in action.option_strings if f in values), None)
@@ -115,16 +125,21 @@ def _attach_shtab_values(parser: argparse.ArgumentParser, table: dict[str, tuple
 def fish_script(parser: argparse.ArgumentParser, table: dict[str, tuple[str, ...]]) -> str:
     """A fish script: subcommands, each subcommand's long flags, and their values."""
     lines = ["complete -c aicr -f"]
-    for name, sub in subcommands(parser):
-        lines.append(
-            f"complete -c aicr -n '__fish_use_subcommand' -a {name} -d '{_fish_text(sub.description)}'"
-        )
+    for path, sub in nested_subcommands(parser):
+        seen = "; and ".join(f"__fish_seen_subcommand_from {word}" for word in path)
+        if len(path) == 1:
+            lines.append(
+                f"complete -c aicr -n '__fish_use_subcommand' -a {path[0]} -d '{_fish_text(sub.description)}'"
+            )
+        else:
+            parent = "; and ".join(f"__fish_seen_subcommand_from {word}" for word in path[:-1])
+            lines.append(f"complete -c aicr -n '{parent}' -a {path[-1]} -d '{_fish_text(sub.description)}'")
         values = flag_values(sub, table)
         for opt in sub._actions:
             for flag in opt.option_strings:
                 if not flag.startswith("--"):
                     continue
-                spec = f"complete -c aicr -n '__fish_seen_subcommand_from {name}' -l {flag[2:]}"
+                spec = f"complete -c aicr -n '{seen}' -l {flag[2:]}"
                 if flag in values:
                     spec += f" -x -a '{' '.join(values[flag])}'"
                 lines.append(f"{spec} -d '{_fish_text(opt.help)}'")
