@@ -127,7 +127,7 @@ def test_tampered_bundle_fails_verification(recipe: Path, tmp_path: Path) -> Non
         (["--image-refs", "refs.txt"], 2, "--image-refs is only valid with -o oci://"),
         (["--attest"], 2, "--attest needs a signer: --signing-key"),
         (["-o", "a", "-o", "b"], 2, "flag --output can only be specified once"),
-        (["--vendor-charts"], 2, "--vendor-charts is not supported yet"),
+        (["--readiness-hooks"], 2, "--readiness-hooks is not supported yet"),
         (["--certificate-identity-regexp", "foo"], 2, "must contain"),
         (
             ["-d", "argocd", "--dynamic", "gpuoperator:driver.version"],
