@@ -105,11 +105,15 @@ def test_tas_objects_reference_each_other_by_name() -> None:
         text = _catalog().read_text(f"components/kueue/manifests/{name}")
         (doc,) = [d for d in yaml.safe_load_all(text) if d]
         docs[name] = doc
-    topology_names = {docs[n]["metadata"]["name"] for n in ("topology-tiers-3.yaml", "topology-accelerator.yaml")}
+    topology_names = {
+        docs[n]["metadata"]["name"] for n in ("topology-tiers-3.yaml", "topology-accelerator.yaml")
+    }
     assert topology_names == {docs["tas-flavor.yaml"]["spec"]["topologyName"]}
     flavors = docs["cluster-queue-tas.yaml"]["spec"]["resourceGroups"][0]["flavors"]
     assert [f["name"] for f in flavors] == [docs["tas-flavor.yaml"]["metadata"]["name"]]
-    assert docs["local-queue.yaml"]["spec"]["clusterQueue"] == docs["cluster-queue-tas.yaml"]["metadata"]["name"]
+    assert (
+        docs["local-queue.yaml"]["spec"]["clusterQueue"] == docs["cluster-queue-tas.yaml"]["metadata"]["name"]
+    )
 
 
 def test_every_slurm_leaf_is_covered() -> None:
