@@ -8,6 +8,7 @@ Topograph with its provider before Kueue, and ships the Topology matching that p
 from __future__ import annotations
 
 from functools import cache
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -144,3 +145,38 @@ def test_shared_storage_is_off_by_default_with_two_named_claims() -> None:
         "home": "shared-home",
         "data": "shared-data",
     }
+
+
+def test_a_recipe_adding_kueue_without_manifests_gets_the_default_quota_objects(tmp_path: Path) -> None:
+    (tmp_path / "overlays").mkdir()
+    (tmp_path / "registry.yaml").write_text(
+        "kind: ComponentRegistry\napiVersion: aicr.nvidia.com/v1alpha1\ncomponents: []\n"
+    )
+    (tmp_path / "overlays" / "h100-kind-training-queued.yaml").write_text(
+        "kind: RecipeMetadata\napiVersion: aicr.nvidia.com/v1alpha1\n"
+        "metadata: {name: h100-kind-training-queued}\n"
+        "spec:\n  base: h100-kind-training\n"
+        "  criteria: {service: kind, accelerator: h100, intent: training, platform: runai}\n"
+        "  componentRefs:\n    - name: kueue\n      valuesFile: components/kueue/values.yaml\n"
+    )
+    catalog = load_catalog(data=tmp_path)
+    result = catalog.resolve(
+        Criteria(service="kind", accelerator="h100", intent="training", platform="runai")
+    )
+    ref = result.component("kueue")
+    assert ref is not None
+    assert [m.rsplit("/", 1)[-1] for m in ref["manifestFiles"]] == [
+        "resource-flavor.yaml",
+        "cluster-queue.yaml",
+        "local-queue.yaml",
+    ]
+
+
+def test_default_cluster_queue_is_backed_by_the_default_flavor() -> None:
+    def one(name: str) -> dict[str, Any]:
+        text = _catalog().read_text(f"components/kueue/manifests/{name}")
+        (doc,) = [d for d in yaml.safe_load_all(text) if d]
+        return dict(doc)
+
+    flavors = one("cluster-queue.yaml")["spec"]["resourceGroups"][0]["flavors"]
+    assert [f["name"] for f in flavors] == [one("resource-flavor.yaml")["metadata"]["name"]]
