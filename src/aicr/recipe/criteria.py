@@ -18,7 +18,8 @@ ANY = "any"
 FIELDS = ("service", "accelerator", "intent", "os", "platform")
 
 # reference/recipe.md §1, current static values, plus the values the reference's own catalog
-# uses beyond that list (service `generic`: bare-metal GB300; accelerator `vr200`).
+# uses beyond that list (service `generic`: bare-metal GB300; accelerator `vr200`; platform
+# `kueue`: the Kueue topology-aware scheduling leaves).
 STATIC_VALUES: dict[str, frozenset[str]] = {
     "service": frozenset(
         {"aks", "bcm", "eks", "generic", "gke", "k0s", "kind", "lke", "metal3", "ocp", "oke", "rke2"}
@@ -28,7 +29,7 @@ STATIC_VALUES: dict[str, frozenset[str]] = {
     ),
     "intent": frozenset({"inference", "training"}),
     "os": frozenset({"amazonlinux", "cos", "ol", "rhel", "sles", "talos", "ubuntu"}),
-    "platform": frozenset({"dynamo", "kubeflow", "nim", "runai", "slurm"}),
+    "platform": frozenset({"dynamo", "kubeflow", "kueue", "nim", "runai", "slurm"}),
 }
 
 ALIASES: dict[str, dict[str, str]] = {

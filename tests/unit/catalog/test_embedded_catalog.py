@@ -8,6 +8,7 @@ validator catalog under their phase, and docs/catalog.md matches the generator's
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -293,6 +294,14 @@ PLACEMENT = {
 }
 
 
+# Manifests that render nothing until a value turns them on: the value that does.
+GATED_MANIFESTS: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
+    "components/slinky-slurm/manifests/shared-storage-pvcs.yaml": lambda values: (
+        values | {"storage": {**values["storage"], "enabled": True}}
+    ),
+}
+
+
 def _render_manifest(helm: Any, chart: Path, ref: dict[str, Any], text: str, values: dict[str, Any]) -> str:
     (chart / "templates").mkdir(parents=True, exist_ok=True)
     (chart / "Chart.yaml").write_text(f"apiVersion: v2\nname: {ref['name']}\nversion: 0.1.0\n")
@@ -313,6 +322,10 @@ def test_leaf_manifests_render_with_helm(
             files = [*(ref.get("preManifestFiles") or []), *(ref.get("manifestFiles") or [])]
             for rel in files:
                 values = catalog.component_values(ref)
+                if rel in GATED_MANIFESTS:
+                    text = _render_manifest(helm, tmp_path / "chart", ref, catalog.read_text(rel), values)
+                    assert not [doc for doc in yaml.safe_load_all(text) if doc], f"{leaf}: {rel} is not gated"
+                    values = GATED_MANIFESTS[rel](values)
                 for extra in ({}, PLACEMENT):
                     text = _render_manifest(
                         helm, tmp_path / "chart", ref, catalog.read_text(rel), values | extra

@@ -26,9 +26,9 @@ from aicr.recipe.deps import is_enabled
 GOLDEN_DIR = Path(__file__).resolve().parents[2] / "golden" / "recipes"
 
 # The leaves of NVIDIA/aicr's recipe-health page (current catalog), plus the later reference
-# leaves issue 13 names (k0s, generic GB300, VR200 on RKE2), offered here under the same name and
-# criteria. Reference leaves not reproduced are listed, with the
-# reason, in src/aicr/catalog/data/README.md.
+# leaves issue 13 names (k0s, generic GB300, VR200 on RKE2) and the three Kueue TAS leaves,
+# offered here under the same name and criteria. Reference leaves not reproduced are listed,
+# with the reason, in src/aicr/catalog/data/README.md.
 REFERENCE_LEAVES = [
     "a100-any",
     "b200-any",
@@ -56,6 +56,7 @@ REFERENCE_LEAVES = [
     "h100-eks-ubuntu-inference-dynamo",
     "h100-eks-ubuntu-inference-nim",
     "h100-eks-ubuntu-training-kubeflow",
+    "h100-eks-ubuntu-training-kueue",
     "h100-eks-ubuntu-training-slurm",
     "h200-eks-inference",
     "h200-eks-training",
@@ -68,9 +69,11 @@ REFERENCE_LEAVES = [
     "gb200-gke-cos-training-slurm",
     "h100-gke-cos-inference-dynamo",
     "h100-gke-cos-training-kubeflow",
+    "h100-gke-cos-training-kueue",
     "h100-gke-cos-training-slurm",
     "h100-kind-inference-dynamo",
     "h100-kind-training-kubeflow",
+    "h100-kind-training-kueue",
     "h100-kind-training-slurm",
     "rtx-pro-6000-lke-ubuntu-inference",
     "rtx-pro-6000-lke-ubuntu-training",
