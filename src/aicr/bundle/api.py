@@ -75,6 +75,16 @@ class BundleResult:
         return "\n".join(lines) + "\n"
 
 
+def _unused_shared_storage(opts: BundleOptions, comps: list[Any]) -> list[str]:
+    """A warning when --shared-storage-class reaches no component (none declares shared volumes)."""
+    if not opts.shared_storage_class or any((c.entry or {}).get("sharedStorageClassPaths") for c in comps):
+        return []
+    return [
+        f'--shared-storage-class "{opts.shared_storage_class}" has no effect: no component of this '
+        "recipe declares shared storage (registry sharedStorageClassPaths)"
+    ]
+
+
 def _aicr_version() -> str:
     from aicr.version import recipe_version
 
@@ -118,7 +128,7 @@ def plan_bundle(
     plan = BundlePlan(filtered, comps, folders, opts, version)
     tree = BundleTree()
     output: DeployerOutput = import_module(MODULES[opts.deployer]).generate(plan, tree)
-    output.warnings = notes
+    output.warnings = notes + _unused_shared_storage(opts, comps)
     if vendored:
         output.notes.append(
             f"{len(vendored)} Helm charts vendored into the bundle (provenance.yaml); "

@@ -46,6 +46,8 @@ def render(plan: BundlePlan, output: DeployerOutput, recipe_bytes: bytes) -> str
     settings.update(output.settings)
     if opts.storage_class:
         settings["storageClass"] = opts.storage_class
+    if opts.shared_storage_class:
+        settings["sharedStorageClass"] = opts.shared_storage_class
     scheduling: dict[str, Any] = {}
     system = _scheduling(opts.system_selector, opts.system_tolerations, opts.tolerations_given)
     accelerated = _scheduling(opts.accelerated_selector, opts.accelerated_tolerations, opts.tolerations_given)

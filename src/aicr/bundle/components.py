@@ -250,7 +250,11 @@ def build_component(ref: dict[str, Any], catalog: Catalog, opts: BundleOptions) 
     storage_paths = set((entry or {}).get("storageClassPaths") or []) | set(
         (entry or {}).get("sharedStorageClassPaths") or []
     )
-    storage_given = bool(opts.storage_class) or bool(storage_paths & (set(set_overrides) | set(typed)))
+    storage_given = (
+        bool(opts.storage_class)
+        or bool(opts.shared_storage_class and (entry or {}).get("sharedStorageClassPaths"))
+        or bool(storage_paths & (set(set_overrides) | set(typed)))
+    )
     scheduling.check_required_selectors(name, values, entry, storage_given)
     comp.values, comp.dynamic = split_dynamic(values, dynamic_paths)
     comp.dynamic_paths = dynamic_paths

@@ -46,6 +46,7 @@ OPTION_KINDS: dict[str, str] = {
     "workload_gate": "str",
     "nodes": "str",
     "storage_class": "str",
+    "shared_storage_class": "str",
     "repo": "str",
     "repo_path": "str",
     "app_name": "str",
@@ -363,6 +364,7 @@ class BundleOptions:
         "serial",
         "set_values",
         "storage_class",
+        "shared_storage_class",
         "system_selector",
         "system_tolerations",
         "tolerations_given",
@@ -386,6 +388,7 @@ class BundleOptions:
         self.workload_selector: dict[str, str] = {}
         self.nodes = 0
         self.storage_class = ""
+        self.shared_storage_class = ""  # RWX class for the registry's sharedStorageClassPaths
         self.repo = ""
         self.repo_path = ""
         self.app_name = ""
@@ -447,6 +450,12 @@ class BundleOptions:
             if not storage.strip():
                 raise AicrError(Code.INVALID_REQUEST, "--storage-class cannot be blank")
             opts.storage_class = storage.strip()
+        shared = raw.get("shared_storage_class")
+        if shared is not None:
+            shared = _as_str("shared_storage_class", shared)
+            if not shared.strip():
+                raise AicrError(Code.INVALID_REQUEST, "--shared-storage-class cannot be blank")
+            opts.shared_storage_class = shared.strip()
         opts.repo = _as_str("repo", raw.get("repo")).strip()
         opts.repo_path = parse_repo_path(_as_str("repo_path", raw.get("repo_path")))
         opts.data_dir = _as_str("data", raw.get("data"))

@@ -85,12 +85,10 @@ def inject(
         scalars += [(p, opts.workload_gate) for p in _paths(entry, "accelerated", "taintStrPaths")]
     if opts.nodes > 0:
         scalars += [(p, opts.nodes) for p in (entry.get("nodeScheduling") or {}).get("nodeCountPaths") or []]
-    if opts.storage_class:
-        scalars += [
-            (p, coerce(opts.storage_class))
-            for p in entry.get("storageClassPaths") or []
-            if p not in explicit_paths
-        ]
+    for storage_class, key in ((opts.storage_class, "storageClassPaths"),
+                               (opts.shared_storage_class, "sharedStorageClassPaths")):  # fmt: skip
+        if storage_class:
+            scalars += [(p, coerce(storage_class)) for p in entry.get(key) or [] if p not in explicit_paths]
     for path, value in scalars:
         try:
             set_path(values, path, value)

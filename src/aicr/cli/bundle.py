@@ -19,7 +19,6 @@ if TYPE_CHECKING:
 # Flags of the reference surface this build does not implement yet: given -> exit 2.
 _NOT_YET = {
     "readiness_hooks": "--readiness-hooks",
-    "shared_storage_class": "--shared-storage-class",
     "dra_eviction_node_label": "--dra-eviction-node-label",
 }
 _REPEATABLE = (
@@ -60,7 +59,7 @@ _SINGLE = (
     ("--tlog-upload", "true|false: keyless signatures are always logged in Rekor; key signatures never"),
     ("--config", "AICRConfig file or http(s) URL (spec.bundle); flags and env vars beat its values"),
     ("--image-refs", "file that receives the pushed reference with its digest (with -o oci://)"),
-    ("--shared-storage-class", "RWX StorageClass (not supported yet)"),
+    ("--shared-storage-class", "ReadWriteMany StorageClass for shared volumes (the registry's sharedStorageClassPaths, e.g. Slurm's shared home)"),
     ("--dra-eviction-node-label", "DRA eviction node label (not supported yet)"),
 )
 _SWITCHES = (
@@ -284,6 +283,7 @@ def options_from_args(args: Any, deployer: str) -> dict[str, Any]:
         "workload_gate",
         "nodes",
         "storage_class",
+        "shared_storage_class",
         "app_name",
         "flux_namespace",
         "fleet_mode",
