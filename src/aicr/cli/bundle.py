@@ -59,7 +59,10 @@ _SINGLE = (
     ("--tlog-upload", "true|false: keyless signatures are always logged in Rekor; key signatures never"),
     ("--config", "AICRConfig file or http(s) URL (spec.bundle); flags and env vars beat its values"),
     ("--image-refs", "file that receives the pushed reference with its digest (with -o oci://)"),
-    ("--shared-storage-class", "ReadWriteMany StorageClass for shared volumes (the registry's sharedStorageClassPaths, e.g. Slurm's shared home)"),
+    (
+        "--shared-storage-class",
+        "ReadWriteMany StorageClass for shared volumes (the registry's sharedStorageClassPaths, e.g. Slurm's shared home)",
+    ),
     ("--dra-eviction-node-label", "DRA eviction node label (not supported yet)"),
 )
 _SWITCHES = (

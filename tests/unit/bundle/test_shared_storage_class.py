@@ -15,7 +15,9 @@ from aicr.errors import AicrError
 @pytest.fixture(scope="module")
 def slurm() -> tuple[aicr.Catalog, dict[str, Any]]:
     catalog = aicr.load_catalog()
-    criteria = aicr.Criteria(service="eks", accelerator="gb200", intent="training", os="ubuntu", platform="slurm")
+    criteria = aicr.Criteria(
+        service="eks", accelerator="gb200", intent="training", os="ubuntu", platform="slurm"
+    )
     return catalog, catalog.resolve(criteria).to_dict()
 
 
