@@ -204,6 +204,8 @@ def verify_bundle(
 def _judge_signature(
     root: str, result: VerifyResult, *, key: str, trust_root: str, require_creator: str
 ) -> None:
+    if not os.path.lexists(os.path.join(root, *ATTESTATION_PATH.split("/"))):
+        return  # "unverified", "no attestation": the signing stack (hashlib, json) stays unloaded
     from aicr.bundle.signing import judge_attestation
 
     try:
