@@ -2,6 +2,7 @@
 # `make bench-ratio`: every cold CLI path of issue 14 as a ratio to `python -c pass` measured in the
 # same hyperfine run, so the targets can be checked on any machine. Needs hyperfine.
 # Usage: benchmarks/bench_ratio.sh [RUNS]   (bytecode caches are written first, as users run it)
+# The last line is the NodeTopology row (5,000 emulated nodes); NO_TOPOLOGY=1 skips it.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 unset PYTHONDONTWRITEBYTECODE
@@ -61,3 +62,7 @@ for r in results[1:]:
     print(f"{name:28s} {r['median'] * 1000:7.1f}ms {ratio:6.2f} {float(target):6.1f}x {mark}")
 print(f"load average: {os.getloadavg()[0]:.2f}")
 PY
+# The NodeTopology row (absolute targets: collector CPU and peak RSS; see topology_scale.py).
+if [ -z "${NO_TOPOLOGY:-}" ]; then
+  "$PY" benchmarks/topology_scale.py --nodes 1000,5000 --rounds 5 | grep '^NodeTopology'
+fi

@@ -76,7 +76,7 @@ def plan_bundle(
     doc: dict[str, Any], catalog: Catalog, opts: BundleOptions, aicr_version: str | None = None
 ) -> tuple[BundleTree, DeployerOutput, BundlePlan]:
     """The whole bundle, in memory: (tree, deployer report, plan)."""
-    from importlib import import_module
+    import sys
 
     from aicr.bundle.deployers import MODULES
 
@@ -97,7 +97,8 @@ def plan_bundle(
     filtered = _filtered_recipe(doc, enabled, order)
     plan = BundlePlan(filtered, comps, folders, opts, version)
     tree = BundleTree()
-    output: DeployerOutput = import_module(MODULES[opts.deployer]).generate(plan, tree)
+    __import__(MODULES[opts.deployer])  # not importlib.import_module: `importlib` loads `warnings`
+    output: DeployerOutput = sys.modules[MODULES[opts.deployer]].generate(plan, tree)
     output.notes = [f"⚠ Warning: {note}" for note in notes] + output.notes
     recipe_text = dump(filtered)
     tree.add("recipe.yaml", recipe_text)

@@ -17,13 +17,21 @@ from hypothesis import strategies as st
 from aicr.cli.bundle import FAST_SPEC as BUNDLE
 from aicr.cli.fastpath import FastSpec, parse_fast
 from aicr.cli.parser import build_parser
+from aicr.cli.query import FAST_SPEC as QUERY
 from aicr.cli.recipe import FAST_SPEC as RECIPE
 from aicr.cli.snapshot import FAST_SPEC as SNAPSHOT
 from aicr.cli.validate import FAST_SPEC as VALIDATE
 from aicr.cli.verify import FAST_SPEC as VERIFY
 from aicr.errors import AicrError
 
-SPECS = {"recipe": RECIPE, "snapshot": SNAPSHOT, "bundle": BUNDLE, "validate": VALIDATE, "verify": VERIFY}
+SPECS = {
+    "recipe": RECIPE,
+    "snapshot": SNAPSHOT,
+    "bundle": BUNDLE,
+    "validate": VALIDATE,
+    "verify": VERIFY,
+    "query": QUERY,
+}
 
 PLAIN_VALUES = ["x", "out.yaml", "true", "false", "4", "-1", "-.5", "c:d=e", "k=v:NoSchedule"]
 AWKWARD_VALUES = [
@@ -146,6 +154,12 @@ def test_validate_fast_path_agrees_with_argparse(argv: list[str]) -> None:
 
 
 @PARITY
+@given(command_lines("query"))
+def test_query_fast_path_agrees_with_argparse(argv: list[str]) -> None:
+    _check(argv, "query")
+
+
+@PARITY
 @given(command_lines("verify"))
 def test_verify_fast_path_agrees_with_argparse(argv: list[str]) -> None:
     _check(argv, "verify")
@@ -199,6 +213,7 @@ def test_argparse_rejects_double_dash_as_an_inline_value() -> None:
         ["verify", "bundle-dir", "--format", "json", "--plain-http"],
         ["validate", "-r", "r.yaml", "-s", "s.yaml", "--no-cluster", "-o", "out.ctrf"],
         ["validate", "--phase", "deployment", "--phase=conformance", "--fail-on-error=false"],
+        ["query", "--service", "eks", "--selector", "components.gpu-operator.values", "--explain"],
     ],
 )
 def test_common_lines_are_answered_as_argparse_answers(argv: list[str]) -> None:
