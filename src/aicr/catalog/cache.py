@@ -26,6 +26,7 @@ if TYPE_CHECKING:
 _TAG = f"py{sys.version_info[0]}{sys.version_info[1]}"
 _PACKAGE_DIR = os.path.join(os.path.dirname(os.path.abspath(__file__)), "_compiled")
 _KEEP = 8
+_USED_AFTER_NS = 60 * 10**9
 
 
 def _user_dir() -> str:
@@ -44,13 +45,28 @@ def _dirs(files: FileSet) -> list[str]:
     return [_user_dir()]  # user catalogs never land in the package
 
 
-def _load(path: str) -> dict[str, Any] | None:
+def _load(path: str, *, keep: bool = False) -> dict[str, Any] | None:
+    """The cache blob at `path`, or None. `keep`: a hit marks the file as recently used."""
     try:
         with open(path, "rb") as fh:
             blob = marshal.loads(fh.read())
+            if keep:
+                _mark_used(path, fh.fileno())
     except (OSError, EOFError, ValueError, TypeError):
         return None
     return blob if isinstance(blob, dict) and "catalog" in blob else None
+
+
+def _mark_used(path: str, fd: int) -> None:
+    """Refresh the mtime of a cache file last marked over a minute ago, so that pruning (newest
+    `_KEEP` by mtime) drops the least recently *used* catalogs, not the oldest written."""
+    import time
+
+    if time.time_ns() - os.fstat(fd).st_mtime_ns > _USED_AFTER_NS:
+        try:
+            os.utime(path)
+        except OSError:
+            pass  # a read-only cache directory keeps its order
 
 
 def _store(blob: dict[str, Any], name: str, directories: list[str]) -> None:
@@ -140,7 +156,7 @@ def load_compiled(files: FileSet, compile_fn: Callable[[FileSet], dict[str, Any]
     name = f"catalog-{_TAG}-{stat_key}.marshal"
     directories = _dirs(files)
     for directory in directories:
-        blob = _load(os.path.join(directory, name))
+        blob = _load(os.path.join(directory, name), keep=True)
         if blob is not None:
             return _unpack(blob)
     content = files.content_hash()

@@ -324,6 +324,21 @@ def test_compiled_catalog_is_cached_and_invalidated(tmp_path: Path, monkeypatch:
     assert cat.overlays["kind"]["criteria"]["intent"] == "training"
 
 
+def test_a_cache_hit_marks_an_old_cache_file_as_recently_used(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    cache = tmp_path / "cache"
+    monkeypatch.setenv("AICR_CACHE_DIR", str(cache))
+    root = write_catalog(
+        tmp_path / "c", registry=[helm("a")], overlays=[overlay("kind", {"service": "kind"})]
+    )
+    load_catalog(root=root)
+    (stored,) = cache.glob("catalog-*.marshal")
+    os.utime(stored, ns=(1, 1))  # written long ago
+    load_catalog(root=root)
+    assert stored.stat().st_mtime_ns > 1  # pruning keeps the newest by mtime: this one is in use
+
+
 def test_external_override_key_wins_over_an_embedded_alias(embedded: Path, tmp_path: Path) -> None:
     ext = _external(tmp_path, registry=[helm("skyhook-operator", valueOverrideKeys=["gpuoperator"])])
     cat = load_catalog(data=ext)
