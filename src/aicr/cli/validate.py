@@ -4,6 +4,8 @@ Translation only: parse and check flags (every bad flag exits 2 before anything 
 created), call `aicr.validate.api.validate`, render the merged CTRF report (json by default,
 yaml, or a table) to stdout, a file or `cm://`, write evidence, and turn failing phases into
 exit 8 when `--fail-on-error` is on (the default). Progress goes to stderr on a terminal only.
+`run` is also reached from aicr.cli.fastpath (`FAST_SPEC`), so nothing here imports argparse, or
+a module only some flags need, at module level.
 """
 
 from __future__ import annotations

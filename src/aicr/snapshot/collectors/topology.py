@@ -1,9 +1,10 @@
 """NodeTopology collector: every taint and label across all nodes, aggregated per value.
 
 `Aggregator` and the encoders are pure; `collect` pages through the node list (500 per page)
-with an injected `ApiClient`, decoding only each node's name, labels and taints. reference/snapshot.md §1.3, §2: `summary` counts, `taint` and
-`label` data in the reference's compact encodings, plus (as the current reference does) lossless
-`items` with key/value/effect context. No client → empty measurement; a list error propagates
+with an injected `ApiClient`, decoding only each node's name, labels and taints.
+reference/snapshot.md §1.3, §2: `summary` counts, `taint` and `label` data in the reference's
+compact encodings, plus (as the current reference does) lossless `items` with key/value/effect
+context. No client → empty measurement; a list error propagates
 (the measurement is then omitted).
 """
 
