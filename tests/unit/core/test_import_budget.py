@@ -74,13 +74,20 @@ measurements:
 """
 
 
-def _run_modules(*argv: str) -> tuple[int, set[str]]:
-    """(exit code, top-level packages of every loaded module) of `aicr ARGV` in a fresh process."""
+def _loaded(probe: str, *argv: str) -> tuple[int, set[str]]:
     proc = subprocess.run(
-        [sys.executable, "-c", LIST_PROBE, *argv], capture_output=True, text=True, timeout=60, check=False
+        [sys.executable, "-c", probe, *argv], capture_output=True, text=True, timeout=60, check=False
     )
     code, *modules = proc.stdout.split("\n@@modules@@\n", 1)[1].split("\n")
     return int(code), {m.split(".")[0] for m in modules} | set(modules)
+
+
+def _run_modules(*argv: str) -> tuple[int, set[str]]:
+    """(exit code, modules and top-level packages) that `aicr ARGV` loads in a fresh process,
+    beyond what the interpreter's start-up (site, .pth files) loaded already."""
+    _, startup = _loaded('import sys; sys.stdout.write("\\n@@modules@@\\n0\\n" + "\\n".join(sys.modules))')
+    code, modules = _loaded(LIST_PROBE, *argv)
+    return code, modules - startup
 
 
 def _recipe_and_snapshot(tmp_path: object) -> tuple[str, str]:
