@@ -22,6 +22,8 @@ import tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+CPU_TARGET_MS = 35
+RSS_HEADROOM_MIB = 10.0
 
 MEASURE = r"""
 import json, resource, sys, time
@@ -119,7 +121,20 @@ def main() -> None:
             f"collector CPU x{row['cpu_s'] / base['cpu_s']:.2f}, "
             f"RSS growth x{row['growth_mib'] / max(base['growth_mib'], 0.1):.2f}"
         )
+    print(verdict(rows))
     print(f"load average: {os.getloadavg()[0]:.2f}")
+
+
+def verdict(rows: list[dict[str, float]]) -> str:
+    """Issue 14's targets: collector CPU <= 35 ms at the largest size, peak RSS <= smallest + 10 MiB."""
+    first, last = rows[0], rows[-1]
+    cpu_ok = last["cpu_s"] * 1000 <= CPU_TARGET_MS
+    rss_ok = last["peak_mib"] <= first["peak_mib"] + RSS_HEADROOM_MIB
+    return (
+        f"NodeTopology {last['nodes']:.0f} nodes: collector CPU {last['cpu_s'] * 1000:.0f} ms "
+        f"(target {CPU_TARGET_MS} ms) {'ok' if cpu_ok else 'OVER'}; peak RSS {last['peak_mib']:.1f} MiB "
+        f"(target {first['peak_mib'] + RSS_HEADROOM_MIB:.1f}) {'ok' if rss_ok else 'OVER'}"
+    )
 
 
 if __name__ == "__main__":

@@ -11,8 +11,6 @@ listed in `__all__` is internal and may change without notice.
 
 from __future__ import annotations
 
-from importlib import import_module
-
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Any
@@ -58,6 +56,8 @@ def __getattr__(name: str) -> Any:
     target = _EXPORTS.get(name)
     if target is None:
         raise AttributeError(f"module 'aicr' has no attribute {name!r}")
+    from importlib import import_module  # here, not at the top: `importlib` loads `warnings`
+
     value = getattr(import_module(target[0]), target[1])
     globals()[name] = value
     return value

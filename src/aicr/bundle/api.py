@@ -103,7 +103,7 @@ def plan_bundle(
     With `opts.vendor_charts`, `pull` (the network edge, e.g. `vendor.ChartPuller`) fetches each
     upstream chart, which the bundle then carries as a vendored wrapper chart.
     """
-    from importlib import import_module
+    import sys
 
     from aicr.bundle.deployers import MODULES
     from aicr.bundle.profile_lock import check_profile_locks
@@ -127,7 +127,8 @@ def plan_bundle(
     filtered = _filtered_recipe(doc, enabled, order)
     plan = BundlePlan(filtered, comps, folders, opts, version)
     tree = BundleTree()
-    output: DeployerOutput = import_module(MODULES[opts.deployer]).generate(plan, tree)
+    __import__(MODULES[opts.deployer])  # not importlib.import_module: `importlib` loads `warnings`
+    output: DeployerOutput = sys.modules[MODULES[opts.deployer]].generate(plan, tree)
     output.warnings = notes + _unused_shared_storage(opts, comps)
     if vendored:
         output.notes.append(

@@ -184,10 +184,8 @@ def verify_bundle(
     certificate_oidc_issuer: str = "",
 ) -> VerifyResult:
     """Verify the bundle at `directory`; the result says what passed and what did not."""
-    from aicr.bundle.signing import KeylessIdentity
-
     minimum = check_level(min_trust_level)
-    identity = KeylessIdentity(certificate_identity_regexp, certificate_oidc_issuer)
+    identity = (certificate_identity_regexp, certificate_oidc_issuer)
     root = os.path.abspath(os.fspath(directory))
     if not os.path.isdir(root):
         raise AicrError(Code.NOT_FOUND, f"bundle directory not found: {root}", {"path": root})
@@ -216,13 +214,25 @@ def verify_bundle(
 
 
 def _judge_signature(
-    root: str, result: VerifyResult, *, key: str, trust_root: str, require_creator: str, identity: Any
+    root: str,
+    result: VerifyResult,
+    *,
+    key: str,
+    trust_root: str,
+    require_creator: str,
+    identity: tuple[str, str],
 ) -> None:
-    from aicr.bundle.signing import judge_attestation
+    if not os.path.lexists(os.path.join(root, *ATTESTATION_PATH.split("/"))):
+        return  # "unverified", "no attestation": the signing stack (hashlib, json) stays unloaded
+    from aicr.bundle.signing import KeylessIdentity, judge_attestation
 
     try:
         judgement = judge_attestation(
-            root, key_path=key, trust_root=trust_root, require_creator=require_creator, identity=identity
+            root,
+            key_path=key,
+            trust_root=trust_root,
+            require_creator=require_creator,
+            identity=KeylessIdentity(*identity),
         )
     except AicrError as exc:
         if exc.code is not Code.UNAUTHORIZED:

@@ -169,6 +169,16 @@ def load_catalog(
     return Catalog(compiled, external=data is not None)
 
 
+def load_validators(*, data: str | os.PathLike[str] | None = None) -> list[dict[str, Any]]:
+    """`load_catalog(data=data).validators` without unmarshalling the rest of the catalog."""
+    from aicr.catalog.cache import load_section
+    from aicr.catalog.sources import file_set
+
+    files = file_set(data=os.fspath(data) if data is not None else None)
+    validators: list[dict[str, Any]] = load_section(files, _compile, "validators")
+    return validators
+
+
 def _compile(files: Any) -> dict[str, Any]:
     from aicr.catalog.compile import compile_catalog
 

@@ -3,10 +3,11 @@
 Parsing only. argparse, with the `re`, `enum`, `gettext` and `locale` imports it pulls in,
 costs ~12 ms on a 2-core machine — a third of an `aicr recipe` run. A command describes its
 flags with a `FastSpec`; `parse_fast` accepts only the plain shapes (`--flag value`,
-`--flag=value`, repeatable flags, `--switch`, `--bool[=BOOL]`, leading global switches) and
-returns None for anything else (help, abbreviations, unknown flags, positional words, a value
-that looks like a flag, `--config`) so argparse handles it with its full behaviour and messages. Property
-tests check that both parsers agree wherever this one answers.
+`--flag=value`, repeatable flags, `--switch`, `--bool[=BOOL]`, leading global switches, one
+optional positional word right after the command) and returns None for anything else (help,
+abbreviations, unknown flags, any other positional word, a value that looks like a flag,
+`--config`) so argparse handles it with its full behaviour and messages. Property tests check
+that both parsers agree wherever this one answers.
 """
 
 from __future__ import annotations
@@ -32,7 +33,7 @@ class Args:
 class FastSpec:
     """The flags of one command as the fast parser needs them."""
 
-    __slots__ = ("booleans", "command", "defaults", "extra", "repeated", "switches", "values")
+    __slots__ = ("booleans", "command", "defaults", "extra", "positional", "repeated", "switches", "values")
 
     def __init__(
         self,
@@ -44,6 +45,7 @@ class FastSpec:
         repeated: Mapping[str, str] | None = None,
         booleans: Mapping[str, str] | None = None,
         switches: Mapping[str, str] | None = None,
+        positional: str | None = None,
     ) -> None:
         self.command = command
         self.values = dict(values)  # flag -> destination, single value (given twice: error)
@@ -52,6 +54,7 @@ class FastSpec:
         self.switches = {**GLOBAL_SWITCHES, **(switches or {})}  # store_true
         self.defaults = defaults  # every destination's default (env vars included)
         self.extra = extra  # attributes set after parsing (`_run`, `_format_choices`, …)
+        self.positional = positional  # destination of one optional (`nargs="?"`) positional word
 
     def display_name(self, dest: str) -> str:
         """The longest option string of a destination, as `Once` reports it."""
@@ -72,6 +75,11 @@ def _is_negative_number(token: str) -> bool:
     if dot:
         return bool(fraction) and set(whole + fraction) <= _ASCII_DIGITS
     return bool(whole) and set(whole) <= _ASCII_DIGITS
+
+
+def _is_plain_word(token: str) -> bool:
+    """A word argparse surely reads as a positional (not a flag, `-`, a number or empty)."""
+    return bool(token) and not token.startswith("-")
 
 
 def _takes_as_value(token: str) -> bool:
@@ -97,6 +105,9 @@ def parse_fast(argv: Sequence[str], spec: FastSpec) -> Args | None:
     values.update(spec.defaults())
     reader = _Reader(spec, values)
     i += 1
+    if spec.positional is not None and i < len(tokens) and _is_plain_word(tokens[i]):
+        values[spec.positional] = tokens[i]  # only right after the command: argparse's first gap
+        i += 1
     while i < len(tokens):
         step = reader.read(tokens, i)
         if step == 0:

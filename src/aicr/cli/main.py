@@ -139,10 +139,9 @@ def _first_command(args: list[str]) -> str | None:
 def _dispatch(args_list: list[str]) -> int:
     command = _first_command(args_list)
     if command is not None:
-        from importlib import import_module
-
-        try:
-            spec = getattr(import_module(COMMANDS[command]), "FAST_SPEC", None)
+        try:  # __import__: `importlib` (and the `warnings` it loads) is not needed for this
+            __import__(COMMANDS[command])
+            spec = getattr(sys.modules[COMMANDS[command]], "FAST_SPEC", None)
         except ModuleNotFoundError:
             spec = None
         if spec is not None:

@@ -1,12 +1,14 @@
 """`aicr query`: resolve criteria, hydrate component values, print the value at `--selector`.
 
 Translation only. Scalars print bare; maps and lists print as YAML (or JSON with `-t json`).
+`run` is also reached from aicr.cli.fastpath, so nothing here imports argparse at module level.
 """
 
 from __future__ import annotations
 
-from aicr.cli.criteria_flags import add_criteria_flags, build_criteria
-from aicr.cli.flags import Once, add_data, add_format, add_kubeconfig, check_format
+from aicr.cli.fastpath import FastSpec
+from aicr.cli.options import check_format, env_bool
+from aicr.cli.recipe import CRITERIA_FLAGS
 from aicr.errors import AicrError, Code
 
 TYPE_CHECKING = False
@@ -14,9 +16,14 @@ if TYPE_CHECKING:
     import argparse
     from typing import Any
 
+FORMATS = ("yaml", "json")
+
 
 def register(sub: Any, common: argparse.ArgumentParser) -> None:
     """Add the `query` subcommand."""
+    from aicr.cli.criteria_flags import add_criteria_flags
+    from aicr.cli.flags import Once, add_data, add_format, add_kubeconfig
+
     parser = sub.add_parser(
         "query",
         parents=[common],
@@ -30,7 +37,7 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
         metavar="PATH",
         help="dotted path into the hydrated recipe ('' or '.' for everything)",
     )
-    add_format(parser, choices=("yaml", "json"))
+    add_format(parser, choices=FORMATS)
     add_data(parser)
     add_kubeconfig(parser)
     parser.add_argument(
@@ -44,12 +51,37 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
     parser.set_defaults(_run=run)
 
 
+def _defaults() -> dict[str, Any]:
+    values: dict[str, Any] = dict.fromkeys(set(CRITERIA_FLAGS.values()))
+    values.update(format="yaml", data=None, kubeconfig=None, selector=None, explain=False, config=None)
+    values["criteria_strict"] = env_bool("AICR_CRITERIA_STRICT")
+    return values
+
+
+FAST_SPEC = FastSpec(
+    "query",
+    values={
+        **CRITERIA_FLAGS,
+        "--selector": "selector",
+        "-t": "format",
+        "--format": "format",
+        "--data": "data",
+        "-k": "kubeconfig",
+        "--kubeconfig": "kubeconfig",
+    },
+    booleans={"--criteria-strict": "criteria_strict"},
+    switches={"--explain": "explain"},
+    defaults=_defaults,
+    extra=lambda: {"_run": run, "_format_choices": FORMATS},
+)
+
+
 def render_value(value: Any, fmt: str) -> str:
     """Scalars bare; anything else as YAML, or pretty JSON."""
     if fmt == "json":
-        import json
+        from aicr.io.jsonout import dumps_indented
 
-        return json.dumps(value, indent=2, ensure_ascii=False) + "\n"
+        return dumps_indented(value) + "\n"
     if isinstance(value, bool):
         return ("true" if value else "false") + "\n"
     if isinstance(value, str | int | float):
@@ -59,11 +91,12 @@ def render_value(value: Any, fmt: str) -> str:
     return dump(value)
 
 
-def run(args: argparse.Namespace) -> int:
+def run(args: Any) -> int:
     """Resolve, hydrate, select and print."""
     import sys
 
     from aicr.catalog.catalog import load_catalog
+    from aicr.cli.criteria_flags import build_criteria
     from aicr.cli.recipe import load_snapshot_arg
     from aicr.recipe.query import hydrate, select
     from aicr.version import recipe_version

@@ -134,10 +134,18 @@ FAST_SPEC = FastSpec(
 )
 
 
+class _Quiet:
+    """`contextlib.nullcontext()` without importing contextlib (and the collections it loads)."""
+
+    def __enter__(self) -> None:
+        return None
+
+    def __exit__(self, *exc: object) -> None:
+        return None
+
+
 def run(args: Any) -> int:
     """Resolve and write the recipe (or, with --explain, its provenance)."""
-    from contextlib import nullcontext
-
     from aicr.catalog.catalog import load_catalog
     from aicr.cli.criteria_flags import build_criteria
     from aicr.cli.options import check_format
@@ -152,7 +160,7 @@ def run(args: Any) -> int:
     catalog = load_catalog(data=args.data)
     snapshot = load_snapshot_arg(args.snapshot, args.kubeconfig)
     criteria = build_criteria(args, catalog, snapshot)
-    shown: Any = nullcontext()
+    shown: Any = _Quiet()
     if snapshot is not None:
         from aicr.validate.progress import snapshot_constraints_shown
 

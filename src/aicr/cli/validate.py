@@ -4,19 +4,19 @@ Translation only: parse and check flags (every bad flag exits 2 before anything 
 created), call `aicr.validate.api.validate`, render the merged CTRF report (json by default,
 yaml, or a table) to stdout, a file or `cm://`, write evidence, and turn failing phases into
 exit 8 when `--fail-on-error` is on (the default). Progress goes to stderr on a terminal only.
+`run` is also reached from aicr.cli.fastpath (`FAST_SPEC`), so nothing here imports argparse, or
+a module only some flags need, at module level.
 """
 
 from __future__ import annotations
 
-import argparse
-
-from aicr.cli.flags import Once, OnceTrue, add_data, add_format, add_kubeconfig, add_output, env_default
+from aicr.cli.fastpath import FastSpec
+from aicr.cli.options import env_default
 from aicr.errors import AicrError, Code
-from aicr.validate.cncf import ALIASES as FEATURE_ALIASES
-from aicr.validate.cncf import FEATURES
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
+    import argparse
     from typing import Any
 
     from aicr.snapshot.agent_spec import AgentOptions
@@ -24,6 +24,8 @@ if TYPE_CHECKING:
 
 def register(sub: Any, common: argparse.ArgumentParser) -> None:
     """Add the `validate` subcommand."""
+    from aicr.cli.flags import Once, OnceTrue, add_data, add_format, add_kubeconfig, add_output
+
     parser = sub.add_parser(
         "validate",
         parents=[common],
@@ -176,13 +178,83 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
         "touches no cluster",
     )
     add_output(parser, "CTRF report")
-    add_format(parser, default="json", choices=("json", "yaml", "table"))
+    add_format(parser, default="json", choices=FORMATS)
     add_data(parser)
     add_kubeconfig(parser)
     from aicr.cli.config_apply import add_config
 
     add_config(parser)
     parser.set_defaults(_run=run)
+
+
+FORMATS = ("json", "yaml", "table")
+_REPEATED = {
+    "--phase": "phases",
+    "--skip-check": "skip_checks",
+    "--image-pull-secret": "image_pull_secrets",
+    "--node-selector": "node_selectors",
+    "--toleration": "tolerations",
+    "--skip-constraint": "skip_constraints",
+    "-f": "features",
+    "--feature": "features",
+}
+_BOOLEANS = {
+    "--fail-on-error": "fail_on_error",
+    "--fail-fast": "fail_fast",
+    "--no-cluster": "no_cluster",
+    "--require-gpu": "require_gpu",
+    "--print-rbac": "print_rbac",
+    "--all": "report_undeclared",
+}
+
+
+def _defaults() -> dict[str, Any]:
+    values: dict[str, Any] = dict.fromkeys(("recipe", "snapshot", "evidence_dir", "data", "kubeconfig"))
+    values.update(dict.fromkeys(_REPEATED.values()))
+    values.update(dict.fromkeys(_BOOLEANS.values(), False), fail_on_error=True)
+    values.update(
+        namespace=env_default("AICR_NAMESPACE", "aicr-validation"),
+        image=env_default("AICR_VALIDATOR_IMAGE", None),
+        job_name="aicr-validate",
+        service_account_name="aicr",
+        timeout="5m",
+        no_cleanup=False,
+        cncf_submission=False,
+        output="-",
+        format="json",
+        config=None,
+    )
+    return values
+
+
+FAST_SPEC = FastSpec(
+    "validate",
+    values={
+        "-r": "recipe",
+        "--recipe": "recipe",
+        "-s": "snapshot",
+        "--snapshot": "snapshot",
+        "-n": "namespace",
+        "--namespace": "namespace",
+        "--image": "image",
+        "--job-name": "job_name",
+        "--service-account-name": "service_account_name",
+        "--timeout": "timeout",
+        "--evidence-dir": "evidence_dir",
+        "-o": "output",
+        "--output": "output",
+        "-t": "format",
+        "--format": "format",
+        "--data": "data",
+        "-k": "kubeconfig",
+        "--kubeconfig": "kubeconfig",
+    },
+    repeated=_REPEATED,
+    booleans=_BOOLEANS,
+    switches={"--no-cleanup": "no_cleanup", "--cncf-submission": "cncf_submission"},
+    defaults=_defaults,
+    extra=lambda: {"_run": run, "_format_choices": FORMATS},
+)
 
 
 def check_submission_flags(args: argparse.Namespace) -> None:
@@ -192,12 +264,8 @@ def check_submission_flags(args: argparse.Namespace) -> None:
         raise AicrError(Code.INVALID_REQUEST, "--feature requires --cncf-submission")
     if args.cncf_submission and not args.evidence_dir:
         raise AicrError(Code.INVALID_REQUEST, "--cncf-submission requires --evidence-dir")
-    for name in features:
-        if name != "all" and name not in FEATURES and name not in FEATURE_ALIASES:
-            raise AicrError(
-                Code.INVALID_REQUEST,
-                f'invalid feature "{name}": must be one of: {", ".join(FEATURES)}, all',
-            )
+    if features:
+        _check_features(features)
     if args.skip_checks and args.evidence_dir:
         raise AicrError(
             Code.INVALID_REQUEST,
@@ -207,6 +275,18 @@ def check_submission_flags(args: argparse.Namespace) -> None:
         raise AicrError(
             Code.INVALID_REQUEST, "--all applies only with --no-cluster (a cluster run reports what it ran)"
         )
+
+
+def _check_features(features: list[str]) -> None:
+    from aicr.validate.cncf import ALIASES as FEATURE_ALIASES
+    from aicr.validate.cncf import FEATURES
+
+    for name in features:
+        if name != "all" and name not in FEATURES and name not in FEATURE_ALIASES:
+            raise AicrError(
+                Code.INVALID_REQUEST,
+                f'invalid feature "{name}": must be one of: {", ".join(FEATURES)}, all',
+            )
 
 
 def agent_options(
@@ -242,17 +322,15 @@ def check_names(args: argparse.Namespace) -> None:
         check_prefix(args.service_account_name, "--service-account-name")
 
 
-def run(args: argparse.Namespace) -> int:
+def run(args: Any) -> int:
     """Validate and write the report; exit 8 for failing phases with --fail-on-error."""
     from aicr.cli.options import check_format
-    from aicr.snapshot.agent_spec import parse_node_selector, parse_toleration
     from aicr.validate.phases import parse_phases
 
     fmt = check_format(args)
     check_names(args)
     phases = parse_phases(args.phases)
-    selector = parse_node_selector(args.node_selectors or [])
-    tolerations = [parse_toleration(t) for t in args.tolerations] if args.tolerations else None
+    selector, tolerations = _placement(args)
     check_submission_flags(args)
     if args.print_rbac:
         return print_rbac(args, phases)
@@ -291,6 +369,17 @@ def run(args: argparse.Namespace) -> int:
             {"phases": {p.phase: p.status for p in report.phases}},
         )
     return 0
+
+
+def _placement(args: Any) -> tuple[dict[str, str], list[dict[str, Any]] | None]:
+    """(node selector, tolerations) of the flags; the agent spec module loads only when given."""
+    if not args.node_selectors and not args.tolerations:
+        return {}, None
+    from aicr.snapshot.agent_spec import parse_node_selector, parse_toleration
+
+    selector = parse_node_selector(args.node_selectors or [])
+    tolerations = [parse_toleration(t) for t in args.tolerations] if args.tolerations else None
+    return selector, tolerations
 
 
 def print_rbac(args: argparse.Namespace, phases: list[str]) -> int:

@@ -2,13 +2,16 @@
 
 Translation only: parse flags, pull an `oci://` bundle into a temporary directory, call
 `aicr.bundle.verify.verify_bundle` with the trust policy (`--key`, `--trust-root`,
-`--require-creator`; keyless: `--certificate-identity-regexp`, `--certificate-oidc-issuer`), print the text or JSON report on stdout, and exit 0 (passed), 2 (trust
-policy not met) or 4 (verification failed).
+`--require-creator`; keyless: `--certificate-identity-regexp`, `--certificate-oidc-issuer`), print
+the text or JSON report on stdout, and exit 0 (passed), 2 (trust policy not met) or 4
+(verification failed). `run` is also reached from aicr.cli.fastpath, so nothing here imports
+argparse at module level.
 """
 
 from __future__ import annotations
 
-from aicr.cli.flags import Once, add_format, check_format
+from aicr.cli.fastpath import FastSpec
+from aicr.cli.options import check_format
 from aicr.errors import AicrError, Code
 
 TYPE_CHECKING = False
@@ -35,6 +38,8 @@ _POLICY = (
 
 def register(sub: Any, common: argparse.ArgumentParser) -> None:
     """Add the `verify` subcommand."""
+    from aicr.cli.flags import Once, add_format
+
     parser = sub.add_parser(
         "verify",
         parents=[common],
@@ -54,7 +59,7 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
         metavar="LEVEL",
         help="required trust: verified, attested, unverified, unknown or max (default: max achievable)",
     )
-    add_format(parser, default="text", choices=("text", "json"))
+    add_format(parser, default="text", choices=FORMATS)
     for flag, text in _POLICY:
         parser.add_argument(flag, action=Once, metavar="VALUE", help=text)
     parser.add_argument("--plain-http", action="store_true", help="plain HTTP for an oci:// bundle")
@@ -69,7 +74,35 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
     parser.set_defaults(_run=run)
 
 
-def _verify_oci(args: argparse.Namespace, level: str, policy: dict[str, str]) -> Any:
+FORMATS = ("text", "json")
+
+
+def _defaults() -> dict[str, Any]:
+    values: dict[str, Any] = dict.fromkeys(
+        ("bundle_dir", "key", "trust_root", "require_creator", "config"),
+    )
+    values.update(dict.fromkeys(("certificate_identity_regexp", "certificate_oidc_issuer")))
+    values.update(min_trust_level="max", format="text", plain_http=False, insecure_tls=False)
+    values.update(dict.fromkeys(flag.lstrip("-").replace("-", "_") for flag in _NOT_YET))
+    return values
+
+
+FAST_SPEC = FastSpec(
+    "verify",
+    values={
+        "--min-trust-level": "min_trust_level",
+        "-t": "format",
+        "--format": "format",
+        **{flag: flag.lstrip("-").replace("-", "_") for flag, _text in _POLICY},
+    },
+    switches={"--plain-http": "plain_http", "--insecure-tls": "insecure_tls"},
+    positional="bundle_dir",
+    defaults=_defaults,
+    extra=lambda: {"_run": run, "_format_choices": FORMATS},
+)
+
+
+def _verify_oci(args: Any, level: str, policy: dict[str, str]) -> Any:
     """Pull the bundle into a temporary directory, verify it there, and remove it."""
     import shutil
     import tempfile
@@ -88,7 +121,7 @@ def _verify_oci(args: argparse.Namespace, level: str, policy: dict[str, str]) ->
         shutil.rmtree(scratch, ignore_errors=True)
 
 
-def run(args: argparse.Namespace) -> int:
+def run(args: Any) -> int:
     """Verify and report."""
     import sys
 

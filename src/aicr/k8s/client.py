@@ -22,7 +22,9 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     import builtins
     from collections.abc import Callable, Iterator, Mapping
-    from typing import Any
+    from typing import Any, TypeVar
+
+    T = TypeVar("T")
 
 FIELD_MANAGER = "aicr"
 DEFAULT_TIMEOUT_S = 30.0
@@ -239,6 +241,42 @@ class ApiClient:
             page = self.request("GET", path, params=params) or {}
             yield list(page.get("items") or [])
             token = (page.get("metadata") or {}).get("continue")
+            if not token:
+                return
+            params["continue"] = token
+
+    def list_pages_typed(
+        self,
+        kind: str | Resource,
+        item_type: type[T],
+        namespace: str | None = None,
+        *,
+        labels: Mapping[str, str] | None = None,
+        limit: int | None = None,
+    ) -> Iterator[builtins.list[T]]:
+        """Like `list_pages`, each item decoded into `item_type` (a msgspec Struct).
+
+        Only the Struct's fields are read from the response (aicr.k8s.pages); one page is held at
+        a time. A response that is not JSON, or whose fields do not have the declared types, is
+        UNAVAILABLE naming the request.
+        """
+        import msgspec
+
+        from aicr.k8s.pages import decoder
+
+        decode = decoder(item_type).decode
+        path = resource_for(kind).path(namespace)
+        params: dict[str, Any] = {"limit": limit, "labelSelector": label_selector(labels) if labels else None}
+        while True:
+            response = self._send("GET", path, params=params)
+            try:
+                page = decode(response.content)
+            except msgspec.DecodeError as exc:  # ValidationError included
+                raise AicrError(
+                    Code.UNAVAILABLE, f"Kubernetes API returned an unreadable list for GET {path}: {exc}"
+                ) from None
+            yield page.items or []
+            token = page.metadata.continue_ if page.metadata is not None else None
             if not token:
                 return
             params["continue"] = token

@@ -7,16 +7,23 @@ INVALID_REQUEST (exit 2) naming the flag, before the first write.
 
 from __future__ import annotations
 
-import re
-
 from aicr.errors import AicrError, Code
 
 MAX_LABEL = 63
 MAX_SUBDOMAIN = 253
-_LABEL = re.compile(r"[a-z0-9]([-a-z0-9]*[a-z0-9])?")
-_SUBDOMAIN = re.compile(r"[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*")
+_LABEL_CHARS = frozenset("abcdefghijklmnopqrstuvwxyz0123456789-")
 _LABEL_RULE = "lowercase letters, digits and '-', starting and ending with a letter or digit"
 _SUBDOMAIN_RULE = "lowercase letters, digits, '-' and '.', starting and ending with a letter or digit"
+
+
+def is_label(value: str) -> bool:
+    """`[a-z0-9]([-a-z0-9]*[a-z0-9])?` in full, without `re` (~7 ms of start-up for `aicr validate`)."""
+    return bool(value) and set(value) <= _LABEL_CHARS and value[0] != "-" and value[-1] != "-"
+
+
+def is_subdomain(value: str) -> bool:
+    """RFC 1123 labels joined by single dots (the label pattern, dot-separated, in full)."""
+    return all(is_label(part) for part in value.split("."))
 
 
 def _printable(value: str) -> str:
@@ -30,7 +37,7 @@ def label_problem(value: str, limit: int = MAX_LABEL) -> str:
         return "must not be empty"
     if len(value) > limit:
         return f"must be at most {limit} characters (got {len(value)})"
-    if not _LABEL.fullmatch(value):
+    if not is_label(value):
         return f"must consist of {_LABEL_RULE}"
     return ""
 
@@ -41,7 +48,7 @@ def subdomain_problem(value: str) -> str:
         return "must not be empty"
     if len(value) > MAX_SUBDOMAIN:
         return f"must be at most {MAX_SUBDOMAIN} characters (got {len(value)})"
-    if not _SUBDOMAIN.fullmatch(value):
+    if not is_subdomain(value):
         return f"must consist of {_SUBDOMAIN_RULE}"
     return ""
 

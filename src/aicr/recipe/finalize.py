@@ -51,11 +51,11 @@ def apply_registry_defaults(ref: dict[str, Any], catalog: Catalog) -> None:
 
 def _hydrate_health_contract(ref: dict[str, Any], entry: dict[str, Any]) -> None:
     """Copy the registry's `readiness`, `customChecks`, `crds` onto the ref (ADR-006), unless set."""
-    import copy
+    from aicr.recipe.deepmerge import copy_tree  # plain data: `copy` (and weakref) stay unloaded
 
     for field in HEALTH_CONTRACT_FIELDS:
         if not ref.get(field) and entry.get(field):
-            ref[field] = copy.deepcopy(entry[field])
+            ref[field] = copy_tree(entry[field])
 
 
 def _fill(ref: dict[str, Any], field: str, value: str | None) -> None:

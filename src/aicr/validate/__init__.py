@@ -13,14 +13,16 @@ the package itself is made callable and forwards to `aicr.validate.api.validate`
 from __future__ import annotations
 
 import sys
-import types
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from types import ModuleType
     from typing import Any
+else:
+    ModuleType = type(sys)  # the `types` module is not loaded for this
 
 
-class _CallablePackage(types.ModuleType):
+class _CallablePackage(ModuleType):
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
         from aicr.validate.api import validate
 

@@ -149,10 +149,11 @@ def validate(
     snapshot_doc = _snapshot_doc(snapshot, kubeconfig)
     wanted = parse_phases([phases] if isinstance(phases, str) else phases)
     if catalog is None:
-        from aicr.catalog.catalog import load_catalog
+        from aicr.catalog.catalog import load_validators
 
-        catalog = load_catalog(data=data)
-    validators = catalog.validators
+        validators = load_validators(data=data)
+    else:
+        validators = catalog.validators
     readiness: list[ConstraintResult] = []
     if snapshot_doc is not None or no_cluster:
         readiness = check_readiness(recipe_doc, snapshot_doc, on_readiness, skip=opts.skip_constraints)

@@ -168,9 +168,9 @@ def render_report(report: dict[str, Any], fmt: str = "json") -> str:
     """The report as JSON (2-space indent), YAML, or a human table (one row per check)."""
     value = check_format(fmt)
     if value == "json":
-        import json
+        from aicr.io.jsonout import dumps_indented
 
-        return json.dumps(report, indent=2, ensure_ascii=False) + "\n"
+        return dumps_indented(report) + "\n"
     if value == "yaml":
         from aicr.io.yamlout import dump
 

@@ -8,8 +8,6 @@ timeout in seconds (default 5m, reference/validate.md §2 "Timeouts") and its im
 
 from __future__ import annotations
 
-import re
-
 from aicr.errors import AicrError, Code
 from aicr.validate.images import pull_policy, resolve_image
 
@@ -20,7 +18,6 @@ if TYPE_CHECKING:
 DEFAULT_TIMEOUT_S = 300.0
 DEFAULT_CPU = "1"
 DEFAULT_MEMORY = "1Gi"
-_DURATION = re.compile(r"(\d+(?:\.\d+)?)(ms|h|m|s)")
 _UNITS = {"h": 3600.0, "m": 60.0, "s": 1.0, "ms": 0.001}
 
 
@@ -30,19 +27,34 @@ def parse_duration(text: str, what: str = "duration") -> float:
     try:
         value = float(raw)
     except ValueError:
-        value = -1.0
-        pos = 0
-        total = 0.0
-        for match in _DURATION.finditer(raw):
-            if match.start() != pos:
-                break
-            total += float(match.group(1)) * _UNITS[match.group(2)]
-            pos = match.end()
-        if raw and pos == len(raw):
-            value = total
+        value = _go_duration(raw)
     if value <= 0:
         raise AicrError(Code.INVALID_REQUEST, f'invalid {what} "{text}": expected a duration like 5m')
     return value
+
+
+def _go_duration(raw: str) -> float:
+    """Seconds of `raw` read as `(\\d+(\\.\\d+)?(ms|h|m|s))+` in full; -1 when it is not one."""
+    pos, total = 0, 0.0
+    while pos < len(raw):
+        end = _digits_end(raw, pos)
+        if end == pos:
+            return -1.0
+        if raw.startswith(".", end) and _digits_end(raw, end + 1) > end + 1:
+            end = _digits_end(raw, end + 1)
+        unit = "ms" if raw.startswith("ms", end) else raw[end : end + 1]
+        if unit not in _UNITS:
+            return -1.0
+        total += float(raw[pos:end]) * _UNITS[unit]
+        pos = end + len(unit)
+    return total if raw else -1.0
+
+
+def _digits_end(text: str, pos: int) -> int:
+    """The end of the run of Unicode decimal digits (`\\d`) starting at `pos`."""
+    while pos < len(text) and text[pos].isdecimal():
+        pos += 1
+    return pos
 
 
 def format_duration(seconds: float) -> str:

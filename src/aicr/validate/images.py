@@ -12,12 +12,10 @@ parts of a three-or-more-part reference and the first part of a two-part one. Pu
 from __future__ import annotations
 
 import os
-import re
 
 ENV_REGISTRY = "AICR_VALIDATOR_IMAGE_REGISTRY"
 ENV_TAG = "AICR_VALIDATOR_IMAGE_TAG"
-_RELEASE = re.compile(r"^v?\d+\.\d+\.\d+$")
-_COMMIT = re.compile(r"^[0-9a-f]{7,40}$")
+_HEX = frozenset("0123456789abcdef")
 _LOCAL_REGISTRIES = ("ko.local", "kind.local")
 
 
@@ -44,15 +42,22 @@ def join_image(repository: str, tag: str, digest: str) -> str:
 def is_release(version: str) -> bool:
     """A release version (`1.2.3` or `v1.2.3`); `dev`, `-next` and other builds are not."""
     text = version.strip()
-    return bool(text) and text != "dev" and "-next" not in text and bool(_RELEASE.match(text))
+    return bool(text) and text != "dev" and "-next" not in text and _is_release_number(text)
+
+
+def _is_release_number(text: str) -> bool:
+    """`v?\\d+\\.\\d+\\.\\d+` in full (`\\d`: any Unicode decimal digit), without `re`."""
+    parts = text.removeprefix("v").split(".")
+    return len(parts) == 3 and all(part.isdecimal() for part in parts)
 
 
 def release_tag(version: str, commit: str = "") -> str:
     """The tag `:latest` images resolve to for this build, or "" to keep `:latest`."""
     if is_release(version):
         return "v" + version.strip().lstrip("v")
-    if _COMMIT.match(commit.strip()):
-        return "sha-" + commit.strip()
+    commit = commit.strip()
+    if 7 <= len(commit) <= 40 and set(commit) <= _HEX:
+        return "sha-" + commit
     return ""
 
 

@@ -18,7 +18,7 @@ import time
 
 from aicr import logs
 from aicr.errors import AicrError, Code
-from aicr.validate import capture, ctrf, manifests
+from aicr.validate import ctrf, manifests
 from aicr.validate.entries import CheckSpec
 from aicr.validate.phases import (
     STATUS_SKIPPED,
@@ -39,6 +39,7 @@ if TYPE_CHECKING:
     from aicr.k8s.access import Access
     from aicr.k8s.client import ApiClient
     from aicr.k8s.runs import RunObjects
+    from aicr.validate import capture
     from aicr.validate.rbac import RbacPlan
 
 NO_CLUSTER_MESSAGE = "skipped - no-cluster mode"
@@ -363,6 +364,7 @@ class ClusterRun:
     def run_check(self, spec: CheckSpec, affinity: dict[str, Any]) -> capture.CheckOutcome:
         """Deploy, wait, extract, delete: the outcome of one validator Job."""
         from aicr.k8s.validation_jobs import delete_job, find_job_pod, pod_logs, wait_for_job
+        from aicr.validate import capture
 
         names, ns = self.names, self.names.namespace
         name = manifests.job_name(spec.name)

@@ -10,11 +10,11 @@ from __future__ import annotations
 
 import sys
 import time
-from contextlib import contextmanager
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from collections.abc import Iterator
+    from contextlib import AbstractContextManager
     from typing import Any, TextIO
 
     from aicr.validate.readiness import ConstraintResult
@@ -27,11 +27,16 @@ def _tty(stream: TextIO) -> bool:
     return bool(getattr(stream, "isatty", lambda: False)())
 
 
-@contextmanager
-def snapshot_constraints_shown(stream: TextIO | None = None) -> Iterator[None]:
+def snapshot_constraints_shown(stream: TextIO | None = None) -> AbstractContextManager[None]:
     """`recipe --snapshot`: on a TTY, every evaluated constraint in one table when resolution ends
     (also when it fails); elsewhere the evaluations stay one log line each. A plain-text table:
-    the recipe path does not import rich."""
+    the recipe path does not import rich. (contextlib loads here: `validate` does not need it.)"""
+    from contextlib import contextmanager
+
+    return contextmanager(_constraints_shown)(stream)
+
+
+def _constraints_shown(stream: TextIO | None) -> Iterator[None]:
     out = stream or sys.stderr
     if not _tty(out):
         yield

@@ -11,7 +11,7 @@ from tests.support.tiny_catalog import API, helm, overlay, write_catalog
 
 import aicr.catalog.sources as sources
 from aicr.catalog import compile as compile_module
-from aicr.catalog.catalog import load_catalog
+from aicr.catalog.catalog import load_catalog, load_validators
 from aicr.errors import AicrError, Code
 from aicr.io.yamlout import dump
 from aicr.recipe.criteria import Criteria
@@ -191,6 +191,48 @@ def test_validator_catalog_merges_by_name(embedded: Path, tmp_path: Path) -> Non
     ]
 
 
+def test_validator_section_equals_the_catalog_s_and_is_cached_apart(
+    embedded: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    cache = tmp_path / "section-cache"
+    monkeypatch.setenv("AICR_CACHE_DIR", str(cache))
+    ext = _external(tmp_path, files={"validators/catalog.yaml": _validators("custom")})
+    assert load_validators(data=ext) == load_catalog(data=ext).validators
+    assert len(list(cache.glob("section-*-validators-*.marshal"))) == 1
+    assert load_validators(data=ext) == load_catalog(data=ext).validators  # from the section file
+
+
+def test_validator_section_follows_a_changed_catalog(
+    embedded: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("AICR_CACHE_DIR", str(tmp_path / "section-cache"))
+    ext = _external(tmp_path, files={"validators/catalog.yaml": _validators("first")})
+    assert "first" in [v["name"] for v in load_validators(data=ext)]
+    (ext / "validators" / "catalog.yaml").write_text(dump(_validators("second")))
+    names = [v["name"] for v in load_validators(data=ext)]
+    assert "second" in names and "first" not in names
+
+
+def test_an_unreadable_section_file_falls_back_to_the_whole_catalog(
+    embedded: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    cache = tmp_path / "section-cache"
+    monkeypatch.setenv("AICR_CACHE_DIR", str(cache))
+    expected = load_catalog().validators
+    load_validators()
+    for section in cache.glob("section-*.marshal"):
+        section.write_bytes(b"not marshal")
+    assert load_validators() == expected
+
+
+def _validators(name: str) -> dict[str, Any]:
+    return {
+        "apiVersion": API,
+        "kind": "ValidatorCatalog",
+        "validators": [{"name": name, "phase": "performance", "image": "mine/c:1"}],
+    }
+
+
 @pytest.mark.parametrize(
     ("doc", "fragment"),
     [
@@ -280,6 +322,21 @@ def test_compiled_catalog_is_cached_and_invalidated(tmp_path: Path, monkeypatch:
     cat = load_catalog(root=root)
     assert len(calls) == 2
     assert cat.overlays["kind"]["criteria"]["intent"] == "training"
+
+
+def test_a_cache_hit_marks_an_old_cache_file_as_recently_used(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    cache = tmp_path / "cache"
+    monkeypatch.setenv("AICR_CACHE_DIR", str(cache))
+    root = write_catalog(
+        tmp_path / "c", registry=[helm("a")], overlays=[overlay("kind", {"service": "kind"})]
+    )
+    load_catalog(root=root)
+    (stored,) = cache.glob("catalog-*.marshal")
+    os.utime(stored, ns=(1, 1))  # written long ago
+    load_catalog(root=root)
+    assert stored.stat().st_mtime_ns > 1  # pruning keeps the newest by mtime: this one is in use
 
 
 def test_external_override_key_wins_over_an_embedded_alias(embedded: Path, tmp_path: Path) -> None:

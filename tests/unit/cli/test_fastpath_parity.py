@@ -1,4 +1,4 @@
-"""The argparse-free fast path agrees with argparse wherever it answers (recipe, snapshot, bundle).
+"""The argparse-free fast path agrees with argparse wherever it answers (every command with a spec).
 
 Differential property test: hypothesis generates token lists from each command's flags, their
 abbreviations, unknown flags and awkward values (negative numbers argparse does and does not
@@ -17,11 +17,21 @@ from hypothesis import strategies as st
 from aicr.cli.bundle import FAST_SPEC as BUNDLE
 from aicr.cli.fastpath import FastSpec, parse_fast
 from aicr.cli.parser import build_parser
+from aicr.cli.query import FAST_SPEC as QUERY
 from aicr.cli.recipe import FAST_SPEC as RECIPE
 from aicr.cli.snapshot import FAST_SPEC as SNAPSHOT
+from aicr.cli.validate import FAST_SPEC as VALIDATE
+from aicr.cli.verify import FAST_SPEC as VERIFY
 from aicr.errors import AicrError
 
-SPECS = {"recipe": RECIPE, "snapshot": SNAPSHOT, "bundle": BUNDLE}
+SPECS = {
+    "recipe": RECIPE,
+    "snapshot": SNAPSHOT,
+    "bundle": BUNDLE,
+    "validate": VALIDATE,
+    "verify": VERIFY,
+    "query": QUERY,
+}
 
 PLAIN_VALUES = ["x", "out.yaml", "true", "false", "4", "-1", "-.5", "c:d=e", "k=v:NoSchedule", "gpuStack=x"]
 AWKWARD_VALUES = [
@@ -137,6 +147,24 @@ def test_bundle_fast_path_agrees_with_argparse(argv: list[str]) -> None:
     _check(argv, "bundle")
 
 
+@PARITY
+@given(command_lines("validate"))
+def test_validate_fast_path_agrees_with_argparse(argv: list[str]) -> None:
+    _check(argv, "validate")
+
+
+@PARITY
+@given(command_lines("query"))
+def test_query_fast_path_agrees_with_argparse(argv: list[str]) -> None:
+    _check(argv, "query")
+
+
+@PARITY
+@given(command_lines("verify"))
+def test_verify_fast_path_agrees_with_argparse(argv: list[str]) -> None:
+    _check(argv, "verify")
+
+
 @pytest.mark.parametrize(
     "argv",
     [
@@ -206,3 +234,31 @@ def test_duplicate_flag_error_waits_for_the_whole_line() -> None:
 def test_argparse_rejects_double_dash_as_an_inline_value() -> None:
     outcome = _argparse_outcome(["recipe", "--service", "eks", "--output=--"], "recipe")
     assert outcome == ("error", 2, 'flag --output needs a value other than "--"')
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["verify", "bundle-dir"],
+        ["verify", "bundle-dir", "--format", "json", "--plain-http"],
+        ["validate", "-r", "r.yaml", "-s", "s.yaml", "--no-cluster", "-o", "out.ctrf"],
+        ["validate", "--phase", "deployment", "--phase=conformance", "--fail-on-error=false"],
+        ["query", "--service", "eks", "--selector", "components.gpu-operator.values", "--explain"],
+    ],
+)
+def test_common_lines_are_answered_as_argparse_answers(argv: list[str]) -> None:
+    assert parse_fast(argv, SPECS[argv[0]]) is not None
+    _check(argv, argv[0])
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["verify", "--format", "json", "bundle-dir"],  # a positional after a flag: argparse decides
+        ["verify", "bundle-dir", "extra"],
+        ["verify", "-1"],
+        ["verify", "--", "bundle-dir"],
+    ],
+)
+def test_positional_words_argparse_may_read_differently_are_declined(argv: list[str]) -> None:
+    assert parse_fast(argv, VERIFY) is None

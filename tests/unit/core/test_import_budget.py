@@ -40,3 +40,88 @@ def test_recipe_with_warm_cache_skips_yaml_and_msgspec(tmp_path: object) -> None
     assert code == 0
     # `json` is imported by the probe itself after main() returns, so only check the others.
     assert not modules & {"yaml", "msgspec", "typing"}, sorted(modules & {"yaml", "msgspec", "typing"})
+
+
+# Modules that the argparse-free paths below must not load: the parser and what it pulls in,
+# `re`/`enum` (json, argparse), json itself, PyYAML, msgspec and the signing stack.
+LEAN = {"argparse", "re", "enum", "json", "yaml", "msgspec", "typing", "contextlib", "hashlib", "importlib"}
+
+LIST_PROBE = """
+import sys
+from aicr.cli.main import main
+code = main(sys.argv[1:])
+sys.stdout.write("\\n@@modules@@\\n" + str(code) + "\\n" + "\\n".join(sorted(sys.modules)))
+"""
+
+
+SNAPSHOT = """kind: Snapshot
+apiVersion: aicr.nvidia.com/v1alpha1
+measurements:
+  - type: K8s
+    subtypes:
+      - subtype: server
+        data:
+          version: v1.33.5-eks-3025e55
+  - type: OS
+    subtypes:
+      - subtype: release
+        data:
+          ID: ubuntu
+          VERSION_ID: "24.04"
+      - subtype: sysctl
+        data:
+          /proc/sys/kernel/osrelease: 6.8.0-1028-aws
+"""
+
+
+def _loaded(probe: str, *argv: str) -> tuple[int, set[str]]:
+    proc = subprocess.run(
+        [sys.executable, "-c", probe, *argv], capture_output=True, text=True, timeout=60, check=False
+    )
+    code, *modules = proc.stdout.split("\n@@modules@@\n", 1)[1].split("\n")
+    return int(code), {m.split(".")[0] for m in modules} | set(modules)
+
+
+def _run_modules(*argv: str) -> tuple[int, set[str]]:
+    """(exit code, modules and top-level packages) that `aicr ARGV` loads in a fresh process,
+    beyond what the interpreter's start-up (site, .pth files) loaded already."""
+    _, startup = _loaded('import sys; sys.stdout.write("\\n@@modules@@\\n0\\n" + "\\n".join(sys.modules))')
+    code, modules = _loaded(LIST_PROBE, *argv)
+    return code, modules - startup
+
+
+def _recipe_and_snapshot(tmp_path: object) -> tuple[str, str]:
+    recipe, snapshot = f"{tmp_path}/r.yaml", f"{tmp_path}/s.yaml"
+    criteria = ("--service", "eks", "--accelerator", "h100", "--intent", "training", "--os", "ubuntu")
+    code, _ = _run_modules("recipe", *criteria, "-o", recipe)
+    assert code == 0
+    with open(snapshot, "w", encoding="utf-8") as fh:
+        fh.write(SNAPSHOT)
+    return recipe, snapshot
+
+
+def test_validate_no_cluster_loads_no_parser_regex_or_json(tmp_path: object) -> None:
+    recipe, snapshot = _recipe_and_snapshot(tmp_path)
+    argv = ("validate", "-r", recipe, "-s", snapshot, "--no-cluster", "-o", f"{tmp_path}/out.ctrf")
+    code, modules = _run_modules(*argv)
+    assert code == 0
+    assert not modules & LEAN, sorted(modules & LEAN)
+    assert not {"aicr.snapshot.agent_spec", "aicr.validate.cncf", "aicr.k8s.client"} & modules
+
+
+def test_verify_of_an_unsigned_bundle_loads_no_parser_or_signing_stack(tmp_path: object) -> None:
+    recipe, _ = _recipe_and_snapshot(tmp_path)
+    code, _ = _run_modules("bundle", "-r", recipe, "-o", f"{tmp_path}/bundle")
+    assert code == 0
+    code, modules = _run_modules("verify", f"{tmp_path}/bundle")
+    assert code == 0
+    assert not modules & LEAN, sorted(modules & LEAN)
+    assert "aicr.bundle.signing" not in modules
+
+
+def test_query_loads_no_parser_regex_or_json(tmp_path: object) -> None:
+    _recipe_and_snapshot(tmp_path)  # warms the compiled-catalog cache
+    criteria = ("--service", "eks", "--accelerator", "h100", "--intent", "training", "--os", "ubuntu")
+    code, modules = _run_modules("query", *criteria, "--selector", "components.gpu-operator.version")
+    assert code == 0
+    assert not modules & LEAN, sorted(modules & LEAN)

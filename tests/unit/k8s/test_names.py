@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from aicr.errors import AicrError, Code
 from aicr.io.uris import parse_configmap_uri
-from aicr.k8s.names import check_label, check_namespace, check_prefix, check_subdomain
+from aicr.k8s.names import check_label, check_namespace, check_prefix, check_subdomain, is_label, is_subdomain
 from aicr.k8s.runs import run_name
 
 RUN_ID = "20250101-000000-0123456789abcdef"
@@ -74,3 +78,19 @@ def test_bad_run_id_is_an_invalid_request() -> None:
     with pytest.raises(AicrError, match="run ID") as err:
         run_name("aicr", "Run_1")
     assert err.value.code is Code.INVALID_REQUEST
+
+
+_NAME_TEXT = st.text(alphabet=st.sampled_from("az09-._A\n ü١"), max_size=12)
+
+
+@settings(max_examples=500, deadline=None)
+@given(_NAME_TEXT)
+def test_label_rule_agrees_with_the_rfc_1123_label_pattern(value: str) -> None:
+    assert is_label(value) == bool(re.fullmatch(r"[a-z0-9]([-a-z0-9]*[a-z0-9])?", value))
+
+
+@settings(max_examples=500, deadline=None)
+@given(_NAME_TEXT)
+def test_subdomain_rule_agrees_with_the_rfc_1123_subdomain_pattern(value: str) -> None:
+    pattern = r"[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*"
+    assert is_subdomain(value) == bool(re.fullmatch(pattern, value))

@@ -75,3 +75,14 @@ def test_format_nodes() -> None:
     assert format_nodes(["a", "b", "c"], 0) == "a,b,c"
     assert format_nodes(["a", "b", "c"], 3) == "a,b,c"
     assert format_nodes(["a", "b", "c"], 1) == "a (+2 more)"
+
+
+def test_nodes_without_labels_spec_or_taints_are_counted_only() -> None:
+    nodes: list[dict[str, Any]] = [
+        {"metadata": {"name": "bare", "labels": None}, "spec": None},
+        {"metadata": {"name": "no-spec"}, "status": {"capacity": {"cpu": "4"}}},
+    ]
+    agg = Aggregator()
+    agg.add(nodes)
+    subs = {s.name: s for s in agg.measurement().subtypes}
+    assert subs["summary"].data == {"node-count": 2, "taint-count": 0, "label-count": 0}

@@ -2,9 +2,20 @@
 
 from __future__ import annotations
 
-import pytest
+import re
 
-from aicr.validate.images import overrides_from_env, pull_policy, release_tag, replace_registry, resolve_image
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from aicr.validate.images import (
+    is_release,
+    overrides_from_env,
+    pull_policy,
+    release_tag,
+    replace_registry,
+    resolve_image,
+)
 
 GHCR = "ghcr.io/nvidia/aicr-validators/deployment:latest"
 
@@ -68,3 +79,22 @@ def test_overrides_come_from_the_environment() -> None:
     env = {"AICR_VALIDATOR_IMAGE_REGISTRY": " localhost:5001 ", "AICR_VALIDATOR_IMAGE_TAG": "edge"}
     assert overrides_from_env(env) == ("localhost:5001", "edge")
     assert overrides_from_env({}) == ("", "")
+
+
+_VERSION_TEXT = st.text(alphabet=st.sampled_from("v0123.a-\n ١³"), max_size=10)
+
+
+@settings(max_examples=500, deadline=None)
+@given(_VERSION_TEXT)
+def test_release_rule_agrees_with_the_release_pattern(version: str) -> None:
+    text = version.strip()
+    expected = bool(text) and text != "dev" and "-next" not in text
+    expected = expected and bool(re.match(r"^v?\d+\.\d+\.\d+$", text))
+    assert is_release(version) == expected
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(alphabet=st.sampled_from("0af9gA \n"), max_size=44))
+def test_commit_tag_agrees_with_the_commit_pattern(commit: str) -> None:
+    expected = "sha-" + commit.strip() if re.match(r"^[0-9a-f]{7,40}$", commit.strip()) else ""
+    assert release_tag("dev", commit) == expected

@@ -1,9 +1,10 @@
 """NodeTopology collector: every taint and label across all nodes, aggregated per value.
 
 `Aggregator` and the encoders are pure; `collect` pages through the node list (500 per page)
-with an injected `ApiClient`. reference/snapshot.md §1.3, §2: `summary` counts, `taint` and
-`label` data in the reference's compact encodings, plus (as the current reference does) lossless
-`items` with key/value/effect context. No client → empty measurement; a list error propagates
+with an injected `ApiClient`, decoding only each node's name, labels and taints.
+reference/snapshot.md §1.3, §2: `summary` counts, `taint` and `label` data in the reference's
+compact encodings, plus (as the current reference does) lossless `items` with key/value/effect
+context. No client → empty measurement; a list error propagates
 (the measurement is then omitted).
 """
 
@@ -13,10 +14,12 @@ from aicr.snapshot.model import Item, Measurement, Subtype
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from collections import defaultdict
     from collections.abc import Iterable
     from typing import Any
 
     from aicr.k8s.client import ApiClient
+    from aicr.snapshot.collectors.node_fields import Node
     from aicr.snapshot.model import Reading
 
 PAGE_SIZE = 500
@@ -37,25 +40,40 @@ def format_nodes(nodes: list[str], max_nodes: int) -> str:
 
 
 class Aggregator:
-    """Accumulates node names per (taint key, effect, value) and per (label key, value)."""
+    """Accumulates node names per (taint key, effect, value) and per (label key, value).
+
+    The names are the only per-node state kept: each node's name string is shared by the lists
+    it appears in, and the decoded pages are dropped as soon as they are added.
+    """
 
     def __init__(self) -> None:
+        from collections import defaultdict  # here: `snapshot --local` imports this module
+
         self.node_count = 0
-        self.taints: dict[tuple[str, str, str], list[str]] = {}
-        self.labels: dict[tuple[str, str], list[str]] = {}
+        self.taints: defaultdict[tuple[str, str, str], list[str]] = defaultdict(list)
+        self.labels: defaultdict[tuple[str, str], list[str]] = defaultdict(list)
 
     def add(self, nodes: Iterable[dict[str, Any]]) -> None:
-        """Count `nodes` (one page of Node objects) and record their taints and labels."""
+        """Count `nodes` (Node objects as dicts) and record their taints and labels."""
+        import msgspec
+
+        from aicr.snapshot.collectors.node_fields import Node
+
+        self.add_nodes(msgspec.convert(list(nodes), list[Node]))
+
+    def add_nodes(self, nodes: list[Node]) -> None:
+        """Count `nodes` (one decoded page) and record their taints and labels."""
         taints, labels = self.taints, self.labels
+        self.node_count += len(nodes)
         for node in nodes:
-            self.node_count += 1
-            meta = node.get("metadata") or {}
-            name = str(meta.get("name", ""))
-            for taint in (node.get("spec") or {}).get("taints") or []:
-                tid = (str(taint.get("key", "")), str(taint.get("effect", "")), str(taint.get("value", "")))
-                taints.setdefault(tid, []).append(name)
-            for key, value in (meta.get("labels") or {}).items():
-                labels.setdefault((key, str(value)), []).append(name)
+            meta, spec = node.metadata, node.spec
+            name = meta.name if meta is not None else ""
+            if spec is not None and spec.taints:
+                for taint in spec.taints:
+                    taints[taint.key, taint.effect, taint.value].append(name)
+            if meta is not None and meta.labels:
+                for pair in meta.labels.items():
+                    labels[pair].append(name)
 
     def measurement(self, max_nodes: int = 0) -> Measurement:
         """The NodeTopology measurement of everything added so far (node lists sorted)."""
@@ -80,31 +98,36 @@ class Aggregator:
         )
 
 
-def _node_item(context: dict[str, str], nodes: list[str], max_nodes: int) -> Item:
-    data: dict[str, Reading] = {
-        "node-count": len(nodes),
-        "node-list": format_nodes(nodes, max_nodes),
-        "truncated": max_nodes > 0 and len(nodes) > max_nodes,
-    }
-    return Item(context, data)
+def _per_key(groups: Iterable[tuple[str, ...]]) -> dict[str, int]:
+    """How many groups share each key (the first element)."""
+    per_key: dict[str, int] = {}
+    for group in groups:
+        per_key[group[0]] = per_key.get(group[0], 0) + 1
+    return per_key
+
+
+def _node_data(nodes: list[str], max_nodes: int) -> dict[str, Reading]:
+    """An item's `node-count`, `node-list` and `truncated` (one join per group)."""
+    count = len(nodes)
+    if max_nodes <= 0 or count <= max_nodes:
+        return {"node-count": count, "node-list": ",".join(nodes), "truncated": False}
+    return {"node-count": count, "node-list": format_nodes(nodes, max_nodes), "truncated": True}
 
 
 def encode_taints(
     taints: dict[tuple[str, str, str], list[str]], max_nodes: int
 ) -> tuple[dict[str, Reading], list[Item]]:
     """`effect|value|nodes` per key, or `<key>.<effect>` → `value|nodes` when a key repeats."""
-    per_key: dict[str, int] = {}
-    for key, _, _ in taints:
-        per_key[key] = per_key.get(key, 0) + 1
+    per_key = _per_key(taints)
     data: dict[str, Reading] = {}
     items = []
-    for (key, effect, value), nodes in sorted(taints.items()):
-        listed = format_nodes(nodes, max_nodes)
+    for key, effect, value in sorted(taints):
+        node_data = _node_data(taints[key, effect, value], max_nodes)
         if per_key[key] > 1:
-            data[f"{key}.{effect}"] = f"{value}|{listed}"
+            data[f"{key}.{effect}"] = f"{value}|{node_data['node-list']}"
         else:
-            data[key] = f"{effect}|{value}|{listed}"
-        items.append(_node_item({"key": key, "value": value, "effect": effect}, nodes, max_nodes))
+            data[key] = f"{effect}|{value}|{node_data['node-list']}"
+        items.append(Item({"key": key, "value": value, "effect": effect}, node_data))
     return data, items
 
 
@@ -112,15 +135,13 @@ def encode_labels(
     labels: dict[tuple[str, str], list[str]], max_nodes: int
 ) -> tuple[dict[str, Reading], list[Item]]:
     """`value|nodes` per key, or `<key>.<value>` keys when a label has several values."""
-    per_key: dict[str, int] = {}
-    for key, _ in labels:
-        per_key[key] = per_key.get(key, 0) + 1
+    per_key = _per_key(labels)
     data: dict[str, Reading] = {}
     items = []
-    for (key, value), nodes in sorted(labels.items()):
-        map_key = f"{key}.{value}" if per_key[key] > 1 else key
-        data[map_key] = f"{value}|{format_nodes(nodes, max_nodes)}"
-        items.append(_node_item({"key": key, "value": value}, nodes, max_nodes))
+    for key, value in sorted(labels):
+        node_data = _node_data(labels[key, value], max_nodes)
+        data[f"{key}.{value}" if per_key[key] > 1 else key] = f"{value}|{node_data['node-list']}"
+        items.append(Item({"key": key, "value": value}, node_data))
     return data, items
 
 
@@ -128,7 +149,17 @@ def collect(client: ApiClient | None, max_nodes: int = 0, page_size: int = PAGE_
     """The NodeTopology measurement over every node, page by page."""
     if client is None:
         return empty()
+    import gc
+
+    from aicr.snapshot.collectors.node_fields import Node
+
     aggregator = Aggregator()
-    for page in client.list_pages("Node", None, limit=page_size):
-        aggregator.add(page)
-    return aggregator.measurement(max_nodes)
+    paused = gc.isenabled()
+    gc.disable()  # acyclic data only: full collections here cost up to 4x the work (docs/decisions.md)
+    try:
+        for page in client.list_pages_typed("Node", Node, limit=page_size):
+            aggregator.add_nodes(page)
+        return aggregator.measurement(max_nodes)
+    finally:
+        if paused:
+            gc.enable()
