@@ -21,6 +21,7 @@ EXAMPLES: dict[str, tuple[str, ...]] = {
         "aicr snapshot --local -o snapshot.yaml",
         "aicr snapshot -o cm://aicr/snapshot --namespace aicr --node-selector nvidia.com/gpu.present=true",
         "aicr snapshot --local -t table",
+        "aicr snapshot --all-gpu-nodes --max-parallel 20 -o fleet.yaml",
     ),
     "bundle": (
         "aicr bundle -r recipe.yaml -o ./bundle",

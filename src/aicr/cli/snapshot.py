@@ -75,6 +75,8 @@ def defaults() -> dict[str, Any]:
         "max_nodes_per_entry": env_default("AICR_MAX_NODES_PER_ENTRY", "0"),
         "template": None,
         "config": None,  # `--config` is left to argparse (aicr.cli.fastpath declines it)
+        "all_gpu_nodes": False,  # fleet flags are left to argparse too
+        "max_parallel": None,
     }
 
 
@@ -102,6 +104,7 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
     """Add the `snapshot` subcommand (argparse, with the defaults `parse_fast` uses)."""
     from aicr.cli.flags import Once, OnceTrue, add_format, add_kubeconfig, add_output
     from aicr.snapshot import DEFAULT_AGENT_IMAGE
+    from aicr.snapshot.fleet import DEFAULT_MAX_PARALLEL
 
     parser = sub.add_parser(
         "snapshot",
@@ -187,6 +190,18 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
         action=Once,
         metavar="PATH|URL",
         help="render the snapshot through this Jinja2 template (yaml format only)",
+    )
+    parser.add_argument(
+        "--all-gpu-nodes",
+        action="store_true",
+        help="measure every GPU node (one agent pod each) and write a FleetSnapshot with a "
+        "heterogeneity report; --node-selector then picks which GPU nodes",
+    )
+    parser.add_argument(
+        "--max-parallel",
+        action=Once,
+        metavar="N",
+        help=f"with --all-gpu-nodes: at most N agent pods at a time (default {DEFAULT_MAX_PARALLEL})",
     )
     from aicr.cli.config_apply import add_config
 
@@ -289,6 +304,8 @@ def run(args: Any) -> int:
     if args.require_gpu and args.runtime_class:
         raise AicrError(Code.INVALID_REQUEST, "--require-gpu and --runtime-class are mutually exclusive")
     fmt = check_format(args)
+    if getattr(args, "all_gpu_nodes", False):
+        _check_fleet_flags(args, fmt)
     _check_template(args.template, fmt)
     max_nodes = _max_nodes(args.max_nodes_per_entry)
     parse_duration(args.timeout)
@@ -296,6 +313,10 @@ def run(args: Any) -> int:
 
     parse_target(args.output)  # a bad -o (cm:// names included) fails before anything runs
     local = bool(args.local) or env_bool("AICR_AGENT_MODE")
+    if getattr(args, "all_gpu_nodes", False):
+        return _run_fleet(args, fmt, local)
+    if getattr(args, "max_parallel", None) is not None:
+        raise AicrError(Code.INVALID_REQUEST, "--max-parallel applies only with --all-gpu-nodes")
     if not local:
         _check_names(args)
     # Node selectors and tolerations are validated in every mode (reference/snapshot.md §3).
@@ -337,3 +358,61 @@ def run(args: Any) -> int:
 
     write_text(args.output, text, kubeconfig=args.kubeconfig, doc=doc, fmt=fmt)
     return 0
+
+
+def _run_fleet(args: Any, fmt: str, local: bool) -> int:
+    """`--all-gpu-nodes`: measure every GPU node, write the FleetSnapshot; UNAVAILABLE (exit 6,
+    after writing) when some nodes could not be measured."""
+    if local:
+        raise AicrError(
+            Code.INVALID_REQUEST, "--all-gpu-nodes measures cluster nodes; it cannot be combined with --local"
+        )
+    _check_names(args)
+    from aicr.snapshot.api import take_fleet_snapshot
+    from aicr.snapshot.fleet import DEFAULT_MAX_PARALLEL
+    from aicr.snapshot.serialize import render
+
+    parallel = (
+        _positive_int(args.max_parallel, "--max-parallel")
+        if args.max_parallel is not None
+        else DEFAULT_MAX_PARALLEL
+    )
+    doc = take_fleet_snapshot(agent_options(args), kubeconfig=args.kubeconfig, max_parallel=parallel)
+    from aicr.io.documents import write_text
+
+    write_text(args.output, render(doc, fmt), kubeconfig=args.kubeconfig, doc=doc, fmt=fmt)
+    missing = [n for n in doc["nodes"] if n["status"] in ("failed", "timed-out")]
+    if missing:
+        listed = "; ".join(f"{n['name']} ({n['status']}: {n['reason']})" for n in missing[:5])
+        more = f"; and {len(missing) - 5} more" if len(missing) > 5 else ""
+        raise AicrError(
+            Code.UNAVAILABLE,
+            f"{len(missing)} of {doc['summary']['nodes']} GPU nodes could not be measured (the fleet snapshot "
+            f"was written with their reasons): {listed}{more}",
+            {"nodes": [n["name"] for n in missing]},
+        )
+    return 0
+
+
+def _check_fleet_flags(args: Any, fmt: str) -> None:
+    """What --all-gpu-nodes cannot be combined with (before any file or cluster is read)."""
+    if args.local:
+        raise AicrError(
+            Code.INVALID_REQUEST, "--all-gpu-nodes measures cluster nodes; it cannot be combined with --local"
+        )
+    if args.template:
+        raise AicrError(
+            Code.INVALID_REQUEST,
+            "--template renders a single-node Snapshot; it cannot be combined with --all-gpu-nodes",
+        )
+    if fmt == "table":
+        raise AicrError(Code.INVALID_REQUEST, "a fleet snapshot is written as yaml or json, not table")
+
+
+def _positive_int(text: str, flag: str) -> int:
+    value = text.strip()
+    if not value.isdigit() or int(value) < 1:
+        raise AicrError(
+            Code.INVALID_REQUEST, f'invalid {flag} "{text}": expected a whole number of at least 1'
+        )
+    return int(value)

@@ -123,6 +123,15 @@ class RunObjects:
         entry["uid"] = (created.get("metadata") or {}).get("uid")
         return created
 
+    def release(self, client: ApiClient, kind: str, name: str, namespace: str | None = None) -> None:
+        """Delete one recorded object now (a finished step's); it stays recorded when that fails,
+        so the final `cleanup` tries again."""
+        for entry in [
+            e for e in self.entries if (e["kind"], e["name"], e["namespace"]) == (kind, name, namespace)
+        ]:
+            if self._delete(client, entry) is None:
+                self.entries.remove(entry)
+
     def describe(self) -> list[str]:
         """`Kind/namespace/name` of every recorded object."""
         return [

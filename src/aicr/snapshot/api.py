@@ -165,3 +165,38 @@ def render_template(template: str, snapshot: Snapshot, *, source: str = "") -> s
         return compiled.render(snapshot=doc, **doc)
     except TemplateError as exc:
         raise AicrError(Code.INTERNAL, f"template {name} failed: {exc}") from None
+
+
+def take_fleet_snapshot(
+    agent: AgentOptions,
+    *,
+    kubeconfig: str | None = None,
+    client: ApiClient | None = None,
+    max_parallel: int = 10,
+    node_timeout: float | None = None,
+) -> dict[str, Any]:
+    """Measure every GPU node of the cluster (one agent pod each) and return the FleetSnapshot
+    document (aicr.snapshot.fleet_report). `agent.node_selector` picks which GPU nodes."""
+    import time as _time
+
+    from aicr.snapshot.agent_spec import AgentOptions as _Agent
+    from aicr.snapshot.fleet import FleetOptions, run_fleet
+    from aicr.snapshot.fleet_report import build_fleet_document
+    from aicr.version import VERSION
+
+    labels = dict(agent.node_selector)
+    per_node = _Agent(**{**vars(agent), "node_selector": {}})  # pods are pinned by nodeName
+    fleet = FleetOptions(per_node, max_parallel=max_parallel, node_labels=labels, node_timeout=node_timeout)
+    if client is not None:
+        results = run_fleet(client, fleet)
+    else:
+        from aicr.k8s.client import ApiClient
+        from aicr.k8s.config import NO_CONFIG_MESSAGE, find_config
+
+        source = find_config(kubeconfig)
+        if source is None:
+            raise AicrError(Code.INVALID_REQUEST, f"{NO_CONFIG_MESSAGE}; --all-gpu-nodes needs a cluster")
+        with ApiClient.from_source(source) as owned:
+            results = run_fleet(owned, fleet)
+    stamp = _time.strftime("%Y-%m-%dT%H:%M:%SZ", _time.gmtime())
+    return build_fleet_document(results, version=VERSION, timestamp=stamp)

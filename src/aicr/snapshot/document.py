@@ -49,12 +49,24 @@ def check_snapshot_document(doc: dict[str, Any], source: str) -> dict[str, Any]:
     return doc
 
 
-def load_snapshot_document(uri: str, *, kubeconfig: str | None = None) -> dict[str, Any]:
+def load_snapshot_document(
+    uri: str, *, kubeconfig: str | None = None, keep_fleet: bool = False
+) -> dict[str, Any]:
     """Read the Snapshot at `uri` (file, `-`, http(s) or cm://), decoded as strictly as
-    `model.Snapshot.from_dict` (an unknown field or a non-scalar reading is INVALID_REQUEST)."""
+    `model.Snapshot.from_dict` (an unknown field or a non-scalar reading is INVALID_REQUEST).
+
+    A FleetSnapshot (`aicr snapshot --all-gpu-nodes`) is checked as strictly and stands for its
+    most typical measured node, or is returned whole with `keep_fleet` (validate reads every node).
+    """
     from aicr.io.documents import load_document
     from aicr.snapshot.model import Snapshot
 
-    doc = check_snapshot_document(load_document(uri, what="snapshot", kubeconfig=kubeconfig), uri)
+    loaded = load_document(uri, what="snapshot", kubeconfig=kubeconfig)
+    from aicr.snapshot.fleet_report import check_fleet_document, is_fleet, majority_snapshot
+
+    if is_fleet(loaded):
+        fleet = check_fleet_document(loaded, uri)
+        return fleet if keep_fleet else majority_snapshot(fleet)
+    doc = check_snapshot_document(loaded, uri)
     Snapshot.from_dict(doc, uri)
     return doc

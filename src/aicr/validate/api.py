@@ -103,7 +103,7 @@ def load_snapshot(uri: str, *, kubeconfig: str | None = None) -> dict[str, Any]:
     """The Snapshot document at a file, URL or `cm://` location, checked like `aicr snapshot` writes it."""
     from aicr.snapshot.document import load_snapshot_document
 
-    return load_snapshot_document(uri, kubeconfig=kubeconfig)
+    return load_snapshot_document(uri, kubeconfig=kubeconfig, keep_fleet=True)
 
 
 def _snapshot_doc(snapshot: Any, kubeconfig: str | None) -> dict[str, Any] | None:
@@ -142,7 +142,8 @@ def validate(
 
     `phases`: names (or `all`) in the order to run; default deployment, conformance,
     performance. `options` carries namespace, cleanup, fail-fast, skip list and Job settings.
-    `on_readiness` receives every readiness result (before the gate raises for a miss).
+    `on_readiness` receives every readiness result (before the gate raises for a miss). A
+    FleetSnapshot (`aicr snapshot --all-gpu-nodes`) is checked node by node (aicr.validate.fleet).
     """
     opts = options or RunOptions()
     recipe_doc = _recipe_doc(recipe, kubeconfig)
@@ -155,7 +156,13 @@ def validate(
     else:
         validators = catalog.validators
     readiness: list[ConstraintResult] = []
-    if snapshot_doc is not None or no_cluster:
+    if snapshot_doc is not None and snapshot_doc.get("kind") == "FleetSnapshot":
+        from aicr.snapshot.fleet_report import majority_snapshot
+        from aicr.validate.fleet import check_fleet_readiness
+
+        readiness = check_fleet_readiness(recipe_doc, snapshot_doc, on_readiness, skip=opts.skip_constraints)
+        snapshot_doc = majority_snapshot(snapshot_doc)  # the checks read the most typical node
+    elif snapshot_doc is not None or no_cluster:
         readiness = check_readiness(recipe_doc, snapshot_doc, on_readiness, skip=opts.skip_constraints)
     plan = plan_run(validators, wanted, recipe_doc, opts)
     if no_cluster:
