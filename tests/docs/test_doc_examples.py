@@ -171,6 +171,10 @@ def page(
     shutil.copy(work / "recipe.yaml", work / "old-recipe.yaml")
     shutil.copy(work / "recipe.yaml", work / "new-recipe.yaml")
     shutil.copy(work / "recipe.yaml", work / "deployed-recipe.yaml")
+    (work / "aicr-config.yaml").write_text(
+        "kind: AICRConfig\napiVersion: aicr.run/v1beta1\nspec:\n  recipe:\n"
+        "    criteria: {service: eks, accelerator: h100, intent: training, os: ubuntu}\n"
+    )
     (work / "criteria.yaml").write_text(
         "kind: RecipeCriteria\napiVersion: aicr.nvidia.com/v1alpha1\nmetadata: {name: my-cluster}\n"
         "spec: {service: eks, accelerator: h100, intent: training, os: ubuntu}\n"
