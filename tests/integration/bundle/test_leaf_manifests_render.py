@@ -29,7 +29,9 @@ def _objects(rendered: dict[str, str]) -> dict[tuple[str, str], dict[str, Any]]:
     return out
 
 
-def _render_folder(root: Path, suffix: str, namespace: str, schemas: dict[str, Any]) -> dict[str, Any]:
+def _render_folder(
+    root: Path, suffix: str, namespace: str, schemas: dict[str, Any]
+) -> dict[tuple[str, str], dict[str, Any]]:
     (folder,) = [p for p in root.iterdir() if p.name.endswith(suffix)]
     check = Checker(schemas)
     return _objects(render_chart(folder, values_files(folder), namespace, check))

@@ -13,7 +13,7 @@ from tests.integration.server.test_api_contract import assert_error
 
 from aicr.recipe.criteria import Criteria
 
-AKS = {"service": "aks", "accelerator": "h100", "intent": "training", "os": "ubuntu"}
+AKS: dict[str, Any] = {"service": "aks", "accelerator": "h100", "intent": "training", "os": "ubuntu"}
 GKE = {"service": "gke", "accelerator": "h100", "intent": "training", "os": "cos"}
 SLURM = {"service": "eks", "accelerator": "h100", "intent": "training", "os": "ubuntu", "platform": "slurm"}
 DEVICE_PLUGIN = "components.gpu-operator.values.devicePlugin.enabled"

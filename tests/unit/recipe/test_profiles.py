@@ -154,7 +154,7 @@ def test_profile_is_applied_after_mixins(tmp_path: Path) -> None:
         profiled_overlay("eks", {"service": "eks"}, stack_profile(), mixins=["driver"]),
         overlay("eks-training", {"service": "eks", "intent": "training"}, base="eks"),
     ]
-    registry_extra = {"mixinSafeOverridePaths": ["driver.enabled"]}
+    registry_extra: dict[str, Any] = {"mixinSafeOverridePaths": ["driver.enabled"]}
     catalog = tiny_catalog(
         tmp_path / "cat",
         registry=[helm("gpu-operator", **registry_extra), helm("dra")],
