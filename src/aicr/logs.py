@@ -1,8 +1,9 @@
 """Structured logging to stderr: `[name] msg: k=v` text lines, or JSON objects with `--log-json`.
 
-`name` is the logger of the calling code: the command line logs as `cli` (`agent` in snapshot
-agent pods, from AICR_LOG_PREFIX); library code logs under its package (`aicr.recipe`,
-`aicr.bundle`, ...), so a library user can tell what spoke.
+`name` is the logger of the calling code: the command line logs as `cli`, library code under
+its package (`aicr.recipe`, `aicr.bundle`, ...), so a library user can tell what spoke. With
+AICR_LOG_PREFIX set (`agent` in snapshot agent pods) every line carries that one name, so the
+agent's lines stand out among the CLI's when its logs are streamed back.
 
 The only module that writes log lines. Import-light on purpose (no `logging`, `json` only in
 JSON mode) because every CLI command imports it. stdout is never touched here.
@@ -26,6 +27,7 @@ class _State:
     json_mode = False
     quiet = False
     prefix = "cli"
+    fixed = False  # AICR_LOG_PREFIX set: every line carries it (the snapshot agent's pods)
     stream: TextIO | None = None
 
 
@@ -38,6 +40,7 @@ def configure(
     _State.level = 10 if debug else _LEVELS.get(chosen.lower(), 20)
     _State.json_mode = json_mode
     _State.prefix = os.environ.get("AICR_LOG_PREFIX", "cli") or "cli"
+    _State.fixed = bool(os.environ.get("AICR_LOG_PREFIX"))
 
 
 def set_stream(stream: TextIO | None) -> None:
@@ -53,7 +56,7 @@ def enabled(level: str) -> bool:
 def logger_name(module: str) -> str:
     """The logger a module logs under: its top two package levels, or the CLI's prefix."""
     parts = module.split(".")
-    if parts[0] != "aicr" or len(parts) < 2 or parts[1] in ("cli", "__main__"):
+    if _State.fixed or parts[0] != "aicr" or len(parts) < 2 or parts[1] in ("cli", "__main__"):
         return _State.prefix
     return f"aicr.{parts[1]}"
 

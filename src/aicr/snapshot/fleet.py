@@ -96,6 +96,18 @@ class _NodeRun:
         self.manifest = manifest
 
 
+def fleet_rbac(opts: AgentOptions, names: RunNames, configmaps: list[str]) -> list[dict[str, Any]]:
+    """The agent's RBAC, its Role naming every per-node result ConfigMap (get/update/patch)."""
+    manifests = rbac_manifests(opts, names)
+    for manifest in manifests:
+        if manifest["kind"] != "Role":
+            continue
+        for rule in manifest["rules"]:
+            if rule.get("resourceNames") == [names.configmap]:
+                rule["resourceNames"] = list(configmaps)
+    return manifests
+
+
 def run_fleet(client: ApiClient, fleet: FleetOptions, *, run_id: str | None = None) -> list[NodeResult]:
     """Measure every GPU node; one NodeResult per GPU node (cordoned ones included)."""
     opts = fleet.agent
@@ -112,9 +124,9 @@ def run_fleet(client: ApiClient, fleet: FleetOptions, *, run_id: str | None = No
     try:
         if create_namespace:
             ensure_namespace(client, opts.namespace)
-        for manifest in rbac_manifests(opts, names):
-            objects.create(client, manifest)
         pending = [_NodeRun(node, i, opts, names) for i, node in enumerate(ready)]
+        for manifest in fleet_rbac(opts, names, [run.configmap for run in pending]):
+            objects.create(client, manifest)
         results += _drive(client, fleet, pending, objects, names.run_id)
     finally:
         if opts.cleanup:

@@ -232,3 +232,16 @@ def test_incompatible_flags_are_refused(
 def test_max_parallel_needs_all_gpu_nodes(kubeconfig: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["snapshot", "--max-parallel", "3", "-o", "x.yaml"]) == 2
     assert "--max-parallel applies only with --all-gpu-nodes" in capsys.readouterr().err
+
+
+def test_the_agents_role_names_every_node_result_configmap(kube: KubeEmulator, api: ApiClient) -> None:
+    kube.add("v1/nodes", *make_nodes(6))
+    kube.call(
+        lambda emu: emu.on_create.__setitem__("jobs", job_controller("complete", snapshot=node_snapshot("x")))
+    )
+    results = run_fleet(api, FleetOptions(agent(cleanup=False), max_parallel=2), run_id="r1")
+    roles = kube.objects("rbac.authorization.k8s.io/v1/roles", "default")
+    named = [rule["resourceNames"] for rule in roles[0]["rules"] if rule.get("resourceNames")]
+    jobs = kube.objects("batch/v1/jobs", "default")
+    written = sorted(j["spec"]["template"]["spec"]["containers"][0]["args"][3].split("/")[-1] for j in jobs)
+    assert len(results) == 3 and named == [written]

@@ -56,3 +56,10 @@ def test_json_records_carry_the_logger_name(captured: io.StringIO) -> None:
     record = json.loads(captured.getvalue())
     assert record["module"] == "aicr.bundle"
     assert record["msg"] == "storage class unset"
+
+
+def test_a_fixed_prefix_names_every_line(captured: io.StringIO, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("AICR_LOG_PREFIX", "agent")
+    logs.configure()
+    _log_from("aicr.snapshot.collect", "collecting")
+    assert captured.getvalue() == "[agent] collecting: n=1\n"
