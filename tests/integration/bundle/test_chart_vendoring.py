@@ -6,10 +6,7 @@ loopback http.server thread; the OCI registry is Debian's docker-registry, pushe
 
 from __future__ import annotations
 
-import functools
 import hashlib
-import http.server
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -17,6 +14,7 @@ import helm_python as helm
 import httpx
 import pytest
 import yaml
+from tests.support.chart_server import ChartServer
 from tests.support.oci_registry import LocalRegistry, free_port
 
 from aicr.bundle import vendor
@@ -46,15 +44,8 @@ def chart_repo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     root = tmp_path_factory.mktemp("charts")
     make_chart(root, "demo", "1.2.3")
     make_chart(root, "demo", "1.3.0")
-    helm.repo_index_generate(str(root / "dist"))
-    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(root / "dist"))
-    handler.log_message = lambda *a: None  # type: ignore[attr-defined]
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", free_port()), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}/"
-    server.shutdown()
-    server.server_close()
+    with ChartServer(root / "dist") as server:
+        yield server.url
 
 
 def test_http_chart_is_pulled_and_its_digest_checked(chart_repo: str) -> None:

@@ -20,8 +20,9 @@ import helm_python as helm
 import pytest
 import yaml
 from tests.integration.bundle.bundle_support import DEPLOYERS, GOLDEN, fixture_recipe
-from tests.integration.bundle.chart_repos import ChartServer, default_image, make_chart
+from tests.integration.bundle.chart_repos import default_image, make_chart
 from tests.integration.bundle.test_bundle_render import Checker, check_bundle
+from tests.support.chart_server import ChartServer
 from tests.support.oci_registry import LocalRegistry
 
 import aicr

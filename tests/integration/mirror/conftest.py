@@ -14,16 +14,14 @@ component's values), so the wrapper-chart rendering path is covered too.
 
 from __future__ import annotations
 
-import functools
-import http.server
 import os
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 
 import helm_python as helm
 import pytest
-from tests.support.oci_registry import LocalRegistry, free_port
+from tests.support.chart_server import ChartServer
+from tests.support.oci_registry import LocalRegistry
 
 from aicr.io.yamlout import dump
 
@@ -134,15 +132,8 @@ def chart_repo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     root = tmp_path_factory.mktemp("mirror-charts")
     make_chart(root, "demo", "1.0.0", DEMO_TEMPLATES, DEMO_VALUES)
     make_chart(root, "broken", "1.0.0", BROKEN_TEMPLATES)
-    helm.repo_index_generate(str(root / "dist"))
-    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(root / "dist"))
-    handler.log_message = lambda *a: None  # type: ignore[attr-defined]
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", free_port()), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}/"
-    server.shutdown()
-    server.server_close()
+    with ChartServer(root / "dist") as server:
+        yield server.url
 
 
 @pytest.fixture(scope="session")

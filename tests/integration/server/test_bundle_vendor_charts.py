@@ -9,7 +9,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from tests.integration.bundle.chart_repos import ChartServer, make_chart
+from tests.integration.bundle.chart_repos import make_chart
+from tests.support.chart_server import ChartServer
 
 from aicr.server.settings import Settings
 
