@@ -148,3 +148,19 @@ def _warn_undetected(values: dict[str, Any]) -> None:
 
 def _and(items: list[str]) -> str:
     return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
+
+
+def resolve_flags(catalog: Catalog, criteria: Criteria, snapshot: dict[str, Any] | None, args: Any) -> Any:
+    """`catalog.resolve` with the settings the criteria flags carry (strictness, Slurm accounting
+    mode, profile, `--explain`): one call for recipe, query and mirror list."""
+    from aicr.version import recipe_version
+
+    return catalog.resolve(
+        criteria,
+        snapshot=snapshot,
+        criteria_strict=bool(args.criteria_strict),
+        version=recipe_version(),
+        slurm_accounting_mode=args.slurm_accounting_mode,
+        explain=bool(getattr(args, "explain", False)),
+        profile=args.profile,
+    )

@@ -89,20 +89,12 @@ def recipe_doc(args: Any, catalog: Any) -> dict[str, Any]:
         from aicr.recipe.document import load_recipe
 
         return load_recipe(args.recipe, kubeconfig=args.kubeconfig).to_dict()
-    from aicr.cli.criteria_flags import build_criteria
+    from aicr.cli.criteria_flags import build_criteria, resolve_flags
     from aicr.cli.recipe import load_snapshot_arg
-    from aicr.version import recipe_version
 
     snapshot = load_snapshot_arg(args.snapshot, args.kubeconfig)
     criteria = build_criteria(args, catalog, snapshot)
-    result = catalog.resolve(
-        criteria,
-        snapshot=snapshot,
-        criteria_strict=bool(args.criteria_strict),
-        version=recipe_version(),
-        slurm_accounting_mode=args.slurm_accounting_mode,
-        profile=args.profile,
-    )
+    result = resolve_flags(catalog, criteria, snapshot, args)
     doc: dict[str, Any] = result.to_dict()
     return doc
 

@@ -96,10 +96,9 @@ def run(args: Any) -> int:
     import sys
 
     from aicr.catalog.catalog import load_catalog
-    from aicr.cli.criteria_flags import build_criteria
+    from aicr.cli.criteria_flags import build_criteria, resolve_flags
     from aicr.cli.recipe import load_snapshot_arg
     from aicr.recipe.query import hydrate, select
-    from aicr.version import recipe_version
 
     if args.selector is None:
         raise AicrError(Code.INVALID_REQUEST, 'Required flag "selector" not set')
@@ -107,16 +106,7 @@ def run(args: Any) -> int:
     catalog = load_catalog(data=args.data)
     snapshot = load_snapshot_arg(args.snapshot, args.kubeconfig)
     criteria = build_criteria(args, catalog, snapshot)
-    explain = bool(getattr(args, "explain", False))
-    result = catalog.resolve(
-        criteria,
-        snapshot=snapshot,
-        criteria_strict=bool(args.criteria_strict),
-        version=recipe_version(),
-        slurm_accounting_mode=args.slurm_accounting_mode,
-        explain=explain,
-        profile=args.profile,
-    )
+    result = resolve_flags(catalog, criteria, snapshot, args)
     value = select(hydrate(result, catalog), args.selector)
     if result.provenance is not None:
         from aicr.cli.recipe import render_explained

@@ -147,11 +147,10 @@ class _Quiet:
 def run(args: Any) -> int:
     """Resolve and write the recipe (or, with --explain, its provenance)."""
     from aicr.catalog.catalog import load_catalog
-    from aicr.cli.criteria_flags import build_criteria
+    from aicr.cli.criteria_flags import build_criteria, resolve_flags
     from aicr.cli.options import check_format
     from aicr.errors import AicrError
     from aicr.io.documents import write_text
-    from aicr.version import recipe_version
 
     fmt = check_format(args)
     from aicr.cli.recipe_catalog import check_signed_data
@@ -167,15 +166,7 @@ def run(args: Any) -> int:
         shown = snapshot_constraints_shown()
     try:
         with shown:
-            result = catalog.resolve(
-                criteria,
-                snapshot=snapshot,
-                criteria_strict=bool(args.criteria_strict),
-                version=recipe_version(),
-                slurm_accounting_mode=args.slurm_accounting_mode,
-                explain=bool(getattr(args, "explain", False)),
-                profile=args.profile,
-            )
+            result = resolve_flags(catalog, criteria, snapshot, args)
     except AicrError as exc:
         if snapshot is None:
             raise

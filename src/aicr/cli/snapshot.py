@@ -243,14 +243,19 @@ def _go_duration(raw: str) -> float:
 
 
 def _max_nodes(text: str) -> int:
+    return _int_flag(text, "--max-nodes-per-entry", minimum=0)
+
+
+def _int_flag(text: str, flag: str, *, minimum: int) -> int:
+    """A whole-number flag value of at least `minimum` (INVALID_REQUEST otherwise)."""
     try:
         value = int(str(text).strip())
     except ValueError:
-        value = -1
-    if value < 0:
+        value = minimum - 1
+    if value < minimum:
         raise AicrError(
             Code.INVALID_REQUEST,
-            f'invalid value "{text}" for flag --max-nodes-per-entry: expected an integer >= 0',
+            f'invalid value "{text}" for flag {flag}: expected an integer >= {minimum}',
         )
     return value
 
@@ -304,17 +309,18 @@ def run(args: Any) -> int:
     if args.require_gpu and args.runtime_class:
         raise AicrError(Code.INVALID_REQUEST, "--require-gpu and --runtime-class are mutually exclusive")
     fmt = check_format(args)
-    if getattr(args, "all_gpu_nodes", False):
-        _check_fleet_flags(args, fmt)
+    local = bool(args.local) or env_bool("AICR_AGENT_MODE")
+    fleet = bool(getattr(args, "all_gpu_nodes", False))
+    if fleet:
+        _check_fleet_flags(args, fmt, local)
     _check_template(args.template, fmt)
     max_nodes = _max_nodes(args.max_nodes_per_entry)
     parse_duration(args.timeout)
     from aicr.io.uris import parse_target
 
     parse_target(args.output)  # a bad -o (cm:// names included) fails before anything runs
-    local = bool(args.local) or env_bool("AICR_AGENT_MODE")
-    if getattr(args, "all_gpu_nodes", False):
-        return _run_fleet(args, fmt, local)
+    if fleet:
+        return _run_fleet(args, fmt)
     if getattr(args, "max_parallel", None) is not None:
         raise AicrError(Code.INVALID_REQUEST, "--max-parallel applies only with --all-gpu-nodes")
     if not local:
@@ -360,23 +366,17 @@ def run(args: Any) -> int:
     return 0
 
 
-def _run_fleet(args: Any, fmt: str, local: bool) -> int:
+def _run_fleet(args: Any, fmt: str) -> int:
     """`--all-gpu-nodes`: measure every GPU node, write the FleetSnapshot; UNAVAILABLE (exit 6,
     after writing) when some nodes could not be measured."""
-    if local:
-        raise AicrError(
-            Code.INVALID_REQUEST, "--all-gpu-nodes measures cluster nodes; it cannot be combined with --local"
-        )
     _check_names(args)
     from aicr.snapshot.api import take_fleet_snapshot
     from aicr.snapshot.fleet import DEFAULT_MAX_PARALLEL
     from aicr.snapshot.serialize import render
 
-    parallel = (
-        _positive_int(args.max_parallel, "--max-parallel")
-        if args.max_parallel is not None
-        else DEFAULT_MAX_PARALLEL
-    )
+    parallel = DEFAULT_MAX_PARALLEL
+    if args.max_parallel is not None:
+        parallel = _int_flag(args.max_parallel, "--max-parallel", minimum=1)
     doc = take_fleet_snapshot(agent_options(args), kubeconfig=args.kubeconfig, max_parallel=parallel)
     from aicr.io.documents import write_text
 
@@ -394,9 +394,9 @@ def _run_fleet(args: Any, fmt: str, local: bool) -> int:
     return 0
 
 
-def _check_fleet_flags(args: Any, fmt: str) -> None:
+def _check_fleet_flags(args: Any, fmt: str, local: bool) -> None:
     """What --all-gpu-nodes cannot be combined with (before any file or cluster is read)."""
-    if args.local:
+    if local:
         raise AicrError(
             Code.INVALID_REQUEST, "--all-gpu-nodes measures cluster nodes; it cannot be combined with --local"
         )
@@ -407,12 +407,3 @@ def _check_fleet_flags(args: Any, fmt: str) -> None:
         )
     if fmt == "table":
         raise AicrError(Code.INVALID_REQUEST, "a fleet snapshot is written as yaml or json, not table")
-
-
-def _positive_int(text: str, flag: str) -> int:
-    value = text.strip()
-    if not value.isdigit() or int(value) < 1:
-        raise AicrError(
-            Code.INVALID_REQUEST, f'invalid {flag} "{text}": expected a whole number of at least 1'
-        )
-    return int(value)

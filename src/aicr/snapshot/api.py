@@ -18,11 +18,13 @@ from aicr.snapshot.model import Snapshot
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from collections.abc import Callable, Sequence
-    from typing import Any, TextIO
+    from typing import Any, TextIO, TypeVar
 
     from aicr.k8s.client import ApiClient
     from aicr.snapshot.agent_spec import AgentOptions
     from aicr.snapshot.collectors.commands import CommandRunner
+
+    T = TypeVar("T")
 
 
 def take_snapshot(
@@ -108,20 +110,29 @@ def _take_with_agent(
     from aicr.snapshot.agent_spec import AgentOptions
 
     opts = agent or AgentOptions(require_gpu=require_gpu, max_nodes_per_entry=max_nodes, **options)
-    if client is not None:
-        text = run_agent(client, opts, on_progress=on_progress, err=log_stream)
-    else:
-        from aicr.k8s.client import ApiClient
-        from aicr.k8s.config import NO_CONFIG_MESSAGE, find_config
-
-        source = find_config(kubeconfig)
-        if source is None:
-            raise AicrError(
-                Code.INVALID_REQUEST, f"{NO_CONFIG_MESSAGE}; use --local to snapshot this host instead"
-            )
-        with ApiClient.from_source(source) as owned:
-            text = run_agent(owned, opts, on_progress=on_progress, err=log_stream)
+    text = _with_client(
+        client,
+        kubeconfig,
+        "use --local to snapshot this host instead",
+        lambda c: run_agent(c, opts, on_progress=on_progress, err=log_stream),
+    )
     return parse_snapshot(text, "agent result")
+
+
+def _with_client(
+    client: ApiClient | None, kubeconfig: str | None, hint: str, work: Callable[[ApiClient], T]
+) -> T:
+    """`work(client)`, with a client connected from `kubeconfig` (and closed) when none is given."""
+    if client is not None:
+        return work(client)
+    from aicr.k8s.client import ApiClient
+    from aicr.k8s.config import NO_CONFIG_MESSAGE, find_config
+
+    source = find_config(kubeconfig)
+    if source is None:
+        raise AicrError(Code.INVALID_REQUEST, f"{NO_CONFIG_MESSAGE}; {hint}")
+    with ApiClient.from_source(source) as owned:
+        return work(owned)
 
 
 def parse_snapshot(data: bytes | str, source: str, fmt: str = "yaml") -> Snapshot:
@@ -187,16 +198,8 @@ def take_fleet_snapshot(
     labels = dict(agent.node_selector)
     per_node = _Agent(**{**vars(agent), "node_selector": {}})  # pods are pinned by nodeName
     fleet = FleetOptions(per_node, max_parallel=max_parallel, node_labels=labels, node_timeout=node_timeout)
-    if client is not None:
-        results = run_fleet(client, fleet)
-    else:
-        from aicr.k8s.client import ApiClient
-        from aicr.k8s.config import NO_CONFIG_MESSAGE, find_config
-
-        source = find_config(kubeconfig)
-        if source is None:
-            raise AicrError(Code.INVALID_REQUEST, f"{NO_CONFIG_MESSAGE}; --all-gpu-nodes needs a cluster")
-        with ApiClient.from_source(source) as owned:
-            results = run_fleet(owned, fleet)
+    results = _with_client(
+        client, kubeconfig, "--all-gpu-nodes needs a cluster", lambda c: run_fleet(c, fleet)
+    )
     stamp = _time.strftime("%Y-%m-%dT%H:%M:%SZ", _time.gmtime())
     return build_fleet_document(results, version=VERSION, timestamp=stamp)
