@@ -17,7 +17,7 @@ from aicr.errors import AicrError, Code
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from collections.abc import Iterable
+    from collections.abc import Iterable, Iterator
     from typing import Any
 
 CONTAINER_KEYS = ("containers", "initContainers", "ephemeralContainers")
@@ -83,23 +83,24 @@ def collect(texts: Iterable[str], source: str = "rendered manifests") -> list[st
         except yaml.YAMLError as exc:
             raise AicrError(Code.INVALID_REQUEST, f"{source}: not valid YAML: {exc}") from None
         for doc in documents:
-            _walk(doc, found, source)
+            for container in containers(doc):
+                _add_image(container, found, source)
     return sorted(found)
 
 
-def _walk(node: Any, found: set[str], source: str) -> None:
-    """Add the images of every container list under `node` to `found`."""
+def containers(node: Any) -> Iterator[Any]:
+    """Every entry of every `containers` / `initContainers` / `ephemeralContainers` list under
+    `node`, at any depth (pod specs, workload templates, custom resources embedding them)."""
     if isinstance(node, list):
         for item in node:
-            _walk(item, found, source)
+            yield from containers(item)
         return
     if not isinstance(node, dict):
         return
     for key, value in node.items():
         if key in CONTAINER_KEYS and isinstance(value, list):
-            for container in value:
-                _add_image(container, found, source)
-        _walk(value, found, source)
+            yield from value
+        yield from containers(value)
 
 
 def _add_image(container: Any, found: set[str], source: str) -> None:

@@ -26,7 +26,6 @@ if TYPE_CHECKING:
     from collections.abc import Iterable
     from typing import Any
 
-POD_CONTAINER_KEYS = ("containers", "initContainers", "ephemeralContainers")
 # (API group, kind) of custom resources whose spec carries repository/image/version descriptors.
 CRD_DESCRIPTOR_KINDS: frozenset[tuple[str, str]] = frozenset({
     ("nvidia.com", "ClusterPolicy"),  # GPU Operator: driver, toolkit, devicePlugin, dcgm, …
@@ -57,19 +56,6 @@ def normalize(ref: str) -> str:
 def _api_group(doc: dict[str, Any]) -> str:
     api_version = str(doc.get("apiVersion") or "")
     return api_version.rpartition("/")[0] if "/" in api_version else ""
-
-
-def _pod_images(node: Any, found: list[str]) -> None:
-    if isinstance(node, dict):
-        for key, value in node.items():
-            if key in POD_CONTAINER_KEYS and isinstance(value, list):
-                found.extend(
-                    c["image"] for c in value if isinstance(c, dict) and isinstance(c.get("image"), str)
-                )
-            _pod_images(value, found)
-    elif isinstance(node, list):
-        for item in node:
-            _pod_images(item, found)
 
 
 def descriptor_image(desc: dict[str, Any], where: str) -> str | None:
@@ -112,8 +98,9 @@ def document_images(doc: Any) -> list[str]:
     """Raw image references of one parsed document (pod specs, then known CRD descriptors)."""
     if not isinstance(doc, dict):
         return []
-    found: list[str] = []
-    _pod_images(doc, found)
+    from aicr.bundle.images import containers
+
+    found = [c["image"] for c in containers(doc) if isinstance(c, dict) and isinstance(c.get("image"), str)]
     if (_api_group(doc), doc.get("kind")) in CRD_DESCRIPTOR_KINDS:
         name = (doc.get("metadata") or {}).get("name") if isinstance(doc.get("metadata"), dict) else None
         _descriptors(doc.get("spec"), f"{doc.get('kind')}/{name or '?'}.spec", found)
