@@ -245,3 +245,15 @@ def test_the_agents_role_names_every_node_result_configmap(kube: KubeEmulator, a
     jobs = kube.objects("batch/v1/jobs", "default")
     written = sorted(j["spec"]["template"]["spec"]["containers"][0]["args"][3].split("/")[-1] for j in jobs)
     assert len(results) == 3 and named == [written]
+
+
+@pytest.mark.parametrize("value", ["0", "-2", "many"])
+def test_max_parallel_must_be_a_whole_number_of_at_least_one(
+    value: str, fleet: Fleet, kubeconfig: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["snapshot", "--all-gpu-nodes", f"--max-parallel={value}", "-o", "x.yaml"]) == 2
+    assert (
+        f'invalid value "{value}" for flag --max-parallel: expected an integer >= 1'
+        in capsys.readouterr().err
+    )
+    assert fleet.created == []  # refused before any Job
