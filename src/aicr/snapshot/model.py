@@ -36,6 +36,14 @@ class Item:
         self.context: dict[str, str] = dict(context or {})
         self.data: dict[str, Reading] = dict(data or {})
 
+    @classmethod
+    def adopt(cls, context: dict[str, str], data: dict[str, Reading]) -> Item:
+        """An item that takes ownership of `context` and `data` (no copies; for bulk builders)."""
+        item = cls.__new__(cls)
+        item.context = context
+        item.data = data
+        return item
+
     def to_dict(self) -> dict[str, Any]:
         """Plain data: `context` and `data`, keys sorted."""
         return {"context": _sorted(self.context), "data": _sorted(self.data)}

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from hypothesis import given
+from hypothesis import strategies as st
+
 from aicr.snapshot.collectors.topology import Aggregator, empty, format_nodes
 
 
@@ -86,3 +89,72 @@ def test_nodes_without_labels_spec_or_taints_are_counted_only() -> None:
     agg.add(nodes)
     subs = {s.name: s for s in agg.measurement().subtypes}
     assert subs["summary"].data == {"node-count": 2, "taint-count": 0, "label-count": 0}
+
+
+def _naive(nodes: list[dict[str, Any]], max_nodes: int) -> dict[str, Any]:
+    """The encodings of reference/snapshot.md §1.3 written the obvious way, as the oracle."""
+    taints: dict[tuple[str, str, str], list[str]] = {}
+    labels: dict[tuple[str, str], list[str]] = {}
+    for n in nodes:
+        name = n["metadata"]["name"]
+        for t in n["spec"]["taints"]:
+            taints.setdefault((t["key"], t["effect"], t["value"]), []).append(name)
+        for pair in n["metadata"]["labels"].items():
+            labels.setdefault(pair, []).append(name)
+
+    def listing(names: list[str]) -> tuple[str, bool]:
+        names = sorted(names)
+        if 0 < max_nodes < len(names):
+            return ",".join(names[:max_nodes]) + f" (+{len(names) - max_nodes} more)", True
+        return ",".join(names), False
+
+    taint_data: dict[str, str] = {}
+    label_data: dict[str, str] = {}
+    taint_items: list[Any] = []
+    label_items: list[Any] = []
+    for key, effect, value in sorted(taints):
+        text, cut = listing(taints[key, effect, value])
+        shared = sum(1 for k in taints if k[0] == key) > 1
+        taint_data[f"{key}.{effect}" if shared else key] = (
+            f"{value}|{text}" if shared else f"{effect}|{value}|{text}"
+        )
+        count = len(taints[key, effect, value])
+        taint_items.append(({"key": key, "value": value, "effect": effect}, count, text, cut))
+    for key, value in sorted(labels):
+        text, cut = listing(labels[key, value])
+        shared = sum(1 for k in labels if k[0] == key) > 1
+        label_data[f"{key}.{value}" if shared else key] = f"{value}|{text}"
+        label_items.append(({"key": key, "value": value}, len(labels[key, value]), text, cut))
+    return {
+        "summary": {"node-count": len(nodes), "taint-count": len(taints), "label-count": len(labels)},
+        "taint": (taint_data, taint_items),
+        "label": (label_data, label_items),
+    }
+
+
+_word = st.sampled_from(["a", "b", "gpu", "zone", "z1", "", "nvidia.com/gpu", "x.y"])
+
+
+@given(
+    st.lists(
+        st.tuples(
+            st.dictionaries(_word, _word, max_size=4),
+            st.lists(st.fixed_dictionaries({"key": _word, "value": _word, "effect": _word}), max_size=3),
+        ),
+        max_size=12,
+    ),
+    st.integers(min_value=-1, max_value=4),
+)
+def test_aggregation_matches_the_obvious_encoding(specs: list[Any], max_nodes: int) -> None:
+    nodes = [node(f"n{i:02d}", labels, taints) for i, (labels, taints) in enumerate(reversed(specs))]
+    subs = measure(nodes, max_nodes)
+    want = _naive(nodes, max_nodes)
+    assert subs["summary"].data == want["summary"]
+    for name in ("taint", "label"):
+        data, items = want[name]
+        assert subs[name].data == data
+        got = [
+            (i.context, i.data["node-count"], i.data["node-list"], i.data["truncated"])
+            for i in subs[name].items
+        ]
+        assert got == items

@@ -15,7 +15,7 @@ from aicr.snapshot.model import Item, Measurement, Subtype
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from collections import defaultdict
-    from collections.abc import Iterable
+    from collections.abc import Iterable, Mapping
     from typing import Any
 
     from aicr.k8s.client import ApiClient
@@ -40,10 +40,11 @@ def format_nodes(nodes: list[str], max_nodes: int) -> str:
 
 
 class Aggregator:
-    """Accumulates node names per (taint key, effect, value) and per (label key, value).
+    """Accumulates node names per taint (key, effect, value) and per label key and value.
 
     The names are the only per-node state kept: each node's name string is shared by the lists
-    it appears in, and the decoded pages are dropped as soon as they are added.
+    it appears in, and the decoded pages are dropped as soon as they are added. Labels are held
+    as key -> value -> names so that encoding sorts plain strings, not (key, value) tuples.
     """
 
     def __init__(self) -> None:
@@ -51,7 +52,7 @@ class Aggregator:
 
         self.node_count = 0
         self.taints: defaultdict[tuple[str, str, str], list[str]] = defaultdict(list)
-        self.labels: defaultdict[tuple[str, str], list[str]] = defaultdict(list)
+        self.labels: defaultdict[str, defaultdict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
 
     def add(self, nodes: Iterable[dict[str, Any]]) -> None:
         """Count `nodes` (Node objects as dicts) and record their taints and labels."""
@@ -66,21 +67,20 @@ class Aggregator:
         taints, labels = self.taints, self.labels
         self.node_count += len(nodes)
         for node in nodes:
-            meta, spec = node.metadata, node.spec
-            name = meta.name if meta is not None else ""
+            meta = node.metadata
+            name = ""
+            if meta is not None:
+                name = meta.name
+                if meta.labels:
+                    for key, value in meta.labels.items():
+                        labels[key][value].append(name)
+            spec = node.spec
             if spec is not None and spec.taints:
                 for taint in spec.taints:
                     taints[taint.key, taint.effect, taint.value].append(name)
-            if meta is not None and meta.labels:
-                for pair in meta.labels.items():
-                    labels[pair].append(name)
 
     def measurement(self, max_nodes: int = 0) -> Measurement:
         """The NodeTopology measurement of everything added so far (node lists sorted)."""
-        for names in self.taints.values():
-            names.sort()
-        for names in self.labels.values():
-            names.sort()
         taint_data, taint_items = encode_taints(self.taints, max_nodes)
         label_data, label_items = encode_labels(self.labels, max_nodes)
         summary: dict[str, Reading] = {
@@ -98,50 +98,66 @@ class Aggregator:
         )
 
 
-def _per_key(groups: Iterable[tuple[str, ...]]) -> dict[str, int]:
-    """How many groups share each key (the first element)."""
-    per_key: dict[str, int] = {}
-    for group in groups:
-        per_key[group[0]] = per_key.get(group[0], 0) + 1
-    return per_key
-
-
-def _node_data(nodes: list[str], max_nodes: int) -> dict[str, Reading]:
-    """An item's `node-count`, `node-list` and `truncated` (one join per group)."""
-    count = len(nodes)
-    if max_nodes <= 0 or count <= max_nodes:
-        return {"node-count": count, "node-list": ",".join(nodes), "truncated": False}
-    return {"node-count": count, "node-list": format_nodes(nodes, max_nodes), "truncated": True}
+def _node_list(nodes: list[str], max_nodes: int) -> tuple[str, bool]:
+    """`nodes` sorted in place and joined, with whether `max_nodes` truncated the list."""
+    if len(nodes) == 1:
+        return nodes[0], False
+    nodes.sort()
+    if max_nodes <= 0 or len(nodes) <= max_nodes:
+        return ",".join(nodes), False
+    return format_nodes(nodes, max_nodes), True
 
 
 def encode_taints(
     taints: dict[tuple[str, str, str], list[str]], max_nodes: int
 ) -> tuple[dict[str, Reading], list[Item]]:
-    """`effect|value|nodes` per key, or `<key>.<effect>` → `value|nodes` when a key repeats."""
-    per_key = _per_key(taints)
+    """`effect|value|nodes` per key, or `<key>.<effect>` → `value|nodes` when a key repeats.
+
+    Sorts each group's node list in place.
+    """
+    per_key: dict[str, int] = {}
+    for key, _effect, _value in taints:
+        per_key[key] = per_key.get(key, 0) + 1
     data: dict[str, Reading] = {}
     items = []
-    for key, effect, value in sorted(taints):
-        node_data = _node_data(taints[key, effect, value], max_nodes)
+    for (key, effect, value), nodes in sorted(taints.items()):
+        node_list, truncated = _node_list(nodes, max_nodes)
         if per_key[key] > 1:
-            data[f"{key}.{effect}"] = f"{value}|{node_data['node-list']}"
+            data[key + "." + effect] = value + "|" + node_list
         else:
-            data[key] = f"{effect}|{value}|{node_data['node-list']}"
-        items.append(Item({"key": key, "value": value, "effect": effect}, node_data))
+            data[key] = effect + "|" + value + "|" + node_list
+        node_data: dict[str, Reading] = {
+            "node-count": len(nodes),
+            "node-list": node_list,
+            "truncated": truncated,
+        }
+        items.append(Item.adopt({"key": key, "value": value, "effect": effect}, node_data))
     return data, items
 
 
 def encode_labels(
-    labels: dict[tuple[str, str], list[str]], max_nodes: int
+    labels: Mapping[str, Mapping[str, list[str]]], max_nodes: int
 ) -> tuple[dict[str, Reading], list[Item]]:
-    """`value|nodes` per key, or `<key>.<value>` keys when a label has several values."""
-    per_key = _per_key(labels)
+    """`value|nodes` per key, or `<key>.<value>` keys when a label has several values.
+
+    Sorts each group's node list in place.
+    """
     data: dict[str, Reading] = {}
     items = []
-    for key, value in sorted(labels):
-        node_data = _node_data(labels[key, value], max_nodes)
-        data[f"{key}.{value}" if per_key[key] > 1 else key] = f"{value}|{node_data['node-list']}"
-        items.append(Item({"key": key, "value": value}, node_data))
+    adopt = Item.adopt
+    for key in sorted(labels):
+        values = labels[key]
+        several = len(values) > 1
+        for value in sorted(values):
+            nodes = values[value]
+            node_list, truncated = _node_list(nodes, max_nodes)
+            data[key + "." + value if several else key] = value + "|" + node_list
+            node_data: dict[str, Reading] = {
+                "node-count": len(nodes),
+                "node-list": node_list,
+                "truncated": truncated,
+            }
+            items.append(adopt({"key": key, "value": value}, node_data))
     return data, items
 
 
