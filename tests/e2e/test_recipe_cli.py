@@ -369,3 +369,32 @@ def test_invalid_criteria_value_lists_the_valid_ones_and_the_closest() -> None:
     line = proc.stderr.strip().splitlines()[-1]
     assert line.startswith('error: [INVALID_REQUEST] invalid service type: ek (did you mean "eks"? valid: ')
     assert "gke" in line and line.count("valid:") == 1
+
+
+_GC_PROBE = """
+import gc, runpy, sys
+script = sys.argv[1]
+sys.argv = [script, *sys.argv[2:]]
+import aicr.cli.main as main  # through the console script's own start-up below
+main.os._exit = lambda code: (sys.stderr.write(f"gc={gc.get_threshold()[0]}\\n"), sys.exit(code))
+runpy.run_path(script, run_name="__main__")
+"""
+
+
+def test_only_the_console_script_raises_the_gc_threshold() -> None:
+    """D18: `aicr` runs with a young-generation threshold of 10,000; importing the CLI elsewhere
+    leaves the interpreter's default."""
+    import gc
+
+    from aicr.cli import GC_THRESHOLD
+
+    assert gc.get_threshold()[0] != GC_THRESHOLD  # this test process imported aicr.cli
+    proc = subprocess.run(
+        [sys.executable, "-c", _GC_PROBE, AICR, "recipe", *EXAMPLE],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert f"gc={GC_THRESHOLD}" in proc.stderr.splitlines()

@@ -64,9 +64,9 @@ class BundleTree:
 def _umask() -> int | None:
     """The process umask read without changing it (Linux /proc), or None when unknown."""
     try:
-        with open("/proc/self/status", encoding="ascii") as fh:
+        with open("/proc/self/status", "rb") as fh:  # bytes: a text codec would be one more import
             for line in fh:
-                if line.startswith("Umask:"):
+                if line.startswith(b"Umask:"):
                     return int(line.split()[1], 8)
     except (OSError, ValueError):
         pass

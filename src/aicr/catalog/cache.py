@@ -1,7 +1,7 @@
-"""The compiled-catalog cache: marshal files keyed by a stat fingerprint, checked by content hash.
+"""The compiled-catalog cache: marshal files named by a stat signature, checked by content hash.
 
-Edge module (file I/O only). A lookup stats every catalog file (no reads) and opens the
-matching cache file; on a miss it hashes the files' contents, reuses a cache entry with the same
+Edge module (file I/O only). A lookup stats every catalog file (no reads) and opens the cache
+file named by a short key of that signature, used only if it stores the same full signature; on a miss it hashes the files' contents, reuses a cache entry with the same
 content hash when one exists (e.g. after a checkout touched mtimes), and otherwise compiles the
 catalog with the strict models and stores the result. A single section (the validator list for
 `aicr validate`) can be read from its own file under the same key. The embedded catalog's cache lives in the
@@ -45,16 +45,21 @@ def _dirs(files: FileSet) -> list[str]:
     return [_user_dir()]  # user catalogs never land in the package
 
 
-def _load(path: str, *, keep: bool = False) -> dict[str, Any] | None:
-    """The cache blob at `path`, or None. `keep`: a hit marks the file as recently used."""
+def _load(path: str, *, signature: str | None = None) -> dict[str, Any] | None:
+    """The cache blob at `path`, or None. With `signature`, only a blob stored under that exact
+    stat signature is returned, and the hit marks the file as recently used."""
     try:
         with open(path, "rb") as fh:
             blob = marshal.loads(fh.read())
-            if keep:
+            if not isinstance(blob, dict) or "catalog" not in blob:
+                return None
+            if signature is not None:
+                if blob.get("stat") != signature:
+                    return None
                 _mark_used(path, fh.fileno())
     except (OSError, EOFError, ValueError, TypeError):
         return None
-    return blob if isinstance(blob, dict) and "catalog" in blob else None
+    return blob
 
 
 def _mark_used(path: str, fd: int) -> None:
@@ -132,8 +137,10 @@ def load_section(files: FileSet, compile_fn: Callable[[FileSet], dict[str, Any]]
     """
     if os.environ.get("AICR_NO_CATALOG_CACHE"):
         return compile_fn(files)[section]
-    stat_key = files.stat_fingerprint(_code_signature())
-    name = f"section-{_TAG}-{section}-{stat_key}.marshal"
+    from aicr.catalog.sources import short_key
+
+    signature = files.stat_signature(_code_signature())
+    name = f"section-{_TAG}-{section}-{short_key(signature)}.marshal"
     directories = _dirs(files)
     for directory in directories:
         try:
@@ -141,10 +148,10 @@ def load_section(files: FileSet, compile_fn: Callable[[FileSet], dict[str, Any]]
                 blob = marshal.loads(fh.read())
         except (OSError, EOFError, ValueError, TypeError):
             continue
-        if isinstance(blob, dict) and section in blob:
+        if isinstance(blob, dict) and section in blob and blob.get("stat") == signature:
             return blob[section]
     value = load_compiled(files, compile_fn)[section]
-    _store({section: value}, name, directories)
+    _store({section: value, "stat": signature}, name, directories)
     return value
 
 
@@ -152,12 +159,14 @@ def load_compiled(files: FileSet, compile_fn: Callable[[FileSet], dict[str, Any]
     """Compiled catalog for `files`, from the cache when it is current."""
     if os.environ.get("AICR_NO_CATALOG_CACHE"):
         return compile_fn(files)
+    from aicr.catalog.sources import short_key
+
     code = _code_signature()
-    stat_key = files.stat_fingerprint(code)
-    name = f"catalog-{_TAG}-{stat_key}.marshal"
+    signature = files.stat_signature(code)
+    name = f"catalog-{_TAG}-{short_key(signature)}.marshal"
     directories = _dirs(files)
     for directory in directories:
-        blob = _load(os.path.join(directory, name), keep=True)
+        blob = _load(os.path.join(directory, name), signature=signature)
         if blob is not None:
             return _unpack(blob)
     content = files.content_hash()
@@ -174,6 +183,7 @@ def load_compiled(files: FileSet, compile_fn: Callable[[FileSet], dict[str, Any]
                 and blob.get("roots") == _roots(files)
                 and blob.get("code") == code
             ):
+                blob["stat"] = signature
                 _store(blob, name, directories)
                 return _unpack(blob)
     compiled = compile_fn(files)
@@ -182,6 +192,7 @@ def load_compiled(files: FileSet, compile_fn: Callable[[FileSet], dict[str, Any]
         "contentHash": content,
         "roots": _roots(files),
         "code": code,
+        "stat": signature,
         "catalog": compiled,
         "values": values,
     }

@@ -14,14 +14,13 @@ import stat
 
 from aicr.errors import AicrError, Code
 
-try:  # the bare C module: hashlib would also load OpenSSL bindings (~3 ms) on every run
-    from _blake2 import blake2b
-except ImportError:  # pragma: no cover - non-CPython
-    from hashlib import blake2b
-
 MAX_FILE_BYTES = 10 * 1024 * 1024
 EMBEDDED_DIR = os.path.join(os.path.dirname(os.path.abspath(__file__)), "data")
 MERGED_BY_NAME = ("registry.yaml", "validators/catalog.yaml")
+# A 128-bit prime of no special form (the first above the golden-ratio constant 0x9e37…c834):
+# with 2**127-1 or 2**128-c, byte positions a fixed distance apart carry related weights, so a
+# structured edit (two swapped digits 127 bytes apart) could keep the same key.
+_KEY_PRIME = 0x9E3779B97F4A7C15F39CC0605CEDC839
 
 
 class Layer:
@@ -106,19 +105,25 @@ class FileSet:
         """Every layer's copy of `relpath`, lowest priority (embedded) first."""
         return [(layer, layer.path(relpath)) for layer in reversed(self.layers) if relpath in layer.files]
 
-    def stat_fingerprint(self, salt: str = "") -> str:
-        """Cheap key over paths, sizes and mtimes of every file (no reads)."""
-        h = blake2b(digest_size=16)
-        h.update(salt.encode())
+    def stat_signature(self, salt: str = "") -> str:
+        """Paths, sizes and mtimes of every file (no reads), with `salt`: what a cache entry
+        stores and is checked against, so a stale entry is never used."""
+        parts = [salt, "\n"]
         for layer in self.layers:
-            h.update(f"{layer.root}\0{int(layer.external)}\n".encode())
-            for rel in sorted(layer.files):
-                size, mtime = layer.files[rel]
-                h.update(f"{rel}\0{size}\0{mtime}\n".encode())
-        return h.hexdigest()
+            parts.append(f"{layer.root}\0{int(layer.external)}\n")
+            files = layer.files
+            for rel in sorted(files):
+                size, mtime = files[rel]
+                parts.append(f"{rel}\0{size}\0{mtime}\n")
+        return "".join(parts)
 
     def content_hash(self) -> str:
         """Hash over every file's bytes: the identity of the catalog's contents."""
+        try:  # only on a cache miss; the bare C module: hashlib also loads OpenSSL (~3 ms)
+            from _blake2 import blake2b
+        except ImportError:  # pragma: no cover - non-CPython
+            from hashlib import blake2b
+
         h = blake2b(digest_size=16)
         for layer in self.layers:
             h.update(f"layer {int(layer.external)}\n".encode())
@@ -128,6 +133,16 @@ class FileSet:
                 h.update(f"{rel}\0{len(data)}\n".encode())
                 h.update(data)
         return h.hexdigest()
+
+
+def short_key(text: str) -> str:
+    """32 hex digits from `text`: its UTF-8 bytes as one integer modulo a 128-bit prime.
+
+    Names cache files only; whoever reads one compares the full signature stored in it, so a
+    collision is a miss, never a wrong catalog. Not a hashlib digest because loading `_blake2`
+    (a shared library) costs 0.3-0.8 ms of every `recipe`, `query`, `bundle` and `validate` run.
+    """
+    return f"{int.from_bytes(text.encode(), 'little') % _KEY_PRIME:032x}"
 
 
 def file_set(*, data: str | None = None, root: str | None = None) -> FileSet:

@@ -354,3 +354,62 @@ def test_override_key_clash_inside_one_registry_is_an_error(embedded: Path, tmp_
     )
     with pytest.raises(AicrError, match='valueOverrideKey "k" is used by both "x" and "y"'):
         load_catalog(data=ext)
+
+
+def _two_catalogs(tmp_path: Path) -> tuple[Path, Path]:
+    first = write_catalog(
+        tmp_path / "a", registry=[helm("a")], overlays=[overlay("kind", {"service": "kind"})]
+    )
+    second = write_catalog(
+        tmp_path / "b", registry=[helm("b")], overlays=[overlay("gke", {"service": "gke"})]
+    )
+    return first, second
+
+
+def test_a_cache_file_stored_under_another_signature_is_not_used(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The file name is a short key; what decides a hit is the full stat signature inside."""
+    import marshal
+
+    cache = tmp_path / "cache"
+    monkeypatch.setenv("AICR_CACHE_DIR", str(cache))
+    first, second = _two_catalogs(tmp_path)
+    load_catalog(root=first)
+    (stored,) = cache.glob("catalog-*.marshal")
+    blob = marshal.loads(stored.read_bytes())
+    # The second catalog's cache entry, under the first's name: a key collision.
+    load_catalog(root=second)
+    other = next(p for p in cache.glob("catalog-*.marshal") if p != stored)
+    stored.write_bytes(other.read_bytes())
+    cat = load_catalog(root=first)
+    assert sorted(cat.overlays) == ["base", "kind"]
+    assert marshal.loads(stored.read_bytes())["stat"] == blob["stat"]  # rewritten for the first
+
+
+def test_a_section_file_stored_under_another_signature_is_not_used(
+    embedded: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import marshal
+
+    cache = tmp_path / "section-cache"
+    monkeypatch.setenv("AICR_CACHE_DIR", str(cache))
+    ext = _external(tmp_path, files={"validators/catalog.yaml": _validators("mine")})
+    load_validators(data=ext)
+    (section,) = cache.glob("section-*.marshal")
+    blob = marshal.loads(section.read_bytes())
+    section.write_bytes(marshal.dumps({"validators": [], "stat": blob["stat"] + "x"}))
+    assert [v["name"] for v in load_validators(data=ext)][-1] == "mine"
+
+
+def test_short_key_is_stable_and_separates_structured_edits() -> None:
+    assert sources.short_key("") == "0" * 32
+    assert len(sources.short_key("x" * 10_000)) == 32
+    # A Mersenne modulus would give byte k and byte k+127 the same weight: swapping two digits
+    # that far apart would keep the key. The prime used has no such period.
+    line = "overlays/eks.yaml\0" + "1" * 108
+    swapped_a = "9" + line + "5"
+    swapped_b = "5" + line + "9"
+    assert len(swapped_a) == 128  # bytes 0 and 127
+    assert sources.short_key(swapped_a) != sources.short_key(swapped_b)
+    assert sources.short_key("a\0" * 64 + "1") != sources.short_key("a\0" * 64 + "2")

@@ -125,3 +125,25 @@ def test_query_loads_no_parser_regex_or_json(tmp_path: object) -> None:
     code, modules = _run_modules("query", *criteria, "--selector", "components.gpu-operator.version")
     assert code == 0
     assert not modules & LEAN, sorted(modules & LEAN)
+
+
+# Shared libraries and codecs these paths do not need: each is a dlopen or one more module
+# (0.25-0.8 ms here). The catalog cache is named without a hashlib digest, YAML floats are
+# checked without `math`, the umask is read as bytes.
+NOT_LOADED = {"_blake2", "math", "encodings.ascii", "hashlib"}
+
+
+def test_warm_cli_paths_load_no_hash_math_or_extra_codec(tmp_path: object) -> None:
+    recipe, snapshot = _recipe_and_snapshot(tmp_path)
+    criteria = ("--service", "eks", "--accelerator", "h100", "--intent", "training", "--os", "ubuntu")
+    runs = [
+        ("recipe", *criteria, "-o", f"{tmp_path}/r2.yaml"),
+        ("query", *criteria, "--selector", "components.gpu-operator.values.driver.version"),
+        ("validate", "-r", recipe, "-s", snapshot, "--no-cluster", "-o", f"{tmp_path}/out.ctrf"),
+        ("bundle", "-r", recipe, "-o", f"{tmp_path}/bundle"),
+        ("bundle", "-r", recipe, "-o", f"{tmp_path}/bundle"),  # into an existing tree
+    ]
+    for argv in runs:
+        code, modules = _run_modules(*argv)
+        assert code == 0, argv
+        assert not modules & NOT_LOADED, (argv[0], sorted(modules & NOT_LOADED))
