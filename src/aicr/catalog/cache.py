@@ -26,7 +26,13 @@ if TYPE_CHECKING:
 _TAG = f"py{sys.version_info[0]}{sys.version_info[1]}"
 _PACKAGE_DIR = os.path.join(os.path.dirname(os.path.abspath(__file__)), "_compiled")
 _KEEP = 8
+# Sections most commands never read, kept as marshalled bytes in the cache blob: the validator
+# list (`aicr validate` reads it from its own section file) and the file map (values files are
+# looked up only when a bundle or query hydrates values). Unmarshalling them in a fresh process
+# cost ~1 ms of every `aicr recipe`.
+LAZY_SECTIONS = ("validators", "files")
 _USED_AFTER_NS = 60 * 10**9
+_RACY_NS = 2 * 10**9
 
 
 def _user_dir() -> str:
@@ -35,12 +41,16 @@ def _user_dir() -> str:
 
 
 def _dirs(files: FileSet) -> list[str]:
+    return _dirs_for([layer.root for layer in files.layers])
+
+
+def _dirs_for(roots: list[str]) -> list[str]:
     override = os.environ.get("AICR_CACHE_DIR")
     if override:
         return [override]
     from aicr.catalog.sources import EMBEDDED_DIR
 
-    if [layer.root for layer in files.layers] == [EMBEDDED_DIR]:
+    if roots == [EMBEDDED_DIR]:
         return [_PACKAGE_DIR, _user_dir()]
     return [_user_dir()]  # user catalogs never land in the package
 
@@ -93,8 +103,8 @@ def _store(blob: dict[str, Any], name: str, directories: list[str]) -> None:
 
 
 def _prune(directory: str) -> None:
-    """Keep the newest `_KEEP` whole catalogs and the newest `_KEEP` section files."""
-    for prefix in ("catalog-", "section-"):
+    """Keep the newest `_KEEP` whole catalogs, section files and manifests."""
+    for prefix in ("catalog-", "section-", "manifest-"):
         entries = []
         for entry in os.scandir(directory):
             if entry.name.startswith(prefix) and entry.name.endswith(".marshal"):
@@ -128,20 +138,122 @@ def _code_signature() -> str:
     return ";".join(parts)
 
 
-def load_section(files: FileSet, compile_fn: Callable[[FileSet], dict[str, Any]], section: str) -> Any:
-    """One section of the compiled catalog for `files` (e.g. `validators` for `aicr validate`).
-
-    Read from its own small cache file, kept under the same stat key as the whole catalog, so a
-    command that needs one section does not unmarshal the rest (~1.5 ms for the embedded
-    catalog). A miss loads the whole catalog (`load_compiled`: same errors) and stores the section.
-    """
-    if os.environ.get("AICR_NO_CATALOG_CACHE"):
-        return compile_fn(files)[section]
+def _manifest_name(roots: list[tuple[str, bool]], code: str) -> str:
     from aicr.catalog.sources import short_key
 
-    signature = files.stat_signature(_code_signature())
+    return f"manifest-{_TAG}-{short_key(repr(roots) + chr(0) + code)}.marshal"
+
+
+def unchanged(roots: list[tuple[str, bool]]) -> dict[str, Any] | None:
+    """The manifest stored for these layer roots, when every directory and file it lists still
+    has its recorded mtime (and size): then the catalog's files are the ones last compiled, and
+    the directory walk can be skipped. None on any doubt (the caller walks).
+
+    A file added, removed or renamed changes its directory's mtime; an edited file changes its
+    own. The manifest holds the full stat signature and the name of the compiled catalog.
+    """
+    if os.environ.get("AICR_NO_CATALOG_CACHE"):
+        return None
+    code = _code_signature()
+    name = _manifest_name(roots, code)
+    for directory in _dirs_for([root for root, _external in roots]):
+        try:
+            with open(os.path.join(directory, name), "rb") as fh:
+                manifest = marshal.loads(fh.read())
+        except (OSError, EOFError, ValueError, TypeError):
+            continue
+        if not isinstance(manifest, dict) or manifest.get("roots") != roots or manifest.get("code") != code:
+            continue
+        return manifest if _still_current(manifest) else None
+    return None
+
+
+def _still_current(manifest: dict[str, Any]) -> bool:
+    import stat
+
+    try:
+        for path, mtime in manifest["dirs"]:
+            if os.stat(path).st_mtime_ns != mtime:
+                return False
+        for path, size, mtime in manifest["files"]:
+            st = os.lstat(path)
+            if st.st_mtime_ns != mtime or st.st_size != size or not stat.S_ISREG(st.st_mode):
+                return False
+    except (OSError, KeyError, TypeError, ValueError):
+        return False
+    return True
+
+
+def load_unchanged(roots: list[tuple[str, bool]]) -> dict[str, Any] | None:
+    """The compiled catalog for `roots` without walking its directories, or None (see `unchanged`)."""
+    manifest = unchanged(roots)
+    if manifest is None:
+        return None
+    for directory in _dirs_for([root for root, _external in roots]):
+        blob = _load(os.path.join(directory, manifest["catalog"]), signature=manifest["stat"])
+        if blob is not None:
+            return _unpack(blob)
+    return None
+
+
+def _store_manifest(files: FileSet, code: str, signature: str, catalog_name: str) -> None:
+    """Record what `unchanged` checks. Not when a directory or file changed in the last two
+    seconds: an edit in the same clock tick as the walk could keep its old mtime (the "racy
+    git" problem), so such a catalog is walked again next time."""
+    import time
+
+    recent = time.time_ns() - _RACY_NS
+    dirs = []
+    entries = []
+    for layer in files.layers:
+        for rel, mtime in layer.dirs.items():
+            if mtime >= recent:
+                return
+            dirs.append((os.path.join(layer.root, *rel.split("/")) if rel else layer.root, mtime))
+        for rel, (size, mtime) in layer.files.items():
+            if mtime >= recent:
+                return
+            entries.append((layer.path(rel), size, mtime))
+    if not dirs:
+        return  # a FileSet built without a walk
+    roots = [(layer.root, layer.external) for layer in files.layers]
+    manifest = {
+        "roots": roots,
+        "code": code,
+        "stat": signature,
+        "catalog": catalog_name,
+        "dirs": dirs,
+        "files": entries,
+    }
+    _store(manifest, _manifest_name(roots, code), _dirs(files))
+
+
+def load_section(
+    roots: list[tuple[str, bool]],
+    scan: Callable[[], FileSet],
+    compile_fn: Callable[[FileSet], dict[str, Any]],
+    section: str,
+) -> Any:
+    """One section of the compiled catalog for `roots` (e.g. `validators` for `aicr validate`).
+
+    Read from its own small cache file, kept under the same stat signature as the whole
+    catalog, so a command that needs one section does not unmarshal the rest (~1.5 ms for the
+    embedded catalog). `scan` walks the layers when the manifest cannot vouch for them. A miss
+    loads the whole catalog (`load_compiled`: same errors) and stores the section.
+    """
+    if os.environ.get("AICR_NO_CATALOG_CACHE"):
+        return compile_fn(scan())[section]
+    from aicr.catalog.sources import short_key
+
+    files: FileSet | None = None
+    manifest = unchanged(roots)
+    if manifest is not None:
+        signature: str = manifest["stat"]
+    else:
+        files = scan()
+        signature = files.stat_signature(_code_signature())
     name = f"section-{_TAG}-{section}-{short_key(signature)}.marshal"
-    directories = _dirs(files)
+    directories = _dirs_for([root for root, _external in roots])
     for directory in directories:
         try:
             with open(os.path.join(directory, name), "rb") as fh:
@@ -150,7 +262,9 @@ def load_section(files: FileSet, compile_fn: Callable[[FileSet], dict[str, Any]]
             continue
         if isinstance(blob, dict) and section in blob and blob.get("stat") == signature:
             return blob[section]
-    value = load_compiled(files, compile_fn)[section]
+    compiled = load_compiled(files if files is not None else scan(), compile_fn)
+    lazy = compiled.get("lazySections") or {}
+    value = marshal.loads(lazy[section]) if section in lazy else compiled[section]
     _store({section: value, "stat": signature}, name, directories)
     return value
 
@@ -168,6 +282,7 @@ def load_compiled(files: FileSet, compile_fn: Callable[[FileSet], dict[str, Any]
     for directory in directories:
         blob = _load(os.path.join(directory, name), signature=signature)
         if blob is not None:
+            _store_manifest(files, code, signature, name)
             return _unpack(blob)
     content = files.content_hash()
     for directory in directories:
@@ -185,9 +300,11 @@ def load_compiled(files: FileSet, compile_fn: Callable[[FileSet], dict[str, Any]
             ):
                 blob["stat"] = signature
                 _store(blob, name, directories)
+                _store_manifest(files, code, signature, name)
                 return _unpack(blob)
     compiled = compile_fn(files)
     values = marshal.dumps(compiled.pop("values", {}))
+    lazy = {name: marshal.dumps(compiled.pop(name)) for name in LAZY_SECTIONS if name in compiled}
     blob = {
         "contentHash": content,
         "roots": _roots(files),
@@ -195,15 +312,19 @@ def load_compiled(files: FileSet, compile_fn: Callable[[FileSet], dict[str, Any]
         "stat": signature,
         "catalog": compiled,
         "values": values,
+        "lazy": lazy,
     }
     _store(blob, name, directories)
+    _store_manifest(files, code, signature, name)
     return _unpack(blob)
 
 
 def _unpack(blob: dict[str, Any]) -> dict[str, Any]:
-    """The catalog of a cache blob; its parsed values files stay marshalled until first needed."""
+    """The catalog of a cache blob; its parsed values files and `LAZY_SECTIONS` stay marshalled
+    until first needed (`Catalog` decodes them)."""
     catalog: dict[str, Any] = blob["catalog"]
     catalog["valuesBlob"] = blob.get("values")
+    catalog["lazySections"] = dict(blob.get("lazy") or {})
     return catalog
 
 

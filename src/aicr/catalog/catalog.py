@@ -33,6 +33,7 @@ class Catalog:
                 self._by_key.setdefault(key, entry)
         self._allowed: dict[str, frozenset[str]] | None = None
         self._values_blob: bytes | None = data.pop("valuesBlob", None)
+        self._lazy: dict[str, bytes] = data.pop("lazySections", None) or {}
         self.values_cache: dict[str, dict[str, Any]] = dict(data.pop("values", None) or {})
 
     @property
@@ -55,8 +56,17 @@ class Catalog:
     @property
     def validators(self) -> list[dict[str, Any]]:
         """Validator catalog entries (embedded merged with `--data` by name)."""
-        result: list[dict[str, Any]] = self.data["validators"]
+        result: list[dict[str, Any]] = self.section("validators")
         return result
+
+    def section(self, name: str) -> Any:
+        """`data[name]`, unmarshalled on first use when the cache kept it as bytes."""
+        blob = self._lazy.pop(name, None)
+        if blob is not None:
+            import marshal
+
+            self.data[name] = marshal.loads(blob)
+        return self.data[name]
 
     def registry_by_name(self, name: str) -> dict[str, Any] | None:
         """Registry entry by exact component name."""
@@ -88,11 +98,11 @@ class Catalog:
 
     def has_file(self, relpath: str) -> bool:
         """Whether the catalog provides `relpath` (e.g. a values file)."""
-        return relpath in self.data["files"]
+        return relpath in self.section("files")
 
     def file_path(self, relpath: str) -> str:
         """Absolute path of a catalog file; NOT_FOUND when the catalog has no such file."""
-        path = self.data["files"].get(relpath)
+        path = self.section("files").get(relpath)
         if path is None:
             raise AicrError(Code.NOT_FOUND, f"file not found in catalog: {relpath}", {"path": relpath})
         return str(path)
@@ -158,24 +168,28 @@ def load_catalog(
     *, data: str | os.PathLike[str] | None = None, root: str | os.PathLike[str] | None = None
 ) -> Catalog:
     """Load the embedded catalog, optionally layered under `data`, or ONLY the `root` directory."""
-    from aicr.catalog.cache import load_compiled
-    from aicr.catalog.sources import file_set
+    from aicr.catalog.cache import load_compiled, load_unchanged
+    from aicr.catalog.sources import file_set, layer_roots
 
-    files = file_set(
-        data=os.fspath(data) if data is not None else None,
-        root=os.fspath(root) if root is not None else None,
-    )
-    compiled = load_compiled(files, _compile)
+    where = {
+        "data": os.fspath(data) if data is not None else None,
+        "root": os.fspath(root) if root is not None else None,
+    }
+    compiled = load_unchanged(layer_roots(**where))
+    if compiled is None:
+        compiled = load_compiled(file_set(**where), _compile)
     return Catalog(compiled, external=data is not None)
 
 
 def load_validators(*, data: str | os.PathLike[str] | None = None) -> list[dict[str, Any]]:
     """`load_catalog(data=data).validators` without unmarshalling the rest of the catalog."""
     from aicr.catalog.cache import load_section
-    from aicr.catalog.sources import file_set
+    from aicr.catalog.sources import file_set, layer_roots
 
-    files = file_set(data=os.fspath(data) if data is not None else None)
-    validators: list[dict[str, Any]] = load_section(files, _compile, "validators")
+    where = os.fspath(data) if data is not None else None
+    validators: list[dict[str, Any]] = load_section(
+        layer_roots(data=where), lambda: file_set(data=where), _compile, "validators"
+    )
     return validators
 
 

@@ -413,3 +413,22 @@ def test_short_key_is_stable_and_separates_structured_edits() -> None:
     assert len(swapped_a) == 128  # bytes 0 and 127
     assert sources.short_key(swapped_a) != sources.short_key(swapped_b)
     assert sources.short_key("a\0" * 64 + "1") != sources.short_key("a\0" * 64 + "2")
+
+
+def test_a_catalog_read_from_the_cache_equals_the_compiled_one(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Sections kept marshalled in the cache (validators, the file map) decode on first use to
+    exactly what compiling gives; the real embedded catalog, every section compared."""
+    monkeypatch.setenv("AICR_CACHE_DIR", str(tmp_path / "cache"))
+    load_catalog()  # stores
+    cached = load_catalog()
+    assert cached._lazy, "the cache hit should keep some sections marshalled"
+    monkeypatch.setenv("AICR_NO_CATALOG_CACHE", "1")
+    compiled = load_catalog()
+    assert not compiled._lazy
+    for name in ("registry", "overlays", "mixins", "validators", "files", "criteriaValues", "baseName"):
+        assert cached.section(name) == compiled.section(name), name
+    some = next(iter(compiled.section("files")))
+    assert cached.has_file(some) and cached.file_path(some) == compiled.file_path(some)
+    assert cached.validators == compiled.validators
