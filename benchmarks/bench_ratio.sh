@@ -1,15 +1,15 @@
 #!/usr/bin/env bash
 # `make bench-ratio`: every cold CLI path of issue 14 as a ratio to `python -c pass` measured in the
-# same hyperfine run, so the targets can be checked on any machine. Needs hyperfine.
-# Usage: benchmarks/bench_ratio.sh [RUNS]   (runs per row, spread over ROUNDS=5 rounds; bytecode
-# caches are written first, as users run it)
+# same rounds, so the targets can be checked on any machine (hyperfine only with HYPERFINE=1).
+# Usage: benchmarks/bench_ratio.sh [ROUNDS]   (default 60; bytecode caches are written first, as
+# users run it)
 # The last line is the NodeTopology row (5,000 emulated nodes); NO_TOPOLOGY=1 skips it.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 unset PYTHONDONTWRITEBYTECODE
 AICR=.venv/bin/aicr
 PY=.venv/bin/python
-RUNS="${1:-${RUNS:-30}}"
+RUNS="${1:-${RUNS:-60}}"
 "$PY" -m compileall -q src/aicr
 # Inputs and outputs on tmpfs when there is one: on a shared disk, creating a bundle's 70-160
 # files adds 15-55 ms that varies with other tenants' I/O (docs/performance.md), which is the
@@ -47,52 +47,40 @@ YAML
 cp -r tests/fixtures/v011-catalog "$tmp/data"
 "$AICR" bundle -r "$tmp/r.yaml" --data "$tmp/data" -o "$tmp/bd" >/dev/null 2>&1 || true  # first run: cache
 "$AICR" validate -r "$tmp/r.yaml" -s "$tmp/s.yaml" --no-cluster >/dev/null
-# Each row is timed in ROUNDS short hyperfine runs, each paired with its own `python -c pass`
-# measured in the same invocation, rows taken in turn: this VM's speed drifts by up to 1.5x
-# within a minute (python -c pass 11-18 ms), so a baseline measured once at the start skews
-# every later ratio. A row's ratio is the median over rounds of (row median / paired baseline
-# median). "target ratio" per row is issue 14's.
-ROUNDS="${ROUNDS:-5}"
-per_round=$(( (RUNS + ROUNDS - 1) / ROUNDS ))
-[ "$per_round" -ge 3 ] || per_round=3
-rows=(
-  "validate --no-cluster|1.9|$AICR validate -r $tmp/r.yaml -s $tmp/s.yaml --no-cluster -o $tmp/out.ctrf"
-  "verify DIR|1.6|$AICR verify $tmp/bundle"
-  "bundle --data (2nd run)|3.3|$AICR bundle -r $tmp/r.yaml --data $tmp/data -o $tmp/bd --force"
-  "recipe|1.7|$AICR recipe ${CRIT[*]} -o $tmp/r2.yaml"
-  "query|2.5|$AICR query ${CRIT[*]} --selector components.gpu-operator.values.driver.version"
-  "bundle (embedded)|2.5|$AICR bundle -r $tmp/r.yaml -o $tmp/bundle"
-  "snapshot --local|2.1|$AICR snapshot --local -o $tmp/snap.yaml"
-)
-for round in $(seq 1 "$ROUNDS"); do
-  for i in "${!rows[@]}"; do
-    IFS='|' read -r name target cmd <<<"${rows[$i]}"
-    hyperfine -N --warmup 1 --runs "$per_round" --export-json "$tmp/r$round-$i.json" \
-      -n "python -c pass" "$PY -c pass" -n "$name|$target" "$cmd" >/dev/null 2>&1
-  done
-done
-"$PY" - "$tmp" "$ROUNDS" "${#rows[@]}" <<'PY'
-import json, os, statistics, sys
-tmp, rounds, nrows = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
-print(f"{'path':28s} {'median':>9s} {'base':>7s} {'ratio':>6s} {'target':>7s}       {'ratio range':>11s}")
-bases = []
-for i in range(nrows):
-    ratios, meds = [], []
-    for r in range(1, rounds + 1):
-        base, row = json.load(open(f"{tmp}/r{r}-{i}.json"))["results"]
-        ratios.append(row["median"] / base["median"])
-        meds.append(row["median"])
-        bases.append(base["median"])
-    name, target = row["command"].split("|")
-    ratio = statistics.median(ratios)
-    mark = "ok" if ratio <= float(target) else "OVER"
-    print(
-        f"{name:28s} {statistics.median(meds) * 1000:7.1f}ms {statistics.median(bases[-rounds:]) * 1000:5.1f}ms"
-        f" {ratio:6.2f} {float(target):6.1f}x {mark:4s}  {min(ratios):5.2f}-{max(ratios):4.2f}"
-    )
-print(f"python -c pass over all rounds: median {statistics.median(bases) * 1000:.1f} ms, "
-      f"range {min(bases) * 1000:.1f}-{max(bases) * 1000:.1f} ms; load average {os.getloadavg()[0]:.2f}")
-PY
+# Rows are timed in rounds, each round running `python -c pass` and then every row once
+# (benchmarks/interleave.py): this VM's speed drifts by up to 1.5x within seconds (python -c
+# pass 11-18 ms), so a baseline measured once, or each command's runs measured back to back,
+# skews the ratios. A row's ratio is the median over rounds of its wall time over the same
+# round's `python -c pass`; the CPU-time ratio (user + system) is printed beside it. The
+# targets are issue 14's. HYPERFINE=1 adds hyperfine's back-to-back medians for comparison.
+"$PY" benchmarks/interleave.py --rounds "$RUNS" \
+  --name "python -c pass" \
+  --name "validate --no-cluster" --target 1.9 \
+  --name "verify DIR" --target 1.6 \
+  --name "bundle --data (2nd run)" --target 3.3 \
+  --name "recipe" --target 1.7 \
+  --name "query" --target 2.5 \
+  --name "bundle (embedded)" --target 2.5 \
+  --name "snapshot --local" --target 2.1 \
+  "$PY -c pass" \
+  "$AICR validate -r $tmp/r.yaml -s $tmp/s.yaml --no-cluster -o $tmp/out.ctrf" \
+  "$AICR verify $tmp/bundle" \
+  "$AICR bundle -r $tmp/r.yaml --data $tmp/data -o $tmp/bd --force" \
+  "$AICR recipe ${CRIT[*]} -o $tmp/r2.yaml" \
+  "$AICR query ${CRIT[*]} --selector components.gpu-operator.values.driver.version" \
+  "$AICR bundle -r $tmp/r.yaml -o $tmp/bundle" \
+  "$AICR snapshot --local -o $tmp/snap.yaml"
+echo "load average: $(cut -d' ' -f1 /proc/loadavg)"
+if [ -n "${HYPERFINE:-}" ]; then
+  hyperfine -N --warmup 3 --runs "$RUNS" -n "python -c pass" "$PY -c pass" \
+    -n "validate --no-cluster" "$AICR validate -r $tmp/r.yaml -s $tmp/s.yaml --no-cluster -o $tmp/out.ctrf" \
+    -n "verify DIR" "$AICR verify $tmp/bundle" \
+    -n "bundle --data (2nd run)" "$AICR bundle -r $tmp/r.yaml --data $tmp/data -o $tmp/bd --force" \
+    -n "recipe" "$AICR recipe ${CRIT[*]} -o $tmp/r2.yaml" \
+    -n "query" "$AICR query ${CRIT[*]} --selector components.gpu-operator.values.driver.version" \
+    -n "bundle (embedded)" "$AICR bundle -r $tmp/r.yaml -o $tmp/bundle" \
+    -n "snapshot --local" "$AICR snapshot --local -o $tmp/snap.yaml" 2>/dev/null | grep -E "Benchmark|Time"
+fi
 # The NodeTopology row (absolute targets: collector CPU and peak RSS; see topology_scale.py).
 if [ -z "${NO_TOPOLOGY:-}" ]; then
   "$PY" benchmarks/topology_scale.py --nodes 1000,5000 --rounds 5 | grep '^NodeTopology'

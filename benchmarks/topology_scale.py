@@ -23,6 +23,10 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 CPU_TARGET_MS = 35
+# The issue set the target on a machine where `python -c pass` took 6.6 ms: 35 ms is 5.3 times
+# that. This VM's speed has since varied by 2x, so the verdict line also gives the collector's
+# CPU as a multiple of `python -c pass` CPU measured in the same run.
+BASELINE_AT_TARGET_MS = 6.6
 RSS_HEADROOM_MIB = 10.0
 
 MEASURE = r"""
@@ -54,6 +58,17 @@ summary = m.subtypes[0].data
 print(json.dumps({"times": times, "cpu": cpu, "before_kib": before, "peak_kib": peak, "nodes": summary["node-count"],
                   "labels": summary["label-count"], "taints": summary["taint-count"]}))
 """
+
+
+def baseline_cpu_ms(runs: int = 15) -> float:
+    """Median user + system CPU of `python -c pass` (this interpreter), from wait4."""
+    times = []
+    for _ in range(runs):
+        proc = subprocess.Popen([sys.executable, "-c", "pass"])
+        _pid, _status, usage = os.wait4(proc.pid, 0)
+        proc.returncode = 0
+        times.append((usage.ru_utime + usage.ru_stime) * 1000)
+    return statistics.median(times)
 
 
 def measure(count: int, rounds: int) -> dict[str, float]:
@@ -104,7 +119,9 @@ def main() -> None:
     parser.add_argument("--nodes", default="1000,2500,5000")
     parser.add_argument("--rounds", type=int, default=3)
     args = parser.parse_args()
+    before = baseline_cpu_ms()
     rows = [measure(int(n), args.rounds) for n in args.nodes.split(",")]
+    base = statistics.median([before, baseline_cpu_ms()])
     print(
         f"{'nodes':>6}  {'wall':>8}  {'collector CPU':>13}  {'CPU/node':>8}  {'peak RSS':>9}  {'RSS growth':>10}"
     )
@@ -113,27 +130,32 @@ def main() -> None:
             f"{row['nodes']:>6}  {row['median_s'] * 1000:>5.0f} ms  {row['cpu_s'] * 1000:>10.0f} ms"
             f"  {row['cpu_s'] / row['nodes'] * 1e6:>5.0f} us  {row['peak_mib']:>6.1f} MiB  {row['growth_mib']:>7.1f} MiB"
         )
-    base = rows[0]
+    first = rows[0]
     for row in rows[1:]:
-        scale = row["nodes"] / base["nodes"]
+        scale = row["nodes"] / first["nodes"]
         print(
-            f"x{scale:.1f} nodes: wall x{row['median_s'] / base['median_s']:.2f}, "
-            f"collector CPU x{row['cpu_s'] / base['cpu_s']:.2f}, "
-            f"RSS growth x{row['growth_mib'] / max(base['growth_mib'], 0.1):.2f}"
+            f"x{scale:.1f} nodes: wall x{row['median_s'] / first['median_s']:.2f}, "
+            f"collector CPU x{row['cpu_s'] / first['cpu_s']:.2f}, "
+            f"RSS growth x{row['growth_mib'] / max(first['growth_mib'], 0.1):.2f}"
         )
-    print(verdict(rows))
+    print(verdict(rows, base))
     print(f"load average: {os.getloadavg()[0]:.2f}")
 
 
-def verdict(rows: list[dict[str, float]]) -> str:
-    """Issue 14's targets: collector CPU <= 35 ms at the largest size, peak RSS <= smallest + 10 MiB."""
+def verdict(rows: list[dict[str, float]], base_ms: float) -> str:
+    """Issue 14's targets: collector CPU <= 35 ms at the largest size (also shown as a multiple
+    of `python -c pass` CPU against the issue's 35 / 6.6), peak RSS <= smallest + 10 MiB."""
     first, last = rows[0], rows[-1]
-    cpu_ok = last["cpu_s"] * 1000 <= CPU_TARGET_MS
+    cpu_ms = last["cpu_s"] * 1000
+    cpu_ok = cpu_ms <= CPU_TARGET_MS
+    ratio, ratio_target = cpu_ms / base_ms, CPU_TARGET_MS / BASELINE_AT_TARGET_MS
     rss_ok = last["peak_mib"] <= first["peak_mib"] + RSS_HEADROOM_MIB
     return (
-        f"NodeTopology {last['nodes']:.0f} nodes: collector CPU {last['cpu_s'] * 1000:.0f} ms "
-        f"(target {CPU_TARGET_MS} ms) {'ok' if cpu_ok else 'OVER'}; peak RSS {last['peak_mib']:.1f} MiB "
-        f"(target {first['peak_mib'] + RSS_HEADROOM_MIB:.1f}) {'ok' if rss_ok else 'OVER'}"
+        f"NodeTopology {last['nodes']:.0f} nodes: collector CPU {cpu_ms:.0f} ms "
+        f"(target {CPU_TARGET_MS} ms) {'ok' if cpu_ok else 'OVER'}, = {ratio:.1f}x python -c pass CPU "
+        f"{base_ms:.1f} ms (target {ratio_target:.1f}x) {'ok' if ratio <= ratio_target else 'OVER'}; "
+        f"peak RSS {last['peak_mib']:.1f} MiB (target {first['peak_mib'] + RSS_HEADROOM_MIB:.1f}) "
+        f"{'ok' if rss_ok else 'OVER'}"
     )
 
 

@@ -332,9 +332,10 @@ def run(args: Any) -> int:
             Code.INVALID_REQUEST, "--recipe is required (or set spec.bundle.input.recipe in --config)"
         )
     recipe = load_recipe(args.recipe, kubeconfig=args.kubeconfig)
-    from aicr.cli.recipe_catalog import check_signed_data
+    if args.require_signed_data:  # the module only on that path
+        from aicr.cli.recipe_catalog import check_signed_data
 
-    check_signed_data(args.data, args.require_signed_data)
+        check_signed_data(args.data, args.require_signed_data)
     catalog = load_catalog(data=args.data)
     chain = supply_chain(args)
     result = build_bundle(

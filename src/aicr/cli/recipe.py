@@ -153,9 +153,10 @@ def run(args: Any) -> int:
     from aicr.io.documents import write_text
 
     fmt = check_format(args)
-    from aicr.cli.recipe_catalog import check_signed_data
+    if args.require_signed_data:  # the module only on that path
+        from aicr.cli.recipe_catalog import check_signed_data
 
-    check_signed_data(args.data, args.require_signed_data)
+        check_signed_data(args.data, args.require_signed_data)
     catalog = load_catalog(data=args.data)
     snapshot = load_snapshot_arg(args.snapshot, args.kubeconfig)
     criteria = build_criteria(args, catalog, snapshot)
