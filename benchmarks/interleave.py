@@ -57,8 +57,8 @@ def main() -> None:
         f"{'path':28s} {'wall':>8s} {'ratio':>6s} {'target':>7s}      {'IQR of ratio':>12s} {'CPU':>8s} {'ratio':>6s}"
     )
     for i, name in enumerate(names):
-        ratios = [w / b for w, b in zip(walls[i], walls[0])]
-        cpu_ratio = statistics.median(c / b for c, b in zip(cpus[i], cpus[0]))
+        ratios = [w / b for w, b in zip(walls[i], walls[0], strict=True)]
+        cpu_ratio = statistics.median(c / b for c, b in zip(cpus[i], cpus[0], strict=True))
         ratio = statistics.median(ratios)
         q1, _, q3 = statistics.quantiles(ratios, n=4)
         target = targets[i] if i < len(targets) else None
