@@ -172,12 +172,19 @@ def _still_current(manifest: dict[str, Any]) -> bool:
     import stat
 
     try:
-        for path, mtime in manifest["dirs"]:
-            if os.stat(path).st_mtime_ns != mtime:
+        for path, mtime, ctime, inode in manifest["dirs"]:
+            st = os.stat(path)
+            if st.st_mtime_ns != mtime or st.st_ctime_ns != ctime or st.st_ino != inode:
                 return False
-        for path, size, mtime in manifest["files"]:
+        for path, size, mtime, ctime, inode in manifest["files"]:
             st = os.lstat(path)
-            if st.st_mtime_ns != mtime or st.st_size != size or not stat.S_ISREG(st.st_mode):
+            if (
+                st.st_mtime_ns != mtime
+                or st.st_ctime_ns != ctime
+                or st.st_ino != inode
+                or st.st_size != size
+                or not stat.S_ISREG(st.st_mode)
+            ):
                 return False
     except (OSError, KeyError, TypeError, ValueError):
         return False
@@ -197,23 +204,26 @@ def load_unchanged(roots: list[tuple[str, bool]]) -> dict[str, Any] | None:
 
 
 def _store_manifest(files: FileSet, code: str, signature: str, catalog_name: str) -> None:
-    """Record what `unchanged` checks. Not when a directory or file changed in the last two
-    seconds: an edit in the same clock tick as the walk could keep its old mtime (the "racy
-    git" problem), so such a catalog is walked again next time."""
+    """Record what `unchanged` checks: each directory's and file's mtime, ctime and inode (and
+    file size). Not when anything changed in the last two seconds: an edit in the same clock
+    tick as the walk could keep its old times (the "racy git" problem), so such a catalog is
+    walked again next time. ctime cannot be set from user space and moves with every write,
+    rename, chmod or replacement, so it bounds both."""
     import time
 
     recent = time.time_ns() - _RACY_NS
     dirs = []
     entries = []
     for layer in files.layers:
-        for rel, mtime in layer.dirs.items():
-            if mtime >= recent:
+        for rel, (mtime, ctime, inode) in layer.dirs.items():
+            if max(mtime, ctime) >= recent:
                 return
-            dirs.append((os.path.join(layer.root, *rel.split("/")) if rel else layer.root, mtime))
-        for rel, (size, mtime) in layer.files.items():
-            if mtime >= recent:
+            path = os.path.join(layer.root, *rel.split("/")) if rel else layer.root
+            dirs.append((path, mtime, ctime, inode))
+        for rel, (size, mtime, ctime, inode) in layer.files.items():
+            if max(mtime, ctime) >= recent:
                 return
-            entries.append((layer.path(rel), size, mtime))
+            entries.append((layer.path(rel), size, mtime, ctime, inode))
     if not dirs:
         return  # a FileSet built without a walk
     roots = [(layer.root, layer.external) for layer in files.layers]

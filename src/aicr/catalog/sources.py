@@ -32,14 +32,17 @@ class Layer:
     def __init__(
         self,
         root: str,
-        files: dict[str, tuple[int, int]],
+        files: dict[str, tuple[int, int, int, int]],
         external: bool,
-        dirs: dict[str, int] | None = None,
+        dirs: dict[str, tuple[int, int, int]] | None = None,
     ) -> None:
         self.root = root
-        self.files = files  # relpath -> (size, mtime_ns)
+        # relpath -> (size, mtime_ns, ctime_ns, inode). ctime and inode too: a file replaced by
+        # one with the same size and a forged mtime (tar x, cp -p, rsync -t) still differs.
+        self.files = files
         self.external = external
-        self.dirs = dirs or {}  # relpath of a directory ("" for the root) -> mtime_ns
+        # relpath of a directory ("" for the root) -> (mtime_ns, ctime_ns, inode)
+        self.dirs = dirs or {}
 
     def path(self, relpath: str) -> str:
         """Absolute path of one file of this layer."""
@@ -53,8 +56,8 @@ def scan_layer(root: str, *, external: bool, checked: bool | None = None) -> Lay
         raise AicrError(Code.NOT_FOUND, f"data directory not found: {root}", {"path": root})
     if not os.path.isdir(root):
         raise AicrError(Code.INVALID_REQUEST, f"data path is not a directory: {root}", {"path": root})
-    files: dict[str, tuple[int, int]] = {}
-    dirs: dict[str, int] = {}
+    files: dict[str, tuple[int, int, int, int]] = {}
+    dirs: dict[str, tuple[int, int, int]] = {}
     _walk(root, "", files, external if checked is None else checked, dirs)
     if "registry.yaml" not in files:
         what = "external data directory" if external else "catalog directory"
@@ -63,11 +66,16 @@ def scan_layer(root: str, *, external: bool, checked: bool | None = None) -> Lay
 
 
 def _walk(
-    root: str, prefix: str, files: dict[str, tuple[int, int]], checked: bool, dirs: dict[str, int]
+    root: str,
+    prefix: str,
+    files: dict[str, tuple[int, int, int, int]],
+    checked: bool,
+    dirs: dict[str, tuple[int, int, int]],
 ) -> None:
     directory = os.path.join(root, prefix) if prefix else root
     # Before listing: an entry added while the walk runs then shows as a newer mtime next time.
-    dirs[prefix] = os.stat(directory).st_mtime_ns
+    st = os.stat(directory)
+    dirs[prefix] = (st.st_mtime_ns, st.st_ctime_ns, st.st_ino)
     with os.scandir(directory) as entries:
         for entry in entries:
             rel = f"{prefix}/{entry.name}" if prefix else entry.name
@@ -95,7 +103,7 @@ def _walk(
                     f"file too large ({st.st_size} bytes, max {MAX_FILE_BYTES}): {rel}",
                     {"path": rel, "size": st.st_size},
                 )
-            files[rel] = (st.st_size, st.st_mtime_ns)
+            files[rel] = (st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino)
 
 
 class FileSet:
@@ -119,15 +127,15 @@ class FileSet:
         return [(layer, layer.path(relpath)) for layer in reversed(self.layers) if relpath in layer.files]
 
     def stat_signature(self, salt: str = "") -> str:
-        """Paths, sizes and mtimes of every file (no reads), with `salt`: what a cache entry
+        """Paths, sizes, mtimes, ctimes and inodes of every file (no reads), with `salt`: what a cache entry
         stores and is checked against, so a stale entry is never used."""
         parts = [salt, "\n"]
         for layer in self.layers:
             parts.append(f"{layer.root}\0{int(layer.external)}\n")
             files = layer.files
             for rel in sorted(files):
-                size, mtime = files[rel]
-                parts.append(f"{rel}\0{size}\0{mtime}\n")
+                size, mtime, ctime, inode = files[rel]
+                parts.append(f"{rel}\0{size}\0{mtime}\0{ctime}\0{inode}\n")
         return "".join(parts)
 
     def content_hash(self) -> str:

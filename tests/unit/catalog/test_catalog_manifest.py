@@ -28,8 +28,11 @@ def _age(root: Path) -> None:
 
 @pytest.fixture
 def walks(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> list[int]:
-    """Counts directory walks (`sources.file_set` calls); a private cache directory."""
+    """Counts directory walks (`sources.file_set` calls); a private cache directory. Files
+    written by a test have a ctime of now, which no test can move back, so the two-second racy
+    window is closed here and reopened by the tests of that rule."""
     monkeypatch.setenv("AICR_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.setattr(cache, "_RACY_NS", 0)
     calls: list[int] = []
     real = sources.file_set
 
@@ -113,7 +116,10 @@ def test_a_file_turned_symlink_in_external_data_is_refused_not_served(
         load_catalog(data=ext)
 
 
-def test_recently_changed_catalogs_get_no_manifest(tmp_path: Path, walks: list[int]) -> None:
+def test_recently_changed_catalogs_get_no_manifest(
+    tmp_path: Path, walks: list[int], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(cache, "_RACY_NS", 2 * 10**9)
     root = write_catalog(
         tmp_path / "c", registry=[helm("a")], overlays=[overlay("kind", {"service": "kind"})]
     )
@@ -153,8 +159,28 @@ def test_validators_use_the_manifest_too(
     assert len(walks) == count
 
 
-def test_a_directory_changed_just_now_gets_no_manifest_either(tmp_path: Path, walks: list[int]) -> None:
+def test_a_file_replaced_with_the_same_size_and_mtime_is_still_seen(tmp_path: Path, walks: list[int]) -> None:
+    """What `tar x` or `cp -p` of another catalog version does: same name, size and mtime."""
     root = _catalog(tmp_path)
-    os.utime(root / "overlays")  # now: a file could have been added in this very tick
+    kind = root / "overlays" / "kind.yaml"
+    assert load_catalog(root=root).overlays["kind"]["criteria"]["service"] == "kind"
+    old = kind.read_text()
+    new = old.replace("service: kind", "service: gke ")[: len(old)]
+    assert len(new) == len(old) and new != old
+    replacement = root / "overlays" / "kind.yaml.new"
+    replacement.write_text(new)
+    os.utime(replacement, ns=(PAST_NS, PAST_NS))
+    os.replace(replacement, kind)
+    os.utime(root / "overlays", ns=(PAST_NS, PAST_NS))  # the directory's mtime put back too
+    assert load_catalog(root=root).overlays["kind"]["criteria"]["service"] == "gke"
+
+
+def test_a_directory_changed_just_now_gets_no_manifest_either(
+    tmp_path: Path, walks: list[int], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = _catalog(tmp_path)
+    monkeypatch.setattr(cache, "_RACY_NS", 2 * 10**9)
+    _age(root)
+    load_catalog(root=root)  # the files' ctimes are from this test: no manifest yet
     load_catalog(root=root)
     assert not list((tmp_path / "cache").glob("manifest-*.marshal"))
