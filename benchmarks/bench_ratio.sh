@@ -83,5 +83,5 @@ if [ -n "${HYPERFINE:-}" ]; then
 fi
 # The NodeTopology row (absolute targets: collector CPU and peak RSS; see topology_scale.py).
 if [ -z "${NO_TOPOLOGY:-}" ]; then
-  "$PY" benchmarks/topology_scale.py --nodes 1000,5000 --rounds 5 | grep '^NodeTopology'
+  "$PY" benchmarks/topology_scale.py --nodes 1000,5000 --rounds 9 | grep '^NodeTopology'
 fi
