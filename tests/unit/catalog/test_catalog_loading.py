@@ -71,6 +71,14 @@ def _external(tmp_path: Path, **kwargs: Any) -> Path:
     return root
 
 
+@pytest.fixture
+def section_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A private catalog cache directory (AICR_CACHE_DIR) for the section-file tests."""
+    cache = tmp_path / "section-cache"
+    monkeypatch.setenv("AICR_CACHE_DIR", str(cache))
+    return cache
+
+
 def test_case20_external_dir_needs_registry(embedded: Path, tmp_path: Path) -> None:
     empty = tmp_path / "empty"
     empty.mkdir()
@@ -192,10 +200,9 @@ def test_validator_catalog_merges_by_name(embedded: Path, tmp_path: Path) -> Non
 
 
 def test_validator_section_equals_the_catalog_s_and_is_cached_apart(
-    embedded: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    embedded: Path, tmp_path: Path, section_cache: Path
 ) -> None:
-    cache = tmp_path / "section-cache"
-    monkeypatch.setenv("AICR_CACHE_DIR", str(cache))
+    cache = section_cache
     ext = _external(tmp_path, files={"validators/catalog.yaml": _validators("custom")})
     assert load_validators(data=ext) == load_catalog(data=ext).validators
     assert len(list(cache.glob("section-*-validators-*.marshal"))) == 1
@@ -203,9 +210,8 @@ def test_validator_section_equals_the_catalog_s_and_is_cached_apart(
 
 
 def test_validator_section_follows_a_changed_catalog(
-    embedded: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    embedded: Path, tmp_path: Path, section_cache: Path
 ) -> None:
-    monkeypatch.setenv("AICR_CACHE_DIR", str(tmp_path / "section-cache"))
     ext = _external(tmp_path, files={"validators/catalog.yaml": _validators("first")})
     assert "first" in [v["name"] for v in load_validators(data=ext)]
     (ext / "validators" / "catalog.yaml").write_text(dump(_validators("second")))
@@ -214,10 +220,9 @@ def test_validator_section_follows_a_changed_catalog(
 
 
 def test_an_unreadable_section_file_falls_back_to_the_whole_catalog(
-    embedded: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    embedded: Path, section_cache: Path
 ) -> None:
-    cache = tmp_path / "section-cache"
-    monkeypatch.setenv("AICR_CACHE_DIR", str(cache))
+    cache = section_cache
     expected = load_catalog().validators
     load_validators()
     for section in cache.glob("section-*.marshal"):
@@ -388,12 +393,11 @@ def test_a_cache_file_stored_under_another_signature_is_not_used(
 
 
 def test_a_section_file_stored_under_another_signature_is_not_used(
-    embedded: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    embedded: Path, tmp_path: Path, section_cache: Path
 ) -> None:
     import marshal
 
-    cache = tmp_path / "section-cache"
-    monkeypatch.setenv("AICR_CACHE_DIR", str(cache))
+    cache = section_cache
     ext = _external(tmp_path, files={"validators/catalog.yaml": _validators("mine")})
     load_validators(data=ext)
     (section,) = cache.glob("section-*.marshal")
