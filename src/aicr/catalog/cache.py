@@ -1,11 +1,15 @@
 """The compiled-catalog cache: marshal files named by a stat signature, checked by content hash.
 
-Edge module (file I/O only). A lookup stats every catalog file (no reads) and opens the cache
-file named by a short key of that signature, used only if it stores the same full signature; on a miss it hashes the files' contents, reuses a cache entry with the same
-content hash when one exists (e.g. after a checkout touched mtimes), and otherwise compiles the
-catalog with the strict models and stores the result. A single section (the validator list for
-`aicr validate`) can be read from its own file under the same key. The embedded catalog's cache lives in the
-package (`_compiled/`, written by `make`) when writable, else in the user's cache directory.
+Edge module (file I/O only). A lookup first tries the manifest stored for the catalog's layer
+roots: when every directory and file it lists still has its recorded stat, the compiled catalog
+it names is loaded without walking the directories (D18). Otherwise the layers are walked, every
+file is stat'ed (no reads), and the cache file named by a short key of that stat signature is
+used if it stores the same full signature; on a miss the files' contents are hashed, a cache
+entry with the same content hash is reused when one exists (e.g. after a checkout touched
+mtimes), and otherwise the catalog is compiled with the strict models and stored. A single
+section (the validator list for `aicr validate`) can be read from its own file under the same
+signature. The embedded catalog's cache lives in the package (`_compiled/`, written by `make`)
+when writable, else in the user's cache directory.
 """
 
 from __future__ import annotations
@@ -146,11 +150,12 @@ def _manifest_name(roots: list[tuple[str, bool]], code: str) -> str:
 
 def unchanged(roots: list[tuple[str, bool]]) -> dict[str, Any] | None:
     """The manifest stored for these layer roots, when every directory and file it lists still
-    has its recorded mtime (and size): then the catalog's files are the ones last compiled, and
-    the directory walk can be skipped. None on any doubt (the caller walks).
+    has its recorded mtime, ctime and inode (and files their size): then the catalog's files are
+    the ones last compiled, and the directory walk can be skipped. None on any doubt (the
+    caller walks).
 
-    A file added, removed or renamed changes its directory's mtime; an edited file changes its
-    own. The manifest holds the full stat signature and the name of the compiled catalog.
+    A file added, removed or renamed changes its directory's times; an edited or replaced file
+    changes its own. The manifest holds the full stat signature and the compiled catalog's name.
     """
     if os.environ.get("AICR_NO_CATALOG_CACHE"):
         return None
