@@ -23,26 +23,7 @@ trap 'rm -rf "$tmp"' EXIT
 export AICR_CACHE_DIR="$tmp/cache"
 CRIT=(--service eks --accelerator h100 --intent training --os ubuntu --platform kubeflow)
 "$AICR" recipe "${CRIT[@]}" -o "$tmp/r.yaml"
-# Block style, as `aicr snapshot` writes it.
-cat > "$tmp/s.yaml" <<'YAML'
-kind: Snapshot
-apiVersion: aicr.nvidia.com/v1alpha1
-measurements:
-  - type: K8s
-    subtypes:
-      - subtype: server
-        data:
-          version: v1.33.5-eks-3025e55
-  - type: OS
-    subtypes:
-      - subtype: release
-        data:
-          ID: ubuntu
-          VERSION_ID: "24.04"
-      - subtype: sysctl
-        data:
-          /proc/sys/kernel/osrelease: 6.8.0-1028-aws
-YAML
+cp tests/fixtures/snapshot/eks-h100-ubuntu.yaml "$tmp/s.yaml"  # block style, as `aicr snapshot` writes it
 "$AICR" bundle -r "$tmp/r.yaml" -o "$tmp/bundle" >/dev/null 2>&1
 cp -r tests/fixtures/v011-catalog "$tmp/data"
 "$AICR" bundle -r "$tmp/r.yaml" --data "$tmp/data" -o "$tmp/bd" >/dev/null 2>&1 || true  # first run: cache

@@ -10,17 +10,7 @@ PY=.venv/bin/python
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 "$AICR" recipe --service eks --accelerator h100 --intent training --os ubuntu -o "$tmp/r.yaml"
-cat > "$tmp/s.yaml" <<'YAML'
-kind: Snapshot
-apiVersion: aicr.nvidia.com/v1alpha1
-measurements:
-  - type: K8s
-    subtypes: [{subtype: server, data: {version: v1.33.5-eks-3025e55}}]
-  - type: OS
-    subtypes:
-      - {subtype: release, data: {ID: ubuntu, VERSION_ID: "24.04"}}
-      - {subtype: sysctl, data: {/proc/sys/kernel/osrelease: 6.8.0-1028-aws}}
-YAML
+cp tests/fixtures/snapshot/eks-h100-ubuntu.yaml "$tmp/s.yaml"  # block style, as `aicr snapshot` writes it
 "$AICR" validate -r "$tmp/r.yaml" -s "$tmp/s.yaml" --no-cluster >/dev/null
 hyperfine -N --warmup 5 --runs "${RUNS:-40}" --export-json "$tmp/out.json" \
   -n "python -c pass" "$PY -c pass" \

@@ -20,27 +20,9 @@ from tests.unit.validate.ctrf_schema import assert_valid_ctrf
 
 AICR = shutil.which("aicr", path=os.path.dirname(sys.executable)) or "aicr"
 EXAMPLE = ["--service", "eks", "--accelerator", "h100", "--intent", "training", "--os", "ubuntu"]
-SNAPSHOT = """\
-kind: Snapshot
-apiVersion: aicr.nvidia.com/v1alpha1
-metadata:
-  version: 0.1.0
-measurements:
-  - type: K8s
-    subtypes:
-      - subtype: server
-        data:
-          version: v1.33.5-eks-3025e55
-  - type: OS
-    subtypes:
-      - subtype: release
-        data:
-          ID: ubuntu
-          VERSION_ID: "24.04"
-      - subtype: sysctl
-        data:
-          /proc/sys/kernel/osrelease: 6.8.0-1028-aws
-"""
+SNAPSHOT = (
+    Path(__file__).resolve().parents[1] / "fixtures" / "snapshot" / "eks-h100-ubuntu.yaml"
+).read_text()
 
 
 def aicr(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:

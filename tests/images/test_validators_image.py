@@ -139,27 +139,9 @@ def test_check_verdict_in_the_image(
     assert (case.termination in message) if case.termination else message == ""
 
 
-SNAPSHOT = """\
-kind: Snapshot
-apiVersion: aicr.nvidia.com/v1alpha1
-metadata:
-  version: 0.1.0
-measurements:
-  - type: K8s
-    subtypes:
-      - subtype: server
-        data:
-          version: v1.33.5-eks-3025e55
-  - type: OS
-    subtypes:
-      - subtype: release
-        data:
-          ID: ubuntu
-          VERSION_ID: "24.04"
-      - subtype: sysctl
-        data:
-          /proc/sys/kernel/osrelease: 6.8.0-1028-aws
-"""
+SNAPSHOT = (
+    Path(__file__).resolve().parents[1] / "fixtures" / "snapshot" / "eks-h100-ubuntu.yaml"
+).read_text()
 
 
 def test_aicr_validate_runs_the_checks_in_the_image_named_by_the_registry_override(

@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from pathlib import Path
 
 FORBIDDEN = ("lightkube", "litestar", "uvicorn", "jinja2", "rich", "sigstore", "oras", "httpx", "kubernetes")
 COLD_ONLY = ("yaml", "msgspec", "typing", "json")
@@ -54,24 +55,9 @@ sys.stdout.write("\\n@@modules@@\\n" + str(code) + "\\n" + "\\n".join(sorted(sys
 """
 
 
-SNAPSHOT = """kind: Snapshot
-apiVersion: aicr.nvidia.com/v1alpha1
-measurements:
-  - type: K8s
-    subtypes:
-      - subtype: server
-        data:
-          version: v1.33.5-eks-3025e55
-  - type: OS
-    subtypes:
-      - subtype: release
-        data:
-          ID: ubuntu
-          VERSION_ID: "24.04"
-      - subtype: sysctl
-        data:
-          /proc/sys/kernel/osrelease: 6.8.0-1028-aws
-"""
+SNAPSHOT = (
+    Path(__file__).resolve().parents[2] / "fixtures" / "snapshot" / "eks-h100-ubuntu.yaml"
+).read_text()
 
 
 def _loaded(probe: str, *argv: str) -> tuple[int, set[str]]:
