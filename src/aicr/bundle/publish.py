@@ -68,16 +68,16 @@ def add_attestation(
     """Sign the tree's checksums.txt with the PEM key at `key_path` (or keyless); adds the attestation."""
     from aicr.bundle import attest
 
+    stmt = attest.statement(
+        tree.files[checksums.FILENAME][0],
+        attestation_dependencies(tree),
+        aicr_version=aicr_version,
+        commit=source_commit(),
+        parameters=parameters,
+    )
     if keyless is not None:
         from aicr.bundle.keyless import sign_statement_keyless
 
-        stmt = attest.statement(
-            tree.files[checksums.FILENAME][0],
-            attestation_dependencies(tree),
-            aicr_version=aicr_version,
-            commit=source_commit(),
-            parameters=parameters,
-        )
         tree.add(attest.ATTESTATION_PATH, sign_statement_keyless(stmt, keyless))
         return
     try:
@@ -88,13 +88,6 @@ def add_attestation(
     except OSError as exc:
         raise AicrError(Code.INVALID_REQUEST, f"cannot read --signing-key {key_path}: {exc}") from exc
     key = attest.load_private_key(pem, key_path)
-    stmt = attest.statement(
-        tree.files[checksums.FILENAME][0],
-        attestation_dependencies(tree),
-        aicr_version=aicr_version,
-        commit=source_commit(),
-        parameters=parameters,
-    )
     tree.add(attest.ATTESTATION_PATH, attest.sign_statement(stmt, key))
 
 

@@ -3,30 +3,17 @@
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
 from typing import Any
 
 import pytest
+from tests.support.helm_home import helm_home, helm_home_dir  # noqa: F401  (fixtures)
 
 import aicr
 
 TESTS = Path(__file__).resolve().parent.parent.parent
 FIXTURE_CATALOG = TESTS / "fixtures" / "bundle-catalog"
 SCHEMAS = TESTS / "schemas"
-
-
-@pytest.fixture(scope="session")
-def helm_home_dir(tmp_path_factory: pytest.TempPathFactory) -> str:
-    return str(tmp_path_factory.mktemp("helm-home"))
-
-
-@pytest.fixture(autouse=True)
-def helm_home(helm_home_dir: str, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Helm writes config and cache under HOME; keep it inside the test session's temp directory."""
-    monkeypatch.setenv("HOME", helm_home_dir)
-    for var in ("HELM_CACHE_HOME", "HELM_CONFIG_HOME", "HELM_DATA_HOME"):
-        monkeypatch.setenv(var, os.path.join(helm_home_dir, var.lower()))
 
 
 @pytest.fixture(scope="session")

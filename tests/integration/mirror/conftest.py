@@ -14,13 +14,13 @@ component's values), so the wrapper-chart rendering path is covered too.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
 from pathlib import Path
 
 import helm_python as helm
 import pytest
 from tests.support.chart_server import ChartServer
+from tests.support.helm_home import helm_home, helm_home_dir  # noqa: F401  (fixtures)
 from tests.support.oci_registry import LocalRegistry
 
 from aicr.io.yamlout import dump
@@ -111,19 +111,6 @@ def make_chart(root: Path, name: str, version: str, templates: dict[str, str], v
     for file, text in templates.items():
         (chart / "templates" / file).write_text(text)
     return Path(helm.package(str(chart), destination=str(root / "dist")))
-
-
-@pytest.fixture(scope="session")
-def helm_home_dir(tmp_path_factory: pytest.TempPathFactory) -> str:
-    return str(tmp_path_factory.mktemp("helm-home"))
-
-
-@pytest.fixture(autouse=True)
-def helm_home(helm_home_dir: str, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Helm writes config and cache under HOME; keep it inside the session's temp directory."""
-    monkeypatch.setenv("HOME", helm_home_dir)
-    for var in ("HELM_CACHE_HOME", "HELM_CONFIG_HOME", "HELM_DATA_HOME"):
-        monkeypatch.setenv(var, os.path.join(helm_home_dir, var.lower()))
 
 
 @pytest.fixture(scope="session")
