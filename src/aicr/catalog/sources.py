@@ -25,7 +25,7 @@ _KEY_PRIME = 0x9E3779B97F4A7C15F39CC0605CEDC839
 
 class Layer:
     """One directory of catalog files, with every file's relative path and stat signature, and
-    the mtime of every directory walked (taken before it was listed)."""
+    the mtime, ctime and inode of every directory walked (taken before it was listed)."""
 
     __slots__ = ("dirs", "external", "files", "root")
 
@@ -127,8 +127,8 @@ class FileSet:
         return [(layer, layer.path(relpath)) for layer in reversed(self.layers) if relpath in layer.files]
 
     def stat_signature(self, salt: str = "") -> str:
-        """Paths, sizes, mtimes, ctimes and inodes of every file (no reads), with `salt`: what a cache entry
-        stores and is checked against, so a stale entry is never used."""
+        """Paths, sizes, mtimes, ctimes and inodes of every file (no reads), with `salt`: what a
+        cache entry stores and is checked against, so a stale entry is never used."""
         parts = [salt, "\n"]
         for layer in self.layers:
             parts.append(f"{layer.root}\0{int(layer.external)}\n")
@@ -181,11 +181,10 @@ def layer_roots(*, data: str | None = None, root: str | None = None) -> list[tup
 
 def file_set(*, data: str | None = None, root: str | None = None) -> FileSet:
     """Layers for `load_catalog`: `root` alone, or the embedded data under an optional `data` dir."""
-    if root is not None and data is not None:
-        raise AicrError(Code.INVALID_REQUEST, "root and data cannot be combined")
-    if root is not None:
-        return FileSet([scan_layer(root, external=False, checked=True)])
-    layers = [scan_layer(EMBEDDED_DIR, external=False)]
-    if data is not None:
-        layers.insert(0, scan_layer(data, external=True))
-    return FileSet(layers)
+    checked = True if root is not None else None  # a root directory gets the external checks
+    return FileSet(
+        [
+            scan_layer(path, external=external, checked=checked)
+            for path, external in layer_roots(data=data, root=root)
+        ]
+    )
